@@ -1,0 +1,1 @@
+//! Message generators and measurement helpers shared by the benches and the report.

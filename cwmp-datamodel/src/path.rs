@@ -1,0 +1,759 @@
+//! Parameter paths: full names, partial paths, instances, aliases and patterns (SPEC DM-01..04).
+//!
+//! [`Path`] is the owned form (one shared `Arc<str>`; cloning is a reference-count increment),
+//! [`PathRef`] the borrowed form over a `&str`. Both are validated on construction, so every
+//! accessor is infallible and [`Display`](std::fmt::Display) gives back exactly the parsed text.
+//!
+//! ```
+//! use cwmp_datamodel::path::{Path, Segment};
+//! let p: Path = "Device.IP.Interface.[wan].IPv4Address.2.IPAddress".parse()?;
+//! let segs: Vec<Segment<'_>> = p.segments().collect();
+//! assert_eq!(segs[3], Segment::Alias("wan"));
+//! assert_eq!(segs[5], Segment::Instance(2));
+//! assert_eq!(p.parent().unwrap().as_str(), "Device.IP.Interface.[wan].IPv4Address.2.");
+//! let def: Path = "Device.IP.Interface.{i}.IPv4Address.{i}.IPAddress".parse()?;
+//! assert!(p.matches(&def));
+//! # Ok::<(), cwmp_datamodel::path::PathError>(())
+//! ```
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// The longest path accepted, in characters (TR-106: a full vendor path is at most 256).
+pub const MAX_PATH_LEN: usize = 256;
+
+/// The longest instance alias accepted, in characters (TR-106 `Alias` is `string(64)`).
+pub const MAX_ALIAS_LEN: usize = 64;
+
+/// Why a path was rejected, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid path at byte {offset}: {kind}")]
+pub struct PathError {
+    /// Byte offset in the input where the problem was found.
+    pub offset: usize,
+    /// What is wrong.
+    pub kind: PathErrorKind,
+}
+
+/// The kinds of [`PathError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathErrorKind {
+    /// The input is empty.
+    #[error("the path is empty")]
+    Empty,
+    /// The input is longer than [`MAX_PATH_LEN`] characters.
+    #[error("the path is {len} characters long; the limit is {MAX_PATH_LEN}")]
+    TooLong {
+        /// Length of the input in characters.
+        len: usize,
+    },
+    /// Two dots in a row, or a leading dot.
+    #[error("empty segment")]
+    EmptySegment,
+    /// The first segment is not a name (e.g. an instance number or `{i}`).
+    #[error("the first segment must be a name")]
+    RootNotName,
+    /// A name starts with a character other than a letter or `_` (e.g. `1abc`).
+    #[error("a name cannot start with {0:?}")]
+    BadNameStart(char),
+    /// A name contains a character other than letters, digits, `_` and `-`.
+    #[error("{0:?} is not allowed in a name")]
+    BadNameChar(char),
+    /// An instance number is 0, has a leading zero, or exceeds `u32`.
+    #[error("invalid instance number (must be 1..=4294967295 without leading zeros)")]
+    BadInstance,
+    /// An `[alias]` segment is malformed.
+    #[error("invalid alias: {0}")]
+    BadAlias(AliasProblem),
+    /// A `{...}` segment other than `{i}`.
+    #[error("the only placeholder is {{i}}")]
+    BadPlaceholder,
+}
+
+/// What is wrong with an `[alias]` segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AliasProblem {
+    /// No closing `]` at the end of the segment.
+    Unterminated,
+    /// `[]`.
+    Empty,
+    /// Longer than [`MAX_ALIAS_LEN`] characters.
+    TooLong,
+    /// The alias does not start with a letter.
+    BadStart,
+    /// The alias contains `[`, `]`, `.`, whitespace or a control character.
+    BadChar,
+}
+
+impl fmt::Display for AliasProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AliasProblem::Unterminated => "missing closing `]`",
+            AliasProblem::Empty => "empty alias",
+            AliasProblem::TooLong => "longer than 64 characters",
+            AliasProblem::BadStart => "must start with a letter",
+            AliasProblem::BadChar => "contains `[`, `]`, `.`, whitespace or a control character",
+        })
+    }
+}
+
+/// One node of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Segment<'a> {
+    /// An object or parameter name (`IP`, `X_EXAMPLE-COM_Foo`).
+    Name(&'a str),
+    /// An instance number (≥ 1).
+    Instance(u32),
+    /// An Alias-Based Addressing instance (`[wan]`), without the brackets.
+    Alias(&'a str),
+    /// The `{i}` placeholder of definitions.
+    Placeholder,
+    /// The `*` instance wildcard.
+    Wildcard,
+}
+
+impl Segment<'_> {
+    /// Whether this segment stands for a table row (instance, alias, `{i}` or `*`).
+    pub fn is_instance_like(&self) -> bool {
+        !matches!(self, Segment::Name(_))
+    }
+}
+
+impl fmt::Display for Segment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Segment::Name(n) => f.write_str(n),
+            Segment::Instance(i) => write!(f, "{i}"),
+            Segment::Alias(a) => write!(f, "[{a}]"),
+            Segment::Placeholder => f.write_str("{i}"),
+            Segment::Wildcard => f.write_str("*"),
+        }
+    }
+}
+
+/// The root data model family a path belongs to (SPEC DM-04).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Root<'a> {
+    /// `Device.` (Device:2, TR-181).
+    Device,
+    /// `InternetGatewayDevice.` (InternetGatewayDevice:1, TR-098).
+    InternetGatewayDevice,
+    /// Any other first name, e.g. a service model root such as `VoiceService`.
+    Other(&'a str),
+}
+
+fn is_name_start(c: char) -> bool {
+    c == '_' || c.is_alphabetic()
+}
+
+fn is_name_char(c: char) -> bool {
+    c == '_' || c == '-' || c.is_alphanumeric()
+}
+
+/// Classifies and validates one non-empty segment starting at byte `off`.
+fn parse_segment(seg: &str, off: usize) -> Result<Segment<'_>, PathError> {
+    let err = |offset: usize, kind| Err(PathError { offset, kind });
+    let bytes = seg.as_bytes();
+    match bytes.first() {
+        None => err(off, PathErrorKind::EmptySegment),
+        Some(b'0'..=b'9') => {
+            if !seg.bytes().all(|b| b.is_ascii_digit()) {
+                // a name where the first character is a digit
+                let first = seg.chars().next().unwrap_or('0');
+                return err(off, PathErrorKind::BadNameStart(first));
+            }
+            if bytes.len() > 1 && bytes.first() == Some(&b'0') {
+                return err(off, PathErrorKind::BadInstance);
+            }
+            match seg.parse::<u32>() {
+                Ok(0) | Err(_) => err(off, PathErrorKind::BadInstance),
+                Ok(n) => Ok(Segment::Instance(n)),
+            }
+        }
+        Some(b'[') => {
+            let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) else {
+                return err(off, PathErrorKind::BadAlias(AliasProblem::Unterminated));
+            };
+            let mut chars = inner.char_indices();
+            let Some((_, first)) = chars.next() else {
+                return err(off, PathErrorKind::BadAlias(AliasProblem::Empty));
+            };
+            if !first.is_alphabetic() {
+                return err(off + 1, PathErrorKind::BadAlias(AliasProblem::BadStart));
+            }
+            let mut count = 1usize;
+            for (i, c) in chars {
+                count += 1;
+                if matches!(c, '[' | ']' | '.') || c.is_whitespace() || c.is_control() {
+                    return err(off + 1 + i, PathErrorKind::BadAlias(AliasProblem::BadChar));
+                }
+            }
+            if count > MAX_ALIAS_LEN {
+                return err(off, PathErrorKind::BadAlias(AliasProblem::TooLong));
+            }
+            Ok(Segment::Alias(inner))
+        }
+        Some(b'{') => {
+            if seg == "{i}" {
+                Ok(Segment::Placeholder)
+            } else {
+                err(off, PathErrorKind::BadPlaceholder)
+            }
+        }
+        Some(b'*') if seg.len() == 1 => Ok(Segment::Wildcard),
+        Some(_) => {
+            let mut chars = seg.char_indices();
+            if let Some((_, c)) = chars.next() {
+                if !is_name_start(c) {
+                    return err(off, PathErrorKind::BadNameStart(c));
+                }
+            }
+            for (i, c) in chars {
+                if !is_name_char(c) {
+                    return err(off + i, PathErrorKind::BadNameChar(c));
+                }
+            }
+            Ok(Segment::Name(seg))
+        }
+    }
+}
+
+/// Validates `s` as a path; returns nothing on success.
+fn validate(s: &str) -> Result<(), PathError> {
+    if s.is_empty() {
+        return Err(PathError {
+            offset: 0,
+            kind: PathErrorKind::Empty,
+        });
+    }
+    if s.len() > MAX_PATH_LEN {
+        let len = s.chars().count();
+        if len > MAX_PATH_LEN {
+            let offset = s
+                .char_indices()
+                .nth(MAX_PATH_LEN)
+                .map_or(s.len(), |(i, _)| i);
+            return Err(PathError {
+                offset,
+                kind: PathErrorKind::TooLong { len },
+            });
+        }
+    }
+    let body = s.strip_suffix('.').unwrap_or(s);
+    let mut off = 0usize;
+    for (idx, seg) in body.split('.').enumerate() {
+        let parsed = parse_segment(seg, off)?;
+        if idx == 0 && !matches!(parsed, Segment::Name(_)) {
+            return Err(PathError {
+                offset: 0,
+                kind: PathErrorKind::RootNotName,
+            });
+        }
+        off += seg.len() + 1;
+    }
+    Ok(())
+}
+
+fn classify(seg: &str) -> Segment<'_> {
+    match seg.as_bytes().first() {
+        Some(b'0'..=b'9') => Segment::Instance(seg.parse().unwrap_or(0)),
+        Some(b'[') => Segment::Alias(seg.get(1..seg.len().saturating_sub(1)).unwrap_or("")),
+        Some(b'{') => Segment::Placeholder,
+        Some(b'*') => Segment::Wildcard,
+        _ => Segment::Name(seg),
+    }
+}
+
+/// Iterator over the [`Segment`]s of a path.
+#[derive(Debug, Clone)]
+pub struct Segments<'a> {
+    inner: std::str::Split<'a, char>,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = Segment<'a>;
+    fn next(&mut self) -> Option<Segment<'a>> {
+        self.inner.next().map(classify)
+    }
+}
+
+impl DoubleEndedIterator for Segments<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.inner.next_back().map(classify)
+    }
+}
+
+/// A validated path borrowed from a `&str`. `Copy`, no allocation.
+///
+/// ```
+/// use cwmp_datamodel::path::{PathRef, Root};
+/// let p = PathRef::parse("InternetGatewayDevice.LANDevice.1.")?;
+/// assert!(p.is_partial());
+/// assert_eq!(p.root(), Root::InternetGatewayDevice);
+/// assert_eq!(p.segments().count(), 3);
+/// # Ok::<(), cwmp_datamodel::path::PathError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PathRef<'a> {
+    text: &'a str,
+}
+
+impl<'a> PathRef<'a> {
+    /// Validates `text` as a full or partial path.
+    pub fn parse(text: &'a str) -> Result<Self, PathError> {
+        validate(text)?;
+        Ok(PathRef { text })
+    }
+
+    /// The path as text, exactly as parsed.
+    pub fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    /// Whether this is a partial path (ends with `.`, names an object).
+    pub fn is_partial(&self) -> bool {
+        self.text.ends_with('.')
+    }
+
+    /// The segments, root first (the trailing dot of a partial path yields no segment).
+    pub fn segments(&self) -> Segments<'a> {
+        let body = self.text.strip_suffix('.').unwrap_or(self.text);
+        Segments {
+            inner: body.split('.'),
+        }
+    }
+
+    /// The number of segments.
+    pub fn depth(&self) -> usize {
+        self.segments().count()
+    }
+
+    /// The last segment.
+    pub fn last(&self) -> Segment<'a> {
+        self.segments().next_back().unwrap_or(Segment::Name(""))
+    }
+
+    /// The root family of the path.
+    pub fn root(&self) -> Root<'a> {
+        match self.segments().next() {
+            Some(Segment::Name("Device")) => Root::Device,
+            Some(Segment::Name("InternetGatewayDevice")) => Root::InternetGatewayDevice,
+            Some(Segment::Name(other)) => Root::Other(other),
+            _ => Root::Other(""),
+        }
+    }
+
+    /// The partial path of the enclosing object, `None` for a root object such as `Device.`.
+    pub fn parent(&self) -> Option<PathRef<'a>> {
+        let body = self.text.strip_suffix('.').unwrap_or(self.text);
+        let dot = body.rfind('.')?;
+        self.text.get(..=dot).map(|text| PathRef { text })
+    }
+
+    /// Whether `self` equals `prefix` or lies below the object `prefix` names.
+    ///
+    /// A non-partial `prefix` (a parameter) is a prefix only of itself.
+    pub fn starts_with(&self, prefix: PathRef<'_>) -> bool {
+        if prefix.is_partial() {
+            self.text.starts_with(prefix.text)
+        } else {
+            self.text == prefix.text
+        }
+    }
+
+    /// Whether the path contains an instance number, an alias, `{i}` or `*`.
+    pub fn has_instance_segments(&self) -> bool {
+        self.segments().any(|s| s.is_instance_like())
+    }
+
+    /// Whether the path contains `{i}` or `*` (is a pattern rather than an instance path).
+    pub fn is_pattern(&self) -> bool {
+        self.segments()
+            .any(|s| matches!(s, Segment::Placeholder | Segment::Wildcard))
+    }
+
+    /// Whether any name segment is vendor-specific (`X_...`).
+    pub fn is_vendor_specific(&self) -> bool {
+        self.segments()
+            .any(|s| matches!(s, Segment::Name(n) if n.starts_with("X_")))
+    }
+
+    /// Whether this path matches `pattern`: same names and shape; `{i}` and `*` in the pattern
+    /// match any instance number, alias, `{i}` or `*`; numbers and aliases match themselves.
+    ///
+    /// ```
+    /// use cwmp_datamodel::path::PathRef;
+    /// let p = PathRef::parse("Device.IP.Interface.3.Name")?;
+    /// assert!(p.matches(PathRef::parse("Device.IP.Interface.{i}.Name")?));
+    /// assert!(p.matches(PathRef::parse("Device.IP.Interface.*.Name")?));
+    /// assert!(!p.matches(PathRef::parse("Device.IP.Interface.{i}.")?));
+    /// # Ok::<(), cwmp_datamodel::path::PathError>(())
+    /// ```
+    pub fn matches(&self, pattern: PathRef<'_>) -> bool {
+        if self.is_partial() != pattern.is_partial() {
+            return false;
+        }
+        let mut a = self.segments();
+        let mut b = pattern.segments();
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (Some(x), Some(y)) => {
+                    let ok = match (x, y) {
+                        (Segment::Name(m), Segment::Name(n)) => m == n,
+                        (Segment::Name(_), _) | (_, Segment::Name(_)) => false,
+                        (_, Segment::Placeholder | Segment::Wildcard) => true,
+                        (x, y) => x == y,
+                    };
+                    if !ok {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// Appends the definition form of this path to `out`: every instance number, alias and `*`
+    /// becomes `{i}` (`Device.IP.Interface.3.Name` → `Device.IP.Interface.{i}.Name`).
+    pub fn write_definition_key(&self, out: &mut String) {
+        for (i, seg) in self.segments().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            match seg {
+                Segment::Name(n) => out.push_str(n),
+                _ => out.push_str("{i}"),
+            }
+        }
+        if self.is_partial() {
+            out.push('.');
+        }
+    }
+
+    /// The definition form as a new [`Path`] (see [`PathRef::write_definition_key`]).
+    pub fn definition_key(&self) -> Path {
+        let mut s = String::with_capacity(self.text.len() + 8);
+        self.write_definition_key(&mut s);
+        Path { text: Arc::from(s) }
+    }
+
+    /// An owned copy.
+    pub fn to_path(&self) -> Path {
+        Path {
+            text: Arc::from(self.text),
+        }
+    }
+}
+
+impl fmt::Display for PathRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// A validated, owned path: one shared `Arc<str>`; clone and hash are cheap.
+///
+/// Parse with [`Path::parse`] or [`str::parse`]; [`Display`](fmt::Display) returns the same text.
+///
+/// ```
+/// use cwmp_datamodel::path::{Path, PathErrorKind};
+/// let p = Path::parse("Device.X_EXAMPLE-COM_Foo.Bar")?;
+/// assert!(p.is_vendor_specific());
+/// assert_eq!(p.to_string(), "Device.X_EXAMPLE-COM_Foo.Bar");
+/// let e = Path::parse("Device..X").unwrap_err();
+/// assert_eq!((e.offset, e.kind), (7, PathErrorKind::EmptySegment));
+/// let e = Path::parse("Device.1abc.").unwrap_err();
+/// assert_eq!((e.offset, e.kind), (7, PathErrorKind::BadNameStart('1')));
+/// # Ok::<(), cwmp_datamodel::path::PathError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Path {
+    text: Arc<str>,
+}
+
+impl Path {
+    /// Validates and stores `text`.
+    pub fn parse(text: &str) -> Result<Self, PathError> {
+        validate(text)?;
+        Ok(Path {
+            text: Arc::from(text),
+        })
+    }
+
+    /// The borrowed view.
+    pub fn as_path_ref(&self) -> PathRef<'_> {
+        PathRef { text: &self.text }
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether this is a partial path (ends with `.`).
+    pub fn is_partial(&self) -> bool {
+        self.as_path_ref().is_partial()
+    }
+
+    /// The segments, root first.
+    pub fn segments(&self) -> Segments<'_> {
+        self.as_path_ref().segments()
+    }
+
+    /// The number of segments.
+    pub fn depth(&self) -> usize {
+        self.as_path_ref().depth()
+    }
+
+    /// The last segment.
+    pub fn last(&self) -> Segment<'_> {
+        self.as_path_ref().last()
+    }
+
+    /// The root family.
+    pub fn root(&self) -> Root<'_> {
+        self.as_path_ref().root()
+    }
+
+    /// The partial path of the enclosing object; `None` for a root object.
+    pub fn parent(&self) -> Option<Path> {
+        self.as_path_ref().parent().map(|p| p.to_path())
+    }
+
+    /// A child of this partial path: `segment` is one segment (`Name`, `3`, `[alias]`, `{i}`,
+    /// `*`), optionally followed by `.` to name an object.
+    ///
+    /// ```
+    /// use cwmp_datamodel::path::Path;
+    /// let p = Path::parse("Device.IP.Interface.")?;
+    /// assert_eq!(p.child("2.")?.child("Name")?.as_str(), "Device.IP.Interface.2.Name");
+    /// assert!(Path::parse("Device.Name")?.child("X").is_err());
+    /// # Ok::<(), cwmp_datamodel::path::PathError>(())
+    /// ```
+    pub fn child(&self, segment: &str) -> Result<Path, PathError> {
+        if !self.is_partial() {
+            return Err(PathError {
+                offset: self.text.len(),
+                kind: PathErrorKind::BadNameChar('.'),
+            });
+        }
+        let s = segment.strip_suffix('.').unwrap_or(segment);
+        if s.contains('.') {
+            let at = s.find('.').unwrap_or(0);
+            return Err(PathError {
+                offset: self.text.len() + at,
+                kind: PathErrorKind::EmptySegment,
+            });
+        }
+        let mut text = String::with_capacity(self.text.len() + segment.len());
+        text.push_str(&self.text);
+        text.push_str(segment);
+        Path::parse(&text)
+    }
+
+    /// Whether `self` equals `prefix` or lies below the object `prefix` names.
+    pub fn starts_with(&self, prefix: &Path) -> bool {
+        self.as_path_ref().starts_with(prefix.as_path_ref())
+    }
+
+    /// Whether the path contains an instance number, an alias, `{i}` or `*`.
+    pub fn has_instance_segments(&self) -> bool {
+        self.as_path_ref().has_instance_segments()
+    }
+
+    /// Whether the path contains `{i}` or `*`.
+    pub fn is_pattern(&self) -> bool {
+        self.as_path_ref().is_pattern()
+    }
+
+    /// Whether any name segment is vendor-specific (`X_...`).
+    pub fn is_vendor_specific(&self) -> bool {
+        self.as_path_ref().is_vendor_specific()
+    }
+
+    /// Whether this path matches the definition or wildcard `pattern` (see [`PathRef::matches`]).
+    pub fn matches(&self, pattern: &Path) -> bool {
+        self.as_path_ref().matches(pattern.as_path_ref())
+    }
+
+    /// The definition form (instances, aliases and `*` replaced by `{i}`).
+    pub fn definition_key(&self) -> Path {
+        self.as_path_ref().definition_key()
+    }
+}
+
+impl fmt::Debug for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Path({:?})", &*self.text)
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl FromStr for Path {
+    type Err = PathError;
+    fn from_str(s: &str) -> Result<Self, PathError> {
+        Path::parse(s)
+    }
+}
+
+impl TryFrom<&str> for Path {
+    type Error = PathError;
+    fn try_from(s: &str) -> Result<Self, PathError> {
+        Path::parse(s)
+    }
+}
+
+impl AsRef<str> for Path {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Borrow<str> for Path {
+    fn borrow(&self) -> &str {
+        &self.text
+    }
+}
+
+impl<'a> From<PathRef<'a>> for Path {
+    fn from(p: PathRef<'a>) -> Self {
+        p.to_path()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Path {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Path {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Path::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dm01_round_trips() {
+        for s in [
+            "Device.",
+            "Device.IP.Interface.1.",
+            "Device.IP.Interface.[wan].IPv4Address.2.IPAddress",
+            "Device.X_EXAMPLE-COM_Foo.Bar",
+            "InternetGatewayDevice.WANDevice.{i}.WANConnectionDevice.*.",
+            "VoiceService.{i}.Capabilities.SIP.",
+            "Device.X_012345_AdBanner",
+        ] {
+            let p = Path::parse(s).unwrap();
+            assert_eq!(p.to_string(), s);
+            assert_eq!(p.is_partial(), s.ends_with('.'));
+        }
+    }
+
+    #[test]
+    fn dm01_rejects() {
+        let cases: &[(&str, usize, PathErrorKind)] = &[
+            ("Device..X", 7, PathErrorKind::EmptySegment),
+            ("Device.1abc.", 7, PathErrorKind::BadNameStart('1')),
+            ("", 0, PathErrorKind::Empty),
+            (".", 0, PathErrorKind::EmptySegment),
+            ("Device.IP.Interface.0.", 20, PathErrorKind::BadInstance),
+            ("Device.IP.Interface.01.", 20, PathErrorKind::BadInstance),
+            (
+                "Device.IP.Interface.99999999999.",
+                20,
+                PathErrorKind::BadInstance,
+            ),
+            (
+                "Device.IP.Interface.[wan.",
+                20,
+                PathErrorKind::BadAlias(AliasProblem::Unterminated),
+            ),
+            (
+                "Device.IP.Interface.[].",
+                20,
+                PathErrorKind::BadAlias(AliasProblem::Empty),
+            ),
+            (
+                "Device.IP.Interface.[1a].",
+                21,
+                PathErrorKind::BadAlias(AliasProblem::BadStart),
+            ),
+            (
+                "Device.IP.Interface.[a b].",
+                22,
+                PathErrorKind::BadAlias(AliasProblem::BadChar),
+            ),
+            (
+                "Device.IP.Interface.{j}.",
+                20,
+                PathErrorKind::BadPlaceholder,
+            ),
+            ("Device.I P", 8, PathErrorKind::BadNameChar(' ')),
+            ("1.Device", 0, PathErrorKind::RootNotName),
+            ("1abc.X", 0, PathErrorKind::BadNameStart('1')),
+            ("{i}.X", 0, PathErrorKind::RootNotName),
+            ("Device.**", 7, PathErrorKind::BadNameStart('*')),
+        ];
+        for (s, off, kind) in cases {
+            let e = Path::parse(s).unwrap_err();
+            assert_eq!((e.offset, &e.kind), (*off, kind), "{s}");
+        }
+        let long = format!("Device.{}", "A".repeat(250));
+        let e = Path::parse(&long).unwrap_err();
+        assert_eq!(e.kind, PathErrorKind::TooLong { len: 257 });
+        assert_eq!(e.offset, 256);
+        assert!(Path::parse(&long[..256]).is_ok());
+        let alias = format!("Device.A.[{}].", "a".repeat(65));
+        assert_eq!(
+            Path::parse(&alias).unwrap_err().kind,
+            PathErrorKind::BadAlias(AliasProblem::TooLong)
+        );
+    }
+
+    #[test]
+    fn parent_prefix_match() {
+        let p = Path::parse("Device.IP.Interface.3.Name").unwrap();
+        let parents: Vec<String> = std::iter::successors(p.parent(), |p| p.parent())
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            parents,
+            [
+                "Device.IP.Interface.3.",
+                "Device.IP.Interface.",
+                "Device.IP.",
+                "Device."
+            ]
+        );
+        assert!(p.starts_with(&Path::parse("Device.IP.").unwrap()));
+        assert!(!p.starts_with(&Path::parse("Device.I").unwrap()));
+        assert!(!p.starts_with(&Path::parse("Device.IPv6.").unwrap()));
+        assert!(p.starts_with(&p));
+        assert_eq!(p.root(), Root::Device);
+        assert_eq!(p.last(), Segment::Name("Name"));
+        assert_eq!(p.definition_key().as_str(), "Device.IP.Interface.{i}.Name");
+        let a = Path::parse("Device.IP.Interface.[wan].").unwrap();
+        assert!(a.matches(&Path::parse("Device.IP.Interface.{i}.").unwrap()));
+        assert!(!a.matches(&Path::parse("Device.IP.Interface.1.").unwrap()));
+        assert!(!p.matches(&Path::parse("Device.IP.Interface.{i}.Status").unwrap()));
+        assert!(!p.matches(&Path::parse("Device.IP.{i}.{i}.Name").unwrap()));
+    }
+}

@@ -1,0 +1,100 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! Property tests of the path parser.
+
+use cwmp_datamodel::path::{Path, PathRef, Segment};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum Seg {
+    Name(String),
+    Instance(u32),
+    Alias(String),
+    Placeholder,
+    Wildcard,
+}
+
+fn seg() -> impl Strategy<Value = Seg> {
+    prop_oneof![
+        4 => "[A-Za-z_][A-Za-z0-9_-]{0,12}".prop_map(Seg::Name),
+        2 => (1u32..).prop_map(Seg::Instance),
+        1 => "[a-zA-Z][a-zA-Z0-9_:-]{0,20}".prop_map(Seg::Alias),
+        1 => Just(Seg::Placeholder),
+        1 => Just(Seg::Wildcard),
+    ]
+}
+
+fn render(root: &str, segs: &[Seg], partial: bool) -> String {
+    let mut s = root.to_owned();
+    for g in segs {
+        s.push('.');
+        match g {
+            Seg::Name(n) => s.push_str(n),
+            Seg::Instance(i) => s.push_str(&i.to_string()),
+            Seg::Alias(a) => {
+                s.push('[');
+                s.push_str(a);
+                s.push(']');
+            }
+            Seg::Placeholder => s.push_str("{i}"),
+            Seg::Wildcard => s.push('*'),
+        }
+    }
+    if partial {
+        s.push('.');
+    }
+    s
+}
+
+proptest! {
+    #[test]
+    fn display_parse_round_trip(root in "Device|InternetGatewayDevice|[A-Z][A-Za-z]{0,8}",
+                                segs in prop::collection::vec(seg(), 0..10),
+                                partial in any::<bool>()) {
+        let text = render(&root, &segs, partial);
+        let p = Path::parse(&text).unwrap();
+        prop_assert_eq!(p.to_string(), text.clone());
+        prop_assert_eq!(p.is_partial(), partial);
+        let again: Path = p.to_string().parse().unwrap();
+        prop_assert_eq!(&again, &p);
+        let got: Vec<Segment<'_>> = p.segments().collect();
+        prop_assert_eq!(got.len(), segs.len() + 1);
+        for (g, want) in got[1..].iter().zip(&segs) {
+            let ok = match (g, want) {
+                (Segment::Name(a), Seg::Name(b)) => a == b,
+                (Segment::Instance(a), Seg::Instance(b)) => a == b,
+                (Segment::Alias(a), Seg::Alias(b)) => a == b,
+                (Segment::Placeholder, Seg::Placeholder) | (Segment::Wildcard, Seg::Wildcard) => true,
+                _ => false,
+            };
+            prop_assert!(ok, "{:?} vs {:?}", g, want);
+        }
+        // an instance path matches its own definition form
+        prop_assert!(p.matches(&p.definition_key()));
+        if let Some(parent) = p.parent() {
+            prop_assert!(parent.is_partial());
+            prop_assert!(p.starts_with(&parent));
+        }
+    }
+
+    #[test]
+    fn arbitrary_strings_never_panic(s in ".{0,300}") {
+        if let Ok(p) = PathRef::parse(&s) {
+            prop_assert_eq!(p.as_str(), s.as_str());
+            let _ = p.segments().count();
+            let _ = p.parent();
+            let _ = p.definition_key();
+        }
+    }
+
+    #[test]
+    fn path_like_strings_never_panic(s in "[A-Za-z0-9_.\\[\\]{}*-]{0,40}") {
+        if let Ok(p) = Path::parse(&s) {
+            prop_assert_eq!(p.to_string(), s);
+        }
+    }
+}

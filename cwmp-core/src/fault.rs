@@ -7,12 +7,13 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Who is at fault, as carried in the SOAP `faultcode` element (`Client` or `Server`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FaultType {
     /// The request was wrong (SOAP `Client`).
     Client,
     /// The receiver failed to process a valid request (SOAP `Server`).
+    #[default]
     Server,
 }
 
@@ -55,7 +56,7 @@ pub enum FaultClass {
 /// assert_eq!(code.fault_type(), FaultType::Client);
 /// assert_eq!(FaultCode::new(9850).class(), FaultClass::CpeVendor);
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(transparent))]
 pub struct FaultCode(u32);
@@ -200,12 +201,18 @@ impl FaultCode {
 
     /// Whether a CPE may send this code (defined, extension or vendor CPE range).
     pub const fn is_cpe_code(self) -> bool {
-        matches!(self.class(), FaultClass::Cpe | FaultClass::CpeExtension | FaultClass::CpeVendor)
+        matches!(
+            self.class(),
+            FaultClass::Cpe | FaultClass::CpeExtension | FaultClass::CpeVendor
+        )
     }
 
     /// Whether an ACS may send this code (defined, extension or vendor ACS range).
     pub const fn is_acs_code(self) -> bool {
-        matches!(self.class(), FaultClass::Acs | FaultClass::AcsExtension | FaultClass::AcsVendor)
+        matches!(
+            self.class(),
+            FaultClass::Acs | FaultClass::AcsExtension | FaultClass::AcsVendor
+        )
     }
 
     /// The SOAP `faultcode` the code is sent with: the table value for defined codes,
@@ -266,7 +273,7 @@ impl fmt::Display for FaultCode {
 }
 
 /// The body of a SOAP Fault carrying a CWMP fault (`soap:Fault/detail/cwmp:Fault`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Fault<'a> {
     /// The SOAP `faultcode`: `Client` or `Server`.
@@ -282,7 +289,7 @@ pub struct Fault<'a> {
 }
 
 /// One failing parameter of a SetParameterValues, inside a [`Fault`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SetParameterValuesFault<'a> {
     /// The parameter's name as sent in the request.
@@ -373,25 +380,65 @@ mod tests {
     fn every_defined_code_has_name_and_type_from_the_tables() {
         let table: &[(u32, &str, FaultType)] = &[
             (9000, "Method not supported", FaultType::Server),
-            (9001, "Request denied (no reason specified)", FaultType::Server),
+            (
+                9001,
+                "Request denied (no reason specified)",
+                FaultType::Server,
+            ),
             (9002, "Internal error", FaultType::Server),
             (9003, "Invalid arguments", FaultType::Client),
             (9004, "Resources exceeded", FaultType::Server),
             (9005, "Invalid parameter name", FaultType::Client),
             (9006, "Invalid parameter type", FaultType::Client),
             (9007, "Invalid parameter value", FaultType::Client),
-            (9008, "Attempt to set a non-writable parameter", FaultType::Client),
+            (
+                9008,
+                "Attempt to set a non-writable parameter",
+                FaultType::Client,
+            ),
             (9009, "Notification request rejected", FaultType::Server),
             (9010, "File transfer failure", FaultType::Server),
             (9011, "Upload failure", FaultType::Server),
-            (9012, "File transfer server authentication failure", FaultType::Server),
-            (9013, "Unsupported protocol for file transfer", FaultType::Server),
-            (9014, "File transfer failure: unable to join multicast group", FaultType::Server),
-            (9015, "File transfer failure: unable to contact file server", FaultType::Server),
-            (9016, "File transfer failure: unable to access file", FaultType::Server),
-            (9017, "File transfer failure: unable to complete download", FaultType::Server),
-            (9018, "File transfer failure: file corrupted", FaultType::Server),
-            (9019, "File transfer failure: file authentication failure", FaultType::Server),
+            (
+                9012,
+                "File transfer server authentication failure",
+                FaultType::Server,
+            ),
+            (
+                9013,
+                "Unsupported protocol for file transfer",
+                FaultType::Server,
+            ),
+            (
+                9014,
+                "File transfer failure: unable to join multicast group",
+                FaultType::Server,
+            ),
+            (
+                9015,
+                "File transfer failure: unable to contact file server",
+                FaultType::Server,
+            ),
+            (
+                9016,
+                "File transfer failure: unable to access file",
+                FaultType::Server,
+            ),
+            (
+                9017,
+                "File transfer failure: unable to complete download",
+                FaultType::Server,
+            ),
+            (
+                9018,
+                "File transfer failure: file corrupted",
+                FaultType::Server,
+            ),
+            (
+                9019,
+                "File transfer failure: file authentication failure",
+                FaultType::Server,
+            ),
             (
                 9020,
                 "File transfer failure: unable to complete download within specified time windows",
@@ -405,16 +452,36 @@ mod tests {
             (9022, "Invalid UUID Format", FaultType::Server),
             (9023, "Unknown Execution Environment", FaultType::Server),
             (9024, "Disabled Execution Environment", FaultType::Server),
-            (9025, "Deployment Unit to Execution Environment Mismatch", FaultType::Server),
+            (
+                9025,
+                "Deployment Unit to Execution Environment Mismatch",
+                FaultType::Server,
+            ),
             (9026, "Duplicate Deployment Unit", FaultType::Server),
             (9027, "System Resources Exceeded", FaultType::Server),
             (9028, "Unknown Deployment Unit", FaultType::Server),
             (9029, "Invalid Deployment Unit State", FaultType::Server),
-            (9030, "Invalid Deployment Unit Update – Downgrade not permitted", FaultType::Server),
-            (9031, "Invalid Deployment Unit Update – Version not specified", FaultType::Server),
-            (9032, "Invalid Deployment Unit Update – Version already exists", FaultType::Server),
+            (
+                9030,
+                "Invalid Deployment Unit Update – Downgrade not permitted",
+                FaultType::Server,
+            ),
+            (
+                9031,
+                "Invalid Deployment Unit Update – Version not specified",
+                FaultType::Server,
+            ),
+            (
+                9032,
+                "Invalid Deployment Unit Update – Version already exists",
+                FaultType::Server,
+            ),
             (8000, "Method not supported", FaultType::Server),
-            (8001, "Request denied (no reason specified)", FaultType::Server),
+            (
+                8001,
+                "Request denied (no reason specified)",
+                FaultType::Server,
+            ),
             (8002, "Internal error", FaultType::Server),
             (8003, "Invalid arguments", FaultType::Client),
             (8004, "Resources exceeded", FaultType::Server),

@@ -1,2 +1,7 @@
-//! cwmp-soap (work in progress).
+//! Zero-copy SOAP decode and schema-valid encode of every CWMP message.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
+pub mod decode;
+pub mod encode;

@@ -82,6 +82,9 @@ pub enum Error {
     /// The random source failed.
     #[error("random source failed")]
     Random,
+    /// An HTTP status the connection-request client does not expect.
+    #[error("unexpected HTTP status {0}")]
+    UnexpectedStatus(u16),
     /// A UDP connection request datagram is malformed.
     #[error("malformed UDP connection request: {0}")]
     UdpMalformed(&'static str),

@@ -13,6 +13,7 @@
 
 mod algorithm;
 pub mod basic;
+pub mod connreq;
 pub mod digest;
 mod error;
 pub mod header;

@@ -135,6 +135,9 @@ impl DigestClient {
 
     /// Like [`authorization`](Self::authorization) with a caller-chosen cnonce (tests,
     /// reproducible tools). The cnonce must be unpredictable in production.
+    ///
+    /// A `-sess` algorithm in a challenge without qop cannot be answered (the session HA1
+    /// needs a cnonce, which is sent only with a qop): [`Error::InvalidParam`].
     pub fn authorization_with_cnonce(
         &mut self,
         method: &Method,
@@ -152,6 +155,10 @@ impl DigestClient {
         } else {
             None
         };
+        if qop.is_none() && ch.algorithm.is_session() {
+            // A -sess HA1 needs a cnonce, which exists only with a qop (RFC 2617 §3.2.2.2).
+            return Err(Error::InvalidParam("algorithm"));
+        }
         let nc_num = self
             .nc
             .checked_add(1)

@@ -500,7 +500,7 @@ impl DigestServer {
             None => ("", 0, ""),
         };
         if algorithm.is_session() && qop.is_none() {
-            return Err(Error::MissingParam("cnonce"));
+            return Err(Error::InvalidParam("algorithm"));
         }
         if !uri_matches(uri, request.uri) {
             return Err(Error::UriMismatch);

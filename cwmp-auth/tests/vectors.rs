@@ -83,3 +83,13 @@ fn both_rfc7616_challenges_sha256_is_chosen() {
         Some("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")
     );
 }
+
+#[test]
+fn sha512_256_ha1_matches_an_independent_implementation() {
+    // Python: hashlib.new('sha512_256', b'Mufasa:http-auth@example.org:Circle of Life').hexdigest()
+    // (RFC 7616 §3.9.2's own example is known not to reproduce; see its errata.)
+    assert_eq!(
+        cwmp_auth::Algorithm::Sha512_256.ha1("Mufasa", "http-auth@example.org", "Circle of Life"),
+        "fb174f5c3c7802721517cae13b98e2b8dae2e0118cb705d94ee29946319204ce"
+    );
+}

@@ -1,4 +1,62 @@
-//! cwmp-datamodel (work in progress).
+//! Typed CWMP parameter paths and Broadband Forum data-model schemas.
+//!
+//! What it does:
+//!
+//! - [`path`]: [`Path`] / [`PathRef`], full and partial parameter paths with instance numbers,
+//!   Alias-Based Addressing `[alias]` segments, the `{i}` placeholder and the `*` wildcard;
+//!   validated (SPEC DM-01), located errors, cheap to clone and hash.
+//! - [`Schema`]: a data model loaded from BBF data-model XML (TR-181 `Device:2`, TR-098
+//!   `InternetGatewayDevice:1`, service models such as TR-104, vendor extensions), with
+//!   components, base models, imports through a [`Loader`], and the TR-106 named data types
+//!   resolved down to their primitive type and facets.
+//! - Lookup of any instance path to its definition, listing of children, and validation of
+//!   values and of whole SetParameterValues requests with the CWMP fault codes (9003, 9005,
+//!   9006, 9007, 9008).
+//!
+//! What it does not do: keep instance data (it knows definitions, not a device's rows),
+//! check `pathRef`/`instanceRef` targets (that needs the device's instances), or profiles.
+//!
+//! ```
+//! use cwmp_datamodel::{MemoryLoader, Schema};
+//! let xml = r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14">
+//!   <dataType name="Order"><unsignedInt><range minInclusive="1"/></unsignedInt></dataType>
+//!   <model name="Device:2.17">
+//!     <object name="Device." access="readOnly" minEntries="1" maxEntries="1"/>
+//!     <object name="Device.ManagementServer." access="readOnly" minEntries="1" maxEntries="1">
+//!       <parameter name="PeriodicInformInterval" access="readWrite">
+//!         <syntax><unsignedInt><range minInclusive="1"/></unsignedInt></syntax>
+//!       </parameter>
+//!       <parameter name="ParameterKey" access="readOnly" forcedInform="true">
+//!         <syntax><string><size maxLength="32"/></string></syntax>
+//!       </parameter>
+//!     </object>
+//!     <object name="Device.Routing.Router.{i}." access="readWrite" minEntries="0" maxEntries="unbounded">
+//!       <parameter name="Order" access="readWrite"><syntax><dataType ref="Order"/></syntax></parameter>
+//!     </object>
+//!   </model>
+//! </document>"#;
+//! let schema = Schema::from_str("mini.xml", xml, &MemoryLoader::new())?;
+//!
+//! assert!(schema.check_set("Device.ManagementServer.PeriodicInformInterval", Some("xsd:unsignedInt"), "60").is_ok());
+//! let fault = schema.check_set("Device.ManagementServer.PeriodicInformInterval", None, "0").unwrap_err();
+//! assert_eq!(fault.code.get(), 9007);
+//! let fault = schema.check_set("Device.ManagementServer.ParameterKey", None, "k").unwrap_err();
+//! assert_eq!(fault.code.get(), 9008);
+//! let fault = schema.check_set("Device.Routing.Router.[main].Order", None, "zero").unwrap_err();
+//! assert_eq!(fault.code.get(), 9006);
+//! let fault = schema.check_set("Device.Nope", None, "1").unwrap_err();
+//! assert_eq!(fault.code.get(), 9005);
+//!
+//! let spv = schema
+//!     .check_set_parameter_values([
+//!         ("Device.ManagementServer.PeriodicInformInterval", Some("xsd:unsignedInt"), "0"),
+//!         ("Device.Routing.Router.1.Order", Some("xsd:unsignedInt"), "2"),
+//!     ])
+//!     .unwrap_err();
+//! assert_eq!(spv.code.get(), 9003);
+//! assert_eq!(spv.set_parameter_values_faults.len(), 1);
+//! # Ok::<(), cwmp_datamodel::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -11,4 +69,21 @@
     )
 )]
 
+mod build;
+mod error;
 pub mod path;
+mod schema;
+pub mod types;
+mod validate;
+mod xml;
+
+pub use build::{
+    DirLoader, Loader, MAX_DEFINITIONS, MAX_DOCUMENTS, MAX_NESTING, MemoryLoader, NoImports,
+    SchemaBuilder,
+};
+pub use error::Error;
+pub use path::{Path, PathError, PathRef, Segment};
+pub use schema::{LookupError, ModelInfo, Resolution, Schema};
+pub use types::{Access, BaseType, Definition, ObjectDef, ParameterDef, Syntax};
+pub use validate::{ValueFault, is_valid_datetime};
+pub use xml::{MAX_DEPTH, MAX_DOCUMENT_SIZE, MAX_ENTITIES};

@@ -1,0 +1,577 @@
+//! Validation of values against definitions, answering with the CWMP fault a CPE returns:
+//! 9005 invalid name, 9006 invalid type, 9007 invalid value, 9008 not writable, and 9003 with
+//! one `SetParameterValuesFault` per bad parameter for a whole SetParameterValues.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+
+use cwmp_core::fault::{Fault, FaultCode, SetParameterValuesFault};
+
+use crate::path::PathRef;
+use crate::schema::Schema;
+use crate::types::{BaseType, Facets, ParameterDef, RangeFacet, Syntax};
+
+/// A value or parameter refused, with the CWMP fault code to answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueFault {
+    /// 9005, 9006, 9007 or 9008.
+    pub code: FaultCode,
+    /// Why, for people.
+    pub message: String,
+}
+
+impl ValueFault {
+    fn new(code: FaultCode, message: impl Into<String>) -> Self {
+        ValueFault {
+            code,
+            message: message.into(),
+        }
+    }
+    fn ty(message: impl Into<String>) -> Self {
+        ValueFault::new(FaultCode::INVALID_PARAMETER_TYPE, message)
+    }
+    fn value(message: impl Into<String>) -> Self {
+        ValueFault::new(FaultCode::INVALID_PARAMETER_VALUE, message)
+    }
+
+    /// The fault as a `SetParameterValuesFault` entry for `name`.
+    pub fn to_spv_fault<'a>(&self, name: impl Into<Cow<'a, str>>) -> SetParameterValuesFault<'a> {
+        SetParameterValuesFault {
+            parameter_name: name.into(),
+            code: self.code,
+            message: Cow::Owned(self.message.clone()),
+        }
+    }
+}
+
+impl fmt::Display for ValueFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code.get(), self.message)
+    }
+}
+
+impl std::error::Error for ValueFault {}
+
+/// A lexically valid value, as far as the facets need it.
+enum Parsed {
+    Int(i128),
+    Dec(f64),
+    /// length in characters (string) or decoded bytes (base64, hexBinary)
+    Len(u64),
+    Other,
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn digits(s: &str, n: usize) -> Option<u32> {
+    let d = s.get(..n)?;
+    if d.bytes().all(|b| b.is_ascii_digit()) {
+        d.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Whether `s` is a TR-106 dateTime: `YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm]` (SPEC VAL-02;
+/// untimezoned values are relative times or local times, and are accepted).
+pub fn is_valid_datetime(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 19
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || b.get(10) != Some(&b'T')
+    {
+        return false;
+    }
+    if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        return false;
+    }
+    let (Some(y), Some(mo), Some(d)) = (
+        digits(s, 4),
+        s.get(5..).and_then(|t| digits(t, 2)),
+        s.get(8..).and_then(|t| digits(t, 2)),
+    ) else {
+        return false;
+    };
+    let (Some(h), Some(mi), Some(sec)) = (
+        s.get(11..).and_then(|t| digits(t, 2)),
+        s.get(14..).and_then(|t| digits(t, 2)),
+        s.get(17..).and_then(|t| digits(t, 2)),
+    ) else {
+        return false;
+    };
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > days_in_month(y, mo)
+        || h > 23
+        || mi > 59
+        || sec > 60
+    {
+        return false;
+    }
+    let mut rest = s.get(19..).unwrap_or("");
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = frac.get(n..).unwrap_or("");
+    }
+    match rest {
+        "" | "Z" => true,
+        tz => {
+            let t = tz.as_bytes();
+            t.len() == 6
+                && matches!(t.first(), Some(b'+' | b'-'))
+                && t.get(3) == Some(&b':')
+                && tz
+                    .get(1..)
+                    .and_then(|x| digits(x, 2))
+                    .is_some_and(|hh| hh <= 14)
+                && tz
+                    .get(4..)
+                    .and_then(|x| digits(x, 2))
+                    .is_some_and(|mm| mm <= 59)
+        }
+    }
+}
+
+fn base64_len(s: &str) -> Option<u64> {
+    let mut n = 0u64;
+    let mut pad = 0u64;
+    for c in s.bytes() {
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            b'=' => pad += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if pad == 0 => {}
+            _ => return None,
+        }
+        n += 1;
+    }
+    if n % 4 != 0 || pad > 2 {
+        return None;
+    }
+    Some(n / 4 * 3 - pad)
+}
+
+fn is_decimal(s: &str) -> bool {
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = match t.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (t, None),
+    };
+    let all = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    all(int) && frac.is_none_or(all) && !(int.is_empty() && frac.is_none_or(str::is_empty))
+}
+
+/// Checks the lexical form of `text` for `ty`.
+fn parse_lexical(ty: BaseType, text: &str) -> Result<Parsed, ValueFault> {
+    let bad = || ValueFault::ty(format!("{text:?} is not a valid {ty}"));
+    let t = text.trim();
+    Ok(match ty {
+        BaseType::String => Parsed::Len(text.chars().count() as u64),
+        BaseType::Int => Parsed::Int(i128::from(t.parse::<i32>().map_err(|_| bad())?)),
+        BaseType::UnsignedInt => Parsed::Int(i128::from(t.parse::<u32>().map_err(|_| bad())?)),
+        BaseType::Long => Parsed::Int(i128::from(t.parse::<i64>().map_err(|_| bad())?)),
+        BaseType::UnsignedLong => Parsed::Int(i128::from(t.parse::<u64>().map_err(|_| bad())?)),
+        BaseType::Decimal => {
+            if !is_decimal(t) {
+                return Err(bad());
+            }
+            Parsed::Dec(t.parse::<f64>().map_err(|_| bad())?)
+        }
+        BaseType::Boolean => {
+            if ["0", "1", "true", "false"]
+                .iter()
+                .any(|b| t.eq_ignore_ascii_case(b))
+            {
+                Parsed::Other
+            } else {
+                return Err(bad());
+            }
+        }
+        BaseType::DateTime => {
+            if is_valid_datetime(t) {
+                Parsed::Other
+            } else {
+                return Err(bad());
+            }
+        }
+        BaseType::Base64 => Parsed::Len(base64_len(text).ok_or_else(bad)?),
+        BaseType::HexBinary => {
+            if t.len() % 2 != 0 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad());
+            }
+            Parsed::Len(t.len() as u64 / 2)
+        }
+    })
+}
+
+fn in_range(r: &RangeFacet, v: &Parsed) -> bool {
+    match v {
+        Parsed::Int(v) => {
+            let p = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<i128>().ok());
+            let (min, max, step) = (p(&r.min_inclusive), p(&r.max_inclusive), p(&r.step));
+            min.is_none_or(|m| *v >= m)
+                && max.is_none_or(|m| *v <= m)
+                && step
+                    .filter(|s| *s > 0)
+                    .is_none_or(|s| (*v - min.unwrap_or(0)).rem_euclid(s) == 0)
+        }
+        Parsed::Dec(v) => {
+            let p = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<f64>().ok());
+            p(&r.min_inclusive).is_none_or(|m| *v >= m)
+                && p(&r.max_inclusive).is_none_or(|m| *v <= m)
+        }
+        _ => true,
+    }
+}
+
+fn describe_range(r: &RangeFacet) -> String {
+    let mut s = String::from("[");
+    s.push_str(r.min_inclusive.as_deref().unwrap_or(""));
+    s.push_str("..");
+    s.push_str(r.max_inclusive.as_deref().unwrap_or(""));
+    if let Some(step) = &r.step {
+        s.push_str(" step ");
+        s.push_str(step);
+    }
+    s.push(']');
+    s
+}
+
+fn check_level(f: &Facets, text: &str, parsed: &Parsed, for_set: bool) -> Result<(), ValueFault> {
+    if let Parsed::Len(len) = parsed {
+        if !f.sizes.is_empty() && !f.sizes.iter().any(|s| s.contains(*len)) {
+            let allowed: Vec<String> = f
+                .sizes
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}..{}",
+                        s.min_length.unwrap_or(0),
+                        s.max_length.map(|m| m.to_string()).unwrap_or_default()
+                    )
+                })
+                .collect();
+            return Err(ValueFault::value(format!(
+                "length {len} is outside {}",
+                allowed.join(" or ")
+            )));
+        }
+    }
+    if !f.ranges.is_empty() && !f.ranges.iter().any(|r| in_range(r, parsed)) {
+        let allowed: Vec<String> = f.ranges.iter().map(describe_range).collect();
+        return Err(ValueFault::value(format!(
+            "{text} is outside the range {}",
+            allowed.join(" or ")
+        )));
+    }
+    if f.enumerations.is_empty() && f.patterns.is_empty() {
+        return Ok(());
+    }
+    if let Some(e) = f.enumerations.iter().find(|e| e.value == text) {
+        if for_set && e.read_only {
+            return Err(ValueFault::value(format!(
+                "{text:?} may be reported by the CPE but not set"
+            )));
+        }
+        return Ok(());
+    }
+    if f.patterns.iter().any(|p| p.is_match(text).unwrap_or(true)) {
+        return Ok(());
+    }
+    let mut allowed: Vec<String> = f
+        .enumerations
+        .iter()
+        .map(|e| format!("{:?}", e.value))
+        .collect();
+    allowed.extend(f.patterns.iter().map(|p| format!("/{}/", p.value)));
+    if allowed.len() > 12 {
+        allowed.truncate(12);
+        allowed.push("...".to_owned());
+    }
+    Err(ValueFault::value(format!(
+        "{text:?} is not one of {}",
+        allowed.join(", ")
+    )))
+}
+
+fn check_item(syn: &Syntax, text: &str, for_set: bool) -> Result<(), ValueFault> {
+    let parsed = parse_lexical(syn.base_type, text)?;
+    for level in syn.levels() {
+        check_level(level, text, &parsed, for_set)?;
+    }
+    Ok(())
+}
+
+impl Syntax {
+    /// Checks `text` against the type and every facet: `Err` with 9006 for a lexical error,
+    /// 9007 for a facet violation.
+    ///
+    /// ```
+    /// use cwmp_datamodel::{BaseType, Syntax, types::{Facets, RangeFacet}};
+    /// let mut syn = Syntax { base_type: BaseType::UnsignedInt, ..Syntax::default() };
+    /// syn.facets.ranges.push(RangeFacet { min_inclusive: Some("1".into()), ..RangeFacet::default() });
+    /// assert!(syn.validate("300").is_ok());
+    /// assert_eq!(syn.validate("0").unwrap_err().code.get(), 9007);
+    /// assert_eq!(syn.validate("-1").unwrap_err().code.get(), 9006);
+    /// ```
+    pub fn validate(&self, text: &str) -> Result<(), ValueFault> {
+        self.validate_inner(text, false)
+    }
+
+    /// Like [`Syntax::validate`], and also refuses enumeration values marked
+    /// `access="readOnly"` (which the CPE may report but the ACS may not set).
+    pub fn validate_for_set(&self, text: &str) -> Result<(), ValueFault> {
+        self.validate_inner(text, true)
+    }
+
+    fn validate_inner(&self, text: &str, for_set: bool) -> Result<(), ValueFault> {
+        let Some(list) = &self.list else {
+            return check_item(self, text, for_set);
+        };
+        let len = text.chars().count() as u64;
+        if !list.sizes.is_empty() && !list.sizes.iter().any(|s| s.contains(len)) {
+            return Err(ValueFault::value(format!(
+                "list length {len} exceeds the allowed size"
+            )));
+        }
+        let items: Vec<&str> = if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            text.split(',').map(str::trim).collect()
+        };
+        let n = items.len() as u64;
+        if list.min_items.is_some_and(|m| n < m) || list.max_items.is_some_and(|m| n > m) {
+            return Err(ValueFault::value(format!(
+                "{n} items; the list takes {}..{}",
+                list.min_items.unwrap_or(0),
+                list.max_items.map(|m| m.to_string()).unwrap_or_default()
+            )));
+        }
+        for item in items {
+            check_item(self, item, for_set).map_err(|e| ValueFault {
+                message: format!("item {item:?}: {}", e.message),
+                ..e
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Schema {
+    /// Validates one SetParameterValues entry: the parameter `name`, the xsd type it was sent
+    /// with (`xsd:unsignedInt`; `None` if absent) and its text.
+    ///
+    /// Order of checks: 9005 (not a valid path, a partial path, unknown or an object), 9008
+    /// (read-only), 9006 (declared type differs from the definition, or lexical form wrong),
+    /// 9007 (facets).
+    pub fn check_set(
+        &self,
+        name: &str,
+        xsd_type: Option<&str>,
+        value: &str,
+    ) -> Result<&ParameterDef, ValueFault> {
+        let name_fault = |why: &str| {
+            ValueFault::new(FaultCode::INVALID_PARAMETER_NAME, format!("{name}: {why}"))
+        };
+        let path = PathRef::parse(name).map_err(|e| name_fault(&e.to_string()))?;
+        if path.is_partial() {
+            return Err(name_fault(
+                "a partial path names an object, not a parameter",
+            ));
+        }
+        if path.is_pattern() {
+            return Err(name_fault("a pattern cannot be set"));
+        }
+        let def = self
+            .lookup_path(path)
+            .ok_or_else(|| name_fault("no such parameter"))?;
+        let param = def
+            .as_parameter()
+            .ok_or_else(|| name_fault("names an object"))?;
+        if !param.access.is_writable() {
+            return Err(ValueFault::new(
+                FaultCode::NON_WRITABLE_PARAMETER,
+                format!("{name} is read-only"),
+            ));
+        }
+        if let Some(t) = xsd_type.map(str::trim).filter(|t| !t.is_empty()) {
+            let declared = BaseType::from_name(t);
+            // a list travels as a string whatever its item type
+            let ok = declared == Some(param.syntax.base_type)
+                || (param.syntax.list.is_some() && declared == Some(BaseType::String));
+            if !ok {
+                return Err(ValueFault::ty(format!(
+                    "{name} is {}, not {t}",
+                    param.syntax.base_type
+                )));
+            }
+        }
+        param
+            .syntax
+            .validate_for_set(value)
+            .map_err(|e| ValueFault {
+                message: format!("{name}: {}", e.message),
+                ..e
+            })?;
+        Ok(param)
+    }
+
+    /// Validates a whole SetParameterValues `(name, xsd type, value)` list the way the CPE
+    /// answers it: `Ok` when every entry is acceptable, else a 9003 [`Fault`] with one
+    /// `SetParameterValuesFault` per bad parameter. A name given more than once is itself a
+    /// 9003 fault (each repeated name listed with code 9003).
+    ///
+    /// ```no_run
+    /// # let schema: cwmp_datamodel::Schema = todo!();
+    /// let fault = schema
+    ///     .check_set_parameter_values([
+    ///         ("Device.ManagementServer.PeriodicInformInterval", Some("xsd:unsignedInt"), "0"),
+    ///         ("Device.DeviceInfo.SerialNumber", Some("xsd:string"), "x"),
+    ///     ])
+    ///     .unwrap_err();
+    /// assert_eq!(fault.code.get(), 9003);
+    /// assert_eq!(fault.set_parameter_values_faults.len(), 2);
+    /// ```
+    pub fn check_set_parameter_values<'a, I>(&self, params: I) -> Result<(), Fault<'a>>
+    where
+        I: IntoIterator<Item = (&'a str, Option<&'a str>, &'a str)>,
+    {
+        let mut faults = Vec::new();
+        let mut seen = HashSet::new();
+        let mut dups = Vec::new();
+        for (name, ty, value) in params {
+            if !seen.insert(name) {
+                if !dups.contains(&name) {
+                    dups.push(name);
+                }
+                continue;
+            }
+            if let Err(f) = self.check_set(name, ty, value) {
+                faults.push(f.to_spv_fault(name));
+            }
+        }
+        if !dups.is_empty() {
+            let entries = dups
+                .iter()
+                .map(|n| SetParameterValuesFault {
+                    parameter_name: Cow::Borrowed(*n),
+                    code: FaultCode::INVALID_ARGUMENTS,
+                    message: Cow::Borrowed("parameter appears more than once"),
+                })
+                .collect();
+            let mut f = Fault::set_parameter_values(entries);
+            f.message = Cow::Owned(format!("duplicate parameter names: {}", dups.join(", ")));
+            return Err(f);
+        }
+        if faults.is_empty() {
+            Ok(())
+        } else {
+            Err(Fault::set_parameter_values(faults))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes() {
+        for ok in [
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "0001-01-03T03:04:05",
+            "2024-02-29T12:00:00.123+01:00",
+            "2023-03-28T15:39:56.053Z",
+            "0001-01-01T00:00:00.000000Z",
+        ] {
+            assert!(is_valid_datetime(ok), "{ok}");
+        }
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2023-13-01T00:00:00Z",
+            "2023-01-01 00:00:00",
+            "2023-01-01T24:00:00Z",
+            "x",
+            "2023-01-01T00:00:00+1:00",
+            "2023-01-01T00:00:00.",
+        ] {
+            assert!(!is_valid_datetime(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lexical() {
+        assert!(parse_lexical(BaseType::Boolean, "TRUE").is_ok());
+        assert!(parse_lexical(BaseType::Boolean, "yes").is_err());
+        assert!(parse_lexical(BaseType::Int, "-2147483648").is_ok());
+        assert!(parse_lexical(BaseType::Int, "2147483648").is_err());
+        assert!(parse_lexical(BaseType::UnsignedLong, "18446744073709551615").is_ok());
+        assert!(parse_lexical(BaseType::Decimal, "-1.5").is_ok());
+        assert!(parse_lexical(BaseType::Decimal, "1e5").is_err());
+        assert!(parse_lexical(BaseType::Decimal, ".").is_err());
+        assert!(matches!(
+            parse_lexical(BaseType::Base64, "AAEC"),
+            Ok(Parsed::Len(3))
+        ));
+        assert!(matches!(
+            parse_lexical(BaseType::Base64, "AA=="),
+            Ok(Parsed::Len(1))
+        ));
+        assert!(parse_lexical(BaseType::Base64, "A=AA").is_err());
+        assert!(matches!(
+            parse_lexical(BaseType::HexBinary, "00ff"),
+            Ok(Parsed::Len(2))
+        ));
+        assert!(parse_lexical(BaseType::HexBinary, "0g").is_err());
+    }
+
+    #[test]
+    fn step_and_list() {
+        let mut syn = Syntax {
+            base_type: BaseType::Int,
+            ..Syntax::default()
+        };
+        syn.facets.ranges.push(RangeFacet {
+            min_inclusive: Some("-10".into()),
+            max_inclusive: Some("10".into()),
+            step: Some("5".into()),
+        });
+        assert!(syn.validate("5").is_ok());
+        assert!(syn.validate("-10").is_ok());
+        assert_eq!(
+            syn.validate("3").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_VALUE
+        );
+        syn.list = Some(crate::types::ListFacet {
+            min_items: Some(1),
+            max_items: Some(2),
+            ..Default::default()
+        });
+        assert!(syn.validate("5, 10").is_ok());
+        assert_eq!(
+            syn.validate("5,10,0").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_VALUE
+        );
+        assert_eq!(
+            syn.validate("").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_VALUE
+        );
+        assert_eq!(
+            syn.validate("5,x").unwrap_err().code,
+            FaultCode::INVALID_PARAMETER_TYPE
+        );
+    }
+}

@@ -14,6 +14,8 @@
 //!   covers TR-106's absolute, relative, Unknown and Infinite forms.
 //! - [`CwmpVersion`] with namespaces and negotiation; [`limits`] with the schema's length,
 //!   pattern and count limits behind the [`Validate`](limits::Validate) trait.
+//! - [`session`]: sans-IO session engines for the CPE and the ACS side (feed with `handle_*`,
+//!   drain with `poll_*`, time passed in).
 //!
 //! It does not read or write XML (that is `cwmp-soap`) and performs no I/O.
 //!
@@ -54,6 +56,7 @@ pub mod header;
 pub mod limits;
 mod owned;
 pub mod rpc;
+pub mod session;
 pub mod value;
 pub mod version;
 

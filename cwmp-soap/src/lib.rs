@@ -5,3 +5,4 @@
 
 pub mod decode;
 pub mod encode;
+pub use encode::{BoolFormat, DateTimeFraction, DuShape, EncodeOptions, encode, encode_bytes};

@@ -1,0 +1,105 @@
+//! The parameter RPCs: Get/SetParameterValues, GetParameterNames, Get/SetParameterAttributes,
+//! AddObject, DeleteObject.
+
+use std::borrow::Cow;
+
+use cwmp_core::rpc::{
+    GetParameterAttributesResponse, GetParameterNames, GetParameterNamesResponse, ParameterValue,
+    SetParameterAttributes, SetParameterValues,
+};
+
+use super::xml::{Xml, push_i64};
+
+/// `<name soap-enc:arrayType="cwmp:ParameterValueStruct[n]">` with one struct per parameter.
+pub(super) fn value_list(x: &mut Xml<'_>, name: &str, list: &[ParameterValue<'_>]) {
+    x.array_open(name, "cwmp", "ParameterValueStruct", list.len());
+    for p in list {
+        x.raw("<ParameterValueStruct><Name>");
+        x.text(&p.name);
+        x.raw("</Name>");
+        x.value(&p.value);
+        x.raw("</ParameterValueStruct>");
+    }
+    x.close(name);
+}
+
+pub(super) fn set_parameter_values(x: &mut Xml<'_>, m: &SetParameterValues<'_>) {
+    value_list(x, "ParameterList", &m.parameters);
+    x.leaf("ParameterKey", &m.parameter_key);
+}
+
+pub(super) fn get_parameter_names(x: &mut Xml<'_>, m: &GetParameterNames<'_>) {
+    x.leaf("ParameterPath", &m.parameter_path);
+    x.leaf_bool("NextLevel", m.next_level);
+}
+
+pub(super) fn get_parameter_names_response(x: &mut Xml<'_>, m: &GetParameterNamesResponse<'_>) {
+    x.array_open(
+        "ParameterList",
+        "cwmp",
+        "ParameterInfoStruct",
+        m.parameters.len(),
+    );
+    for p in &m.parameters {
+        x.raw("<ParameterInfoStruct>");
+        x.leaf("Name", &p.name);
+        x.leaf_bool("Writable", p.writable);
+        x.raw("</ParameterInfoStruct>");
+    }
+    x.close("ParameterList");
+}
+
+fn notification(x: &mut Xml<'_>, n: cwmp_core::filetype::Notification) {
+    x.raw("<Notification>");
+    push_i64(x.out, n.get().into());
+    x.raw("</Notification>");
+}
+
+fn access_list(x: &mut Xml<'_>, list: &[Cow<'_, str>]) {
+    x.string_array("AccessList", "string", list);
+}
+
+pub(super) fn set_parameter_attributes(x: &mut Xml<'_>, m: &SetParameterAttributes<'_>) {
+    x.array_open(
+        "ParameterList",
+        "cwmp",
+        "SetParameterAttributesStruct",
+        m.parameters.len(),
+    );
+    for p in &m.parameters {
+        x.raw("<SetParameterAttributesStruct>");
+        x.leaf("Name", &p.name);
+        x.leaf_bool("NotificationChange", p.notification_change);
+        notification(x, p.notification);
+        x.leaf_bool("AccessListChange", p.access_list_change);
+        access_list(x, &p.access_list);
+        x.raw("</SetParameterAttributesStruct>");
+    }
+    x.close("ParameterList");
+}
+
+pub(super) fn get_parameter_attributes_response(
+    x: &mut Xml<'_>,
+    m: &GetParameterAttributesResponse<'_>,
+) {
+    x.array_open(
+        "ParameterList",
+        "cwmp",
+        "ParameterAttributeStruct",
+        m.parameters.len(),
+    );
+    for p in &m.parameters {
+        x.raw("<ParameterAttributeStruct>");
+        x.leaf("Name", &p.name);
+        notification(x, p.notification);
+        access_list(x, &p.access_list);
+        x.raw("</ParameterAttributeStruct>");
+    }
+    x.close("ParameterList");
+}
+
+/// AddObject and DeleteObject.
+pub(super) fn object(x: &mut Xml<'_>, object_name: &str, parameter_key: &str) {
+    x.leaf("ObjectName", object_name);
+    x.leaf("ParameterKey", parameter_key);
+}

@@ -134,7 +134,7 @@ pub struct SessionStart {
     /// `4 VALUE CHANGE`, and any configured extras.
     pub parameters: Vec<ParameterValue<'static>>,
     /// A random number; if this session fails it picks the retry wait inside the window of
-    /// SES-10 (see [`retry_wait`](super::retry_wait)).
+    /// SES-10 (see [`retry_wait`](super::retry_wait())).
     pub random: u64,
 }
 

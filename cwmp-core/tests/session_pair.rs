@@ -1065,3 +1065,54 @@ impl StartForTest for Cpe<Device> {
         self.start_session(now, SessionStart::default()).unwrap();
     }
 }
+
+#[test]
+fn a_session_failing_before_transfer_complete_is_answered_informs_its_events_again() {
+    let mut pair = Pair::new(CpeConfig::new(device_id()));
+    queue_tc(&mut pair, "k4");
+    // The InformResponse arrives (events delivered), then the connection drops while the
+    // TransferComplete is out.
+    pair.session(nothing, |n, reply| match n {
+        0 => as_http(n, reply),
+        _ => HttpResponse::empty(502),
+    });
+    assert_eq!(pair.wire_posts(), vec!["Inform", "TransferComplete"]);
+    assert_eq!(pair.ended(), Some((false, Some(Failure::HttpStatus(502)))));
+    assert_eq!(pair.cpe.queued_requests(), 1);
+    assert_eq!(
+        codes(pair.cpe.pending_events()),
+        vec![
+            ("7 TRANSFER COMPLETE".into(), "".into()),
+            ("M Download".into(), "k4".into())
+        ]
+    );
+    pair.plain_session(nothing);
+    let (_, inform) = pair.last_inform();
+    assert_eq!(inform.retry_count, 1);
+    assert!(inform.has_event(&EventCode::TRANSFER_COMPLETE));
+    assert_eq!(
+        pair.wire_posts(),
+        vec!["Inform", "TransferComplete", "(empty)"]
+    );
+    assert_eq!(pair.ended(), Some((true, None)));
+    assert_eq!(pair.cpe.queued_requests(), 0);
+}
+
+#[test]
+fn more_than_64_events_take_a_second_session() {
+    let mut pair = Pair::new(CpeConfig::new(device_id()));
+    let t = pair.now;
+    for i in 0..70 {
+        pair.cpe.add_event(
+            EventStruct::with_command_key(EventCode::M_DOWNLOAD, format!("k{i}")),
+            t,
+        );
+    }
+    pair.plain_session(nothing);
+    assert_eq!(pair.last_inform().1.events.len(), 64);
+    assert_eq!(pair.cpe.pending_events().len(), 6);
+    assert_eq!(pair.cpe.poll_timeout(), Some(pair.now));
+    pair.plain_session(nothing);
+    assert_eq!(pair.last_inform().1.events.len(), 6);
+    assert!(pair.cpe.pending_events().is_empty());
+}

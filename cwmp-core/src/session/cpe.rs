@@ -867,6 +867,8 @@ impl<H: CpeHandler> Cpe<H> {
         };
         self.transmit = None;
         self.retry_count = 0;
+        // Events that did not fit the Inform (more than 64) need another session.
+        let leftover = !self.pending.is_empty();
         // Requests left over (8005 beyond the bound) take their events to the next session.
         for q in &self.queue {
             for e in &q.events {
@@ -877,7 +879,7 @@ impl<H: CpeHandler> Cpe<H> {
             success: true,
             failure: None,
         });
-        if session.events_added {
+        if session.events_added || leftover {
             self.due_at = Some(now);
         }
     }

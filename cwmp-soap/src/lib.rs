@@ -6,3 +6,6 @@
 pub mod decode;
 pub mod encode;
 pub use encode::{BoolFormat, DateTimeFraction, DuShape, EncodeOptions, encode, encode_bytes};
+pub use decode::{
+    ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
+};

@@ -1,1 +1,248 @@
-//! Decoding.
+//! Decoding: SOAP 1.1 envelopes of every CWMP 1.0–1.4 message into the borrowed
+//! [`cwmp_core::Envelope`].
+//!
+//! - Zero-copy: strings borrow from the input and are unescaped (copied) only when they hold
+//!   entities, character references or CDATA. The allocation count does not grow with the
+//!   number of parameters (apart from the vectors that hold them).
+//! - Namespaces are matched by URI, never by prefix, with a small stack of declarations
+//!   (QName attribute values such as `xsi:type` and `soap-enc:arrayType` are resolved against
+//!   it too). All five cwmp namespaces are read; the version is inferred per SPEC SOAP-02.
+//! - Lenient by default: every deviation of QUIRKS.md that concerns message content is
+//!   accepted and reported as a typed [`Warning`]. Lenient decoding never alters data: text is
+//!   kept exactly as sent (numbers and booleans are trimmed before parsing).
+//! - [`Decoder::strict`] turns every warning into an error and checks the decoded message
+//!   against the schema limits ([`cwmp_core::limits::Validate`]).
+//! - Bounded and hostile-input safe: no DTD processing (a `<!DOCTYPE` is refused), only the
+//!   five predefined entities and character references, size / depth / element / array /
+//!   attribute / text limits ([`Limits`]), no recursion on input depth.
+//!
+//! ```
+//! use cwmp_soap::decode::{Decoder, WarningKind};
+//! use cwmp_core::{Body, CwmpVersion};
+//!
+//! let xml = br#"<soap_env:Envelope xmlns:soap_env="http://schemas.xmlsoap.org/soap/envelope/"
+//!     xmlns:soap_enc="http://schemas.xmlsoap.org/soap/encoding/"
+//!     xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+//!     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+//!     xmlns:cwmp="urn:dslforum-org:cwmp-1-2">
+//!   <soap_env:Header><cwmp:ID soap_env:mustUnderstand="1">42</cwmp:ID></soap_env:Header>
+//!   <soap_env:Body><cwmp:GetParameterValuesResponse>
+//!     <ParameterList soap_enc:arrayType="cwmp:ParameterValueStruct[01]">
+//!       <ParameterValueStruct>
+//!         <Name>Device.DeviceInfo.UpTime</Name><Value xsi:type="xsd:unsignedInt">17</Value>
+//!       </ParameterValueStruct>
+//!     </ParameterList>
+//!   </cwmp:GetParameterValuesResponse></soap_env:Body>
+//! </soap_env:Envelope>"#;
+//!
+//! let decoded = Decoder::new().decode(xml)?;
+//! assert_eq!(decoded.version, CwmpVersion::V1_2);
+//! assert_eq!(decoded.envelope.header.id.as_deref(), Some("42"));
+//! let Body::GetParameterValuesResponse(r) = &decoded.envelope.body else { panic!() };
+//! assert_eq!(r.parameters[0].value.as_u32(), Ok(17));
+//! // `[01]` is a tolerated deviation:
+//! assert_eq!(decoded.warnings[0].kind, WarningKind::ZeroPaddedArrayCount);
+//! assert!(Decoder::strict().decode(xml).is_err());
+//! # Ok::<(), cwmp_soap::decode::DecodeError>(())
+//! ```
+
+mod envelope;
+mod error;
+mod reader;
+mod rpc;
+mod text;
+
+use cwmp_core::limits::Validate;
+use cwmp_core::{CwmpVersion, Envelope};
+
+pub use error::{DecodeError, Warning, WarningKind};
+
+/// Decodes a message with the lenient defaults ([`Decoder::new`]), dropping the warnings.
+///
+/// ```
+/// let env = cwmp_soap::decode::decode(br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"
+///   xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Body><cwmp:Reboot><CommandKey>k</CommandKey>
+///   </cwmp:Reboot></s:Body></s:Envelope>"#).unwrap();
+/// assert_eq!(env.body.name(), "Reboot");
+/// ```
+pub fn decode(input: &[u8]) -> Result<Envelope<'_>, DecodeError> {
+    Decoder::new().decode(input).map(|d| d.envelope)
+}
+
+/// What to do with C0 control characters, which XML 1.0 forbids in documents but some devices
+/// send (QUIRKS 19). NUL is always refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ControlCharPolicy {
+    /// Keep them in the text, with a [`WarningKind::ControlCharacter`] warning.
+    #[default]
+    Keep,
+    /// Replace each with U+FFFD, with a warning.
+    Replace,
+    /// Refuse the message with [`DecodeError::ControlCharacter`].
+    Error,
+}
+
+/// Resource limits; each has its own [`DecodeError`] variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Input size in bytes (default 32 MiB) → [`DecodeError::TooLarge`].
+    pub max_size: usize,
+    /// Element nesting depth (default 64) → [`DecodeError::TooDeep`].
+    pub max_depth: usize,
+    /// Elements in the document (default 1,000,000) → [`DecodeError::TooManyElements`].
+    pub max_elements: usize,
+    /// Members of one array (default 200,000) → [`DecodeError::TooManyArrayMembers`].
+    pub max_array_members: usize,
+    /// Attributes of one element, namespace declarations included (default 64) →
+    /// [`DecodeError::TooManyAttributes`].
+    pub max_attributes: usize,
+    /// Bytes of one element's raw text (default 4 MiB) → [`DecodeError::TextTooLong`].
+    pub max_text_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_size: 32 * 1024 * 1024,
+            max_depth: 64,
+            max_elements: 1_000_000,
+            max_array_members: 200_000,
+            max_attributes: 64,
+            max_text_len: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// Decoder options: lenient or strict, limits, control-character policy.
+#[derive(Clone, Debug, Default)]
+pub struct Decoder {
+    strict: bool,
+    limits: Limits,
+    control_chars: ControlCharPolicy,
+}
+
+/// A decoded message with what the decoder learnt about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Decoded<'a> {
+    /// The message.
+    pub envelope: Envelope<'a>,
+    /// The CWMP version inferred per SPEC SOAP-02 from the namespace and the SessionTimeout
+    /// and SupportedCWMPVersions headers (1.0 when the message has no cwmp namespace).
+    pub version: CwmpVersion,
+    /// The cwmp namespace URI the message used (the Body element's, else a header's, else the
+    /// one declared), `None` when there was none.
+    pub namespace: Option<&'static str>,
+    /// Every tolerated deviation, in document order (always empty in strict mode).
+    pub warnings: Vec<Warning>,
+}
+
+impl Decoder {
+    /// A lenient decoder with the default limits.
+    pub fn new() -> Self {
+        Decoder::default()
+    }
+
+    /// A strict decoder: every warning is an error, and the decoded message must pass
+    /// [`cwmp_core::limits::Validate`] (else [`DecodeError::Invalid`]).
+    pub fn strict() -> Self {
+        Decoder {
+            strict: true,
+            ..Decoder::default()
+        }
+    }
+
+    /// Replaces the limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the control-character policy (default [`ControlCharPolicy::Keep`]).
+    pub fn with_control_chars(mut self, policy: ControlCharPolicy) -> Self {
+        self.control_chars = policy;
+        self
+    }
+
+    /// Whether the decoder is strict.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Decodes one SOAP envelope.
+    pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+        if input.len() > self.limits.max_size {
+            return Err(DecodeError::TooLarge {
+                size: input.len(),
+                limit: self.limits.max_size,
+                offset: 0,
+            });
+        }
+        let (body, shift) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (rest, 3),
+            None => (input, 0),
+        };
+        let src = std::str::from_utf8(body).map_err(|e| DecodeError::InvalidUtf8 {
+            offset: e.valid_up_to() + shift,
+        })?;
+        let mut controls = None;
+        let mut control_at = None;
+        if let Some(at) = text::find_control(body) {
+            let byte = body.get(at).copied().unwrap_or_default();
+            let offset = at + shift;
+            if byte == 0 {
+                return Err(DecodeError::NulByte { offset });
+            }
+            if self.control_chars == ControlCharPolicy::Error {
+                return Err(DecodeError::ControlCharacter { byte, offset });
+            }
+            controls = Some(self.control_chars);
+            control_at = Some(at);
+        }
+        let mut p = reader::Parser::new(src, shift, self.limits, self.strict, controls);
+        if let Some(at) = control_at {
+            p.warn(WarningKind::ControlCharacter, at)?;
+        }
+        let parsed = envelope::document(&mut p)?;
+        let header = &parsed.envelope.header;
+        let namespace = parsed.cwmp_ns.and_then(|ns| {
+            cwmp_core::version::NAMESPACES
+                .iter()
+                .find(|(uri, _)| *uri == ns)
+                .map(|(uri, _)| *uri)
+        });
+        let version = match namespace {
+            Some(ns) => CwmpVersion::infer(
+                ns,
+                header.session_timeout.is_some(),
+                header.supported_cwmp_versions.as_deref(),
+            )
+            .unwrap_or(CwmpVersion::V1_0),
+            None => {
+                p.warn(WarningKind::NoCwmpNamespace, parsed.body_offset)?;
+                CwmpVersion::V1_0
+            }
+        };
+        if self.strict {
+            let violations = parsed.envelope.violations();
+            if !violations.is_empty() {
+                return Err(DecodeError::Invalid {
+                    violations,
+                    offset: p.at(parsed.body_offset),
+                });
+            }
+        }
+        Ok(Decoded {
+            envelope: parsed.envelope,
+            version,
+            namespace,
+            warnings: p.warnings,
+        })
+    }
+}

@@ -1,0 +1,383 @@
+//! The SOAP envelope: prolog, Envelope, Header (CWMP header elements), Body and Fault.
+
+use std::borrow::Cow;
+
+use cwmp_core::fault::{Fault, FaultCode, FaultType, SetParameterValuesFault};
+use cwmp_core::header::HeaderElement;
+use cwmp_core::{Body, CwmpVersion, Envelope, Header};
+use quick_xml::events::Event;
+
+use super::error::{DecodeError, WarningKind};
+use super::reader::{Elem, Parser, SOAP_ENV, SOAP12_ENV};
+use super::{rpc, text};
+
+/// What the envelope decoder learnt besides the envelope.
+pub(crate) struct Parsed<'a> {
+    pub envelope: Envelope<'a>,
+    /// The cwmp namespace of the message (Body element, else header, else declared).
+    pub cwmp_ns: Option<&'a str>,
+    /// Offset of the Body's message element.
+    pub body_offset: usize,
+}
+
+/// Tracks the cwmp namespaces seen on elements.
+#[derive(Default)]
+struct NsSeen<'a> {
+    first: Option<&'a str>,
+}
+
+impl<'a> NsSeen<'a> {
+    fn see(&mut self, p: &mut Parser<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
+        if CwmpVersion::from_namespace(e.ns).is_none() {
+            return Ok(());
+        }
+        match self.first {
+            None => {
+                self.first = Some(e.ns);
+                if e.ns.ends_with("cwmp-1-3") || e.ns.ends_with("cwmp-1-4") {
+                    p.warn(WarningKind::NonSchemaNamespace, e.offset)?;
+                }
+            }
+            Some(first) if first != e.ns => p.warn(WarningKind::MixedCwmpNamespaces, e.offset)?,
+            Some(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Decodes a whole document.
+pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError> {
+    let mut leading_ws = false;
+    let root = loop {
+        let (pos, ev) = p.read()?;
+        match ev {
+            Event::Decl(_) => {
+                if leading_ws {
+                    p.warn(WarningKind::LeadingWhitespace, 0)?;
+                }
+            }
+            Event::Text(t) => {
+                if text::is_ws(&t) {
+                    leading_ws = true;
+                } else {
+                    return Err(DecodeError::Xml {
+                        message: "text before the root element".into(),
+                        offset: p.at(pos),
+                        path: String::new(),
+                    });
+                }
+            }
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::Start(e) => break p.open(&e, false, pos)?,
+            Event::Empty(e) => break p.open(&e, true, pos)?,
+            Event::Eof => return Err(DecodeError::NoRoot { offset: p.at(pos) }),
+            _ => {
+                return Err(DecodeError::Xml {
+                    message: "unexpected content before the root element".into(),
+                    offset: p.at(pos),
+                    path: String::new(),
+                });
+            }
+        }
+    };
+    if root.ns == SOAP12_ENV {
+        return Err(DecodeError::Soap12 {
+            offset: p.at(root.offset),
+        });
+    }
+    if root.ns != SOAP_ENV || root.local != "Envelope" {
+        return Err(DecodeError::NotAnEnvelope {
+            name: root.local.to_owned(),
+            namespace: root.ns.to_owned(),
+            offset: p.at(root.offset),
+        });
+    }
+
+    let mut seen = NsSeen::default();
+    let mut header: Option<Header<'a>> = None;
+    let mut body: Option<(Body<'a>, Option<&'a str>, usize)> = None;
+    while let Some(c) = p.child(&root)? {
+        match (c.ns, c.local) {
+            (SOAP_ENV, "Header") => {
+                if header.is_some() {
+                    return Err(DecodeError::DuplicateHeader {
+                        name: "Header".into(),
+                        offset: p.at(c.offset),
+                        path: p.path(),
+                    });
+                }
+                if body.is_some() {
+                    p.warn(WarningKind::OutOfOrder, c.offset)?;
+                }
+                header = Some(decode_header(p, &c, &mut seen)?);
+            }
+            (SOAP_ENV, "Body") => {
+                if body.is_some() {
+                    return Err(DecodeError::DuplicateBody {
+                        offset: p.at(c.offset),
+                    });
+                }
+                body = Some(decode_body(p, &c, &mut seen)?);
+            }
+            _ => {
+                p.warn(WarningKind::UnexpectedElement, c.offset)?;
+                p.skip(&c)?;
+            }
+        }
+    }
+    let Some((body, method_ns, body_offset)) = body else {
+        return Err(DecodeError::MissingBody {
+            offset: p.at(root.offset),
+        });
+    };
+
+    // Nothing but whitespace, comments and PIs may follow the Envelope.
+    loop {
+        let (pos, ev) = p.read()?;
+        match ev {
+            Event::Eof => break,
+            Event::Text(t) if text::is_ws(&t) => {}
+            Event::Comment(_) | Event::PI(_) => {}
+            _ => return Err(DecodeError::TrailingContent { offset: p.at(pos) }),
+        }
+    }
+
+    let cwmp_ns = method_ns.or(seen.first).or(p.cwmp_declared);
+    Ok(Parsed {
+        envelope: Envelope {
+            header: header.unwrap_or_default(),
+            body,
+        },
+        cwmp_ns,
+        body_offset,
+    })
+}
+
+fn must_understand<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Option<bool>, DecodeError> {
+    let Some(v) = c.must_understand else {
+        return Ok(None);
+    };
+    match text::trim_xml(v) {
+        "1" => Ok(Some(true)),
+        "0" => Ok(Some(false)),
+        other => match cwmp_core::value::parse_bool(other) {
+            Some(b) => {
+                p.warn(WarningKind::NonStandardMustUnderstand, c.offset)?;
+                Ok(Some(b))
+            }
+            None => Err(DecodeError::InvalidValue {
+                expected: "mustUnderstand (0 or 1)",
+                text: text::excerpt(v),
+                offset: p.at(c.offset),
+                path: p.path(),
+            }),
+        },
+    }
+}
+
+fn decode_header<'a>(
+    p: &mut Parser<'a>,
+    h: &Elem<'a>,
+    seen: &mut NsSeen<'a>,
+) -> Result<Header<'a>, DecodeError> {
+    let mut header = Header::default();
+    while let Some(c) = p.child(h)? {
+        let mu = must_understand(p, &c)?;
+        let version = CwmpVersion::from_namespace(c.ns);
+        let known = version.and_then(|_| {
+            HeaderElement::from_name(c.local)
+                .or_else(|| (c.local == "HoldRequest").then_some(HeaderElement::HoldRequests))
+        });
+        let Some(element) = known else {
+            if mu == Some(true) {
+                return Err(DecodeError::MustUnderstand {
+                    name: c.local.to_owned(),
+                    namespace: c.ns.to_owned(),
+                    offset: p.at(c.offset),
+                    path: p.path(),
+                });
+            }
+            p.warn(WarningKind::UnknownHeader, c.offset)?;
+            p.skip(&c)?;
+            continue;
+        };
+        seen.see(p, &c)?;
+        if c.local == "HoldRequest" {
+            p.warn(WarningKind::MisspelledHeader, c.offset)?;
+        }
+        // cwmp-1-0 and cwmp-1-1 carry only their own version; cwmp-1-2 serves 1.2 to 1.4.
+        let ns_max = match version {
+            Some(CwmpVersion::V1_0) => CwmpVersion::V1_0,
+            Some(CwmpVersion::V1_1) => CwmpVersion::V1_1,
+            _ => CwmpVersion::V1_4,
+        };
+        if element.since() > ns_max {
+            p.warn(WarningKind::HeaderNotInVersion, c.offset)?;
+        }
+        let duplicate = match element {
+            HeaderElement::Id => header.id.is_some(),
+            HeaderElement::HoldRequests => header.hold_requests.is_some(),
+            HeaderElement::NoMoreRequests => header.no_more_requests.is_some(),
+            HeaderElement::SessionTimeout => header.session_timeout.is_some(),
+            HeaderElement::SupportedCwmpVersions => header.supported_cwmp_versions.is_some(),
+            HeaderElement::UseCwmpVersion => header.use_cwmp_version.is_some(),
+        };
+        if duplicate {
+            return Err(DecodeError::DuplicateHeader {
+                name: c.local.to_owned(),
+                offset: p.at(c.offset),
+                path: p.path(),
+            });
+        }
+        match element {
+            HeaderElement::Id => header.id = Some(p.text(&c)?),
+            HeaderElement::HoldRequests => header.hold_requests = Some(p.bool(&c)?),
+            HeaderElement::NoMoreRequests => {
+                p.warn(WarningKind::DeprecatedHeader, c.offset)?;
+                header.no_more_requests = Some(p.bool(&c)?);
+            }
+            HeaderElement::SessionTimeout => header.session_timeout = Some(p.u32(&c)?),
+            HeaderElement::SupportedCwmpVersions => {
+                header.supported_cwmp_versions = Some(p.text(&c)?);
+            }
+            HeaderElement::UseCwmpVersion => {
+                let t = p.text(&c)?;
+                let v = text::trim_xml(&t)
+                    .parse::<CwmpVersion>()
+                    .map_err(|_| p.invalid(&c, "CWMP version", &t))?;
+                header.use_cwmp_version = Some(v);
+            }
+        }
+    }
+    Ok(header)
+}
+
+type BodyOut<'a> = (Body<'a>, Option<&'a str>, usize);
+
+fn decode_body<'a>(
+    p: &mut Parser<'a>,
+    b: &Elem<'a>,
+    seen: &mut NsSeen<'a>,
+) -> Result<BodyOut<'a>, DecodeError> {
+    let mut out: Option<BodyOut<'a>> = None;
+    while let Some(c) = p.child(b)? {
+        if out.is_some() {
+            return Err(DecodeError::MultipleMessages {
+                name: c.local.to_owned(),
+                offset: p.at(c.offset),
+                path: p.path(),
+            });
+        }
+        seen.see(p, &c)?;
+        let is_cwmp = CwmpVersion::from_namespace(c.ns).is_some();
+        let body = if c.local == "Fault" && (c.ns == SOAP_ENV || c.ns.is_empty()) {
+            if c.ns.is_empty() {
+                p.warn(WarningKind::UnqualifiedMethod, c.offset)?;
+            }
+            Body::Fault(decode_fault(p, &c)?)
+        } else if is_cwmp || c.ns.is_empty() {
+            match rpc::method(p, &c)? {
+                Some(body) => {
+                    if c.ns.is_empty() {
+                        p.warn(WarningKind::UnqualifiedMethod, c.offset)?;
+                    }
+                    body
+                }
+                None => unknown(p, &c)?,
+            }
+        } else {
+            unknown(p, &c)?
+        };
+        out = Some((body, is_cwmp.then_some(c.ns), c.offset));
+    }
+    out.ok_or_else(|| DecodeError::EmptyBody {
+        offset: p.at(b.offset),
+    })
+}
+
+fn unknown<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Body<'a>, DecodeError> {
+    p.skip(c)?;
+    Ok(Body::Unknown(cwmp_core::envelope::UnknownMethod {
+        name: Cow::Borrowed(c.local),
+        namespace: Cow::Borrowed(c.ns),
+    }))
+}
+
+fn decode_fault<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Fault<'a>, DecodeError> {
+    let mut fault = Fault {
+        fault_type: FaultType::Server,
+        fault_string: Cow::Borrowed(""),
+        code: FaultCode::new(0),
+        message: Cow::Borrowed(""),
+        set_parameter_values_faults: Vec::new(),
+    };
+    const NAMES: &[&str] = &["faultcode", "faultstring", "faultactor", "detail"];
+    p.fields(e, NAMES, 0b0011, |p, i, c| {
+        match i {
+            0 => {
+                let t = p.text(&c)?;
+                let code = text::trim_xml(&t);
+                let local = code.rsplit_once(':').map_or(code, |(_, l)| l);
+                // SOAP 1.1 allows dotted refinements such as `Client.Authentication`.
+                fault.fault_type = match local.split('.').next().unwrap_or_default() {
+                    "Client" => FaultType::Client,
+                    "Server" => FaultType::Server,
+                    _ => {
+                        p.warn(WarningKind::UnknownFaultCode, c.offset)?;
+                        FaultType::Server
+                    }
+                };
+            }
+            1 => fault.fault_string = p.text(&c)?,
+            3 => decode_detail(p, &c, &mut fault)?,
+            _ => p.skip(&c)?,
+        }
+        Ok(())
+    })?;
+    Ok(fault)
+}
+
+fn decode_detail<'a>(
+    p: &mut Parser<'a>,
+    d: &Elem<'a>,
+    fault: &mut Fault<'a>,
+) -> Result<(), DecodeError> {
+    while let Some(c) = p.child(d)? {
+        if c.local != "Fault" {
+            p.warn(WarningKind::UnexpectedElement, c.offset)?;
+            p.skip(&c)?;
+            continue;
+        }
+        const NAMES: &[&str] = &["FaultCode", "FaultString", "SetParameterValuesFault"];
+        p.fields_repeated(&c, NAMES, 0b001, 0b100, |p, i, c| {
+            match i {
+                0 => fault.code = fault_code(p, &c)?,
+                1 => fault.message = p.text(&c)?,
+                _ => {
+                    let mut f = SetParameterValuesFault {
+                        parameter_name: Cow::Borrowed(""),
+                        code: FaultCode::new(0),
+                        message: Cow::Borrowed(""),
+                    };
+                    const SPVF: &[&str] = &["ParameterName", "FaultCode", "FaultString"];
+                    p.fields(&c, SPVF, 0b011, |p, i, c| {
+                        match i {
+                            0 => f.parameter_name = p.text(&c)?,
+                            1 => f.code = fault_code(p, &c)?,
+                            _ => f.message = p.text(&c)?,
+                        }
+                        Ok(())
+                    })?;
+                    fault.set_parameter_values_faults.push(f);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// A fault code element.
+pub(crate) fn fault_code<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<FaultCode, DecodeError> {
+    p.u32(c).map(FaultCode::new)
+}

@@ -1,0 +1,793 @@
+//! The event cursor under every decoder: quick-xml's borrowing `Reader`, a cheap namespace
+//! binding stack, the element path, limits, warnings, and text extraction that borrows from the
+//! input unless the text holds entities, CDATA or comments.
+
+use std::borrow::Cow;
+
+use cwmp_core::datetime::DateTimeText;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::error::{DecodeError, Warning, WarningKind};
+use super::text::{self, UnescapeError};
+use super::{ControlCharPolicy, Limits};
+
+/// SOAP 1.1 envelope namespace.
+pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// SOAP 1.2 envelope namespace (refused).
+pub(crate) const SOAP12_ENV: &str = "http://www.w3.org/2003/05/soap-envelope";
+/// SOAP 1.1 encoding namespace.
+pub(crate) const SOAP_ENC: &str = "http://schemas.xmlsoap.org/soap/encoding/";
+/// XML Schema.
+pub(crate) const XSD: &str = "http://www.w3.org/2001/XMLSchema";
+/// XML Schema 1999 draft (old SOAP stacks).
+pub(crate) const XSD_1999: &str = "http://www.w3.org/1999/XMLSchema";
+/// XML Schema instance.
+pub(crate) const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// XML Schema instance, 1999 draft.
+pub(crate) const XSI_1999: &str = "http://www.w3.org/1999/XMLSchema-instance";
+
+/// A resolved qualified name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct QRef<'a> {
+    pub ns: &'a str,
+    pub local: &'a str,
+}
+
+/// An opened element, with the attributes the decoders care about already resolved.
+///
+/// Every `Elem` handed out must be consumed exactly once by [`Parser::text`],
+/// [`Parser::skip`] or a [`Parser::child`] loop that runs until `None`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Elem<'a> {
+    pub local: &'a str,
+    pub ns: &'a str,
+    pub offset: usize,
+    pub empty: bool,
+    depth: usize,
+    content_start: usize,
+    pub xsi_type: Option<QRef<'a>>,
+    pub array_type: Option<(QRef<'a>, &'a str)>,
+    pub array_type_malformed: bool,
+    pub must_understand: Option<&'a str>,
+}
+
+struct Binding<'a> {
+    depth: usize,
+    prefix: &'a str,
+    uri: &'a str,
+}
+
+pub(crate) struct Parser<'a> {
+    reader: Reader<&'a [u8]>,
+    src: &'a str,
+    shift: usize,
+    bindings: Vec<Binding<'a>>,
+    path: Vec<&'a str>,
+    elements: usize,
+    limits: Limits,
+    strict: bool,
+    controls: Option<ControlCharPolicy>,
+    pub warnings: Vec<Warning>,
+    /// The first cwmp namespace declared anywhere (fallback for the version).
+    pub cwmp_declared: Option<&'a str>,
+}
+
+impl<'a> Parser<'a> {
+    /// A parser over `src`, whose offsets are reported `shift` bytes later (a stripped BOM).
+    pub fn new(
+        src: &'a str,
+        shift: usize,
+        limits: Limits,
+        strict: bool,
+        controls: Option<ControlCharPolicy>,
+    ) -> Self {
+        let mut reader = Reader::from_str(src);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        config.allow_unmatched_ends = false;
+        Parser {
+            reader,
+            src,
+            shift,
+            bindings: Vec::with_capacity(16),
+            path: Vec::with_capacity(16),
+            elements: 0,
+            limits,
+            strict,
+            controls,
+            warnings: Vec::new(),
+            cwmp_declared: None,
+        }
+    }
+
+    /// The current element path, `Envelope/Body/...`.
+    pub fn path(&self) -> String {
+        self.path.join("/")
+    }
+
+    fn path_with(&self, local: &str) -> String {
+        if self.path.last() == Some(&local) {
+            self.path()
+        } else {
+            let mut p = self.path();
+            if !p.is_empty() {
+                p.push('/');
+            }
+            p.push_str(local);
+            p
+        }
+    }
+
+    fn pos(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    /// An offset in the caller's input.
+    pub fn at(&self, offset: usize) -> usize {
+        offset.saturating_add(self.shift)
+    }
+
+    /// Records a tolerated deviation; in strict mode, fails with it.
+    pub fn warn(&mut self, kind: WarningKind, offset: usize) -> Result<(), DecodeError> {
+        let offset = self.at(offset);
+        if self.strict {
+            return Err(DecodeError::Deviation {
+                kind,
+                offset,
+                path: self.path(),
+            });
+        }
+        self.warnings.push(Warning { kind, offset });
+        Ok(())
+    }
+
+    /// A value error for element `e` (already closed) with its text.
+    pub fn invalid(&self, e: &Elem<'a>, expected: &'static str, text: &str) -> DecodeError {
+        DecodeError::InvalidValue {
+            expected,
+            text: text::excerpt(text),
+            offset: self.at(e.offset),
+            path: self.path_with(e.local),
+        }
+    }
+
+    fn xml_error(&self, err: quick_xml::Error) -> DecodeError {
+        let offset = usize::try_from(self.reader.error_position()).unwrap_or(usize::MAX);
+        let rest = self.src.get(offset..).unwrap_or_default();
+        if rest.starts_with("<!DOCTYPE") || rest.starts_with("<!ENTITY") {
+            return DecodeError::Dtd {
+                offset: self.at(offset),
+            };
+        }
+        match err {
+            quick_xml::Error::Syntax(_)
+            | quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(_)) => {
+                DecodeError::UnexpectedEof {
+                    offset: self.at(offset),
+                    path: self.path(),
+                }
+            }
+            other => DecodeError::Xml {
+                message: other.to_string(),
+                offset: self.at(offset),
+                path: self.path(),
+            },
+        }
+    }
+
+    fn eof(&self, pos: usize) -> DecodeError {
+        DecodeError::UnexpectedEof {
+            offset: self.at(pos),
+            path: self.path(),
+        }
+    }
+
+    /// Reads the next raw event with the offset where it starts.
+    pub fn read(&mut self) -> Result<(usize, Event<'a>), DecodeError> {
+        let pos = self.pos();
+        match self.reader.read_event() {
+            Ok(Event::DocType(_)) => Err(DecodeError::Dtd {
+                offset: self.at(pos),
+            }),
+            Ok(ev) => Ok((pos, ev)),
+            Err(e) => Err(self.xml_error(e)),
+        }
+    }
+
+    /// Maps a slice of the current event back to the input's lifetime.
+    fn reborrow(&self, s: &[u8]) -> Option<&'a str> {
+        if s.is_empty() {
+            return Some("");
+        }
+        let start = (s.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let end = start.checked_add(s.len())?;
+        self.src.get(start..end)
+    }
+
+    fn lookup(&self, prefix: &str) -> Option<&'a str> {
+        if prefix == "xml" {
+            return Some("http://www.w3.org/XML/1998/namespace");
+        }
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix == prefix)
+            .map(|b| b.uri)
+    }
+
+    /// Resolves a QName-valued attribute (`xsd:string`) against the bindings in scope.
+    fn resolve_value(&mut self, value: &'a str, offset: usize) -> Result<QRef<'a>, DecodeError> {
+        let value = text::trim_xml(value);
+        let (prefix, local) = split_qname(value);
+        let ns = match self.lookup(prefix) {
+            Some(ns) => ns,
+            None if prefix.is_empty() => "",
+            None => {
+                self.warn(WarningKind::UndeclaredPrefix, offset)?;
+                ""
+            }
+        };
+        Ok(QRef { ns, local })
+    }
+
+    /// Opens a start or empty element: limits, namespace bindings, path, attributes.
+    pub fn open(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        offset: usize,
+    ) -> Result<Elem<'a>, DecodeError> {
+        let depth = self.path.len() + 1;
+        let name = self
+            .reborrow(e.name().as_ref())
+            .ok_or_else(|| DecodeError::Xml {
+                message: "element name outside the input".into(),
+                offset: self.at(offset),
+                path: self.path(),
+            })?;
+        let (prefix, local) = split_qname(name);
+        if depth > self.limits.max_depth {
+            return Err(DecodeError::TooDeep {
+                limit: self.limits.max_depth,
+                offset: self.at(offset),
+                path: self.path(),
+            });
+        }
+        self.elements += 1;
+        if self.elements > self.limits.max_elements {
+            return Err(DecodeError::TooManyElements {
+                limit: self.limits.max_elements,
+                offset: self.at(offset),
+                path: self.path(),
+            });
+        }
+        self.path.push(local);
+        let content_start = self.pos();
+
+        let mut ty: Option<(&'a str, &'a str)> = None;
+        let mut array: Option<(&'a str, &'a str)> = None;
+        let mut must: Option<(&'a str, &'a str)> = None;
+        let raw = self.reborrow(e.attributes_raw()).unwrap_or_default();
+        let mut attrs = Attrs { s: raw, i: 0 };
+        let mut count = 0usize;
+        while let Some(attr) = attrs.next_attr() {
+            let Some((aname, value)) = attr else {
+                return Err(DecodeError::MalformedAttribute {
+                    offset: self.at(offset),
+                    path: self.path(),
+                });
+            };
+            count += 1;
+            if count > self.limits.max_attributes {
+                return Err(DecodeError::TooManyAttributes {
+                    limit: self.limits.max_attributes,
+                    offset: self.at(offset),
+                    path: self.path(),
+                });
+            }
+            if let Some(rest) = aname.strip_prefix("xmlns") {
+                let prefix = if rest.is_empty() {
+                    Some("")
+                } else {
+                    rest.strip_prefix(':')
+                };
+                if let Some(prefix) = prefix {
+                    if self.cwmp_declared.is_none()
+                        && cwmp_core::CwmpVersion::from_namespace(value).is_some()
+                    {
+                        self.cwmp_declared = Some(value);
+                    }
+                    self.bindings.push(Binding {
+                        depth,
+                        prefix,
+                        uri: value,
+                    });
+                    continue;
+                }
+            }
+            let (ap, al) = split_qname(aname);
+            match al {
+                "type" if !ap.is_empty() => ty = Some((ap, value)),
+                "arrayType" => array = Some((ap, value)),
+                "mustUnderstand" => must = Some((ap, value)),
+                _ => {}
+            }
+        }
+
+        let ns = match self.lookup(prefix) {
+            Some(ns) => ns,
+            None if prefix.is_empty() => "",
+            None => {
+                self.warn(WarningKind::UndeclaredPrefix, offset)?;
+                ""
+            }
+        };
+        let mut xsi_type = None;
+        if let Some((ap, value)) = ty {
+            if matches!(self.lookup(ap), Some(XSI | XSI_1999)) {
+                xsi_type = Some(self.resolve_value(value, offset)?);
+            }
+        }
+        let mut array_type = None;
+        let mut array_type_malformed = false;
+        if let Some((_, value)) = array {
+            let value = text::trim_xml(value);
+            match value
+                .strip_suffix(']')
+                .and_then(|v| v.rsplit_once('['))
+                .filter(|(t, _)| !t.is_empty())
+            {
+                Some((ty, count)) => {
+                    let q = self.resolve_value(ty, offset)?;
+                    array_type = Some((q, count));
+                }
+                None => array_type_malformed = true,
+            }
+        }
+        let must_understand = match must {
+            Some((ap, v)) if ap.is_empty() || self.lookup(ap) == Some(SOAP_ENV) => Some(v),
+            _ => None,
+        };
+        Ok(Elem {
+            local,
+            ns,
+            offset,
+            empty,
+            depth,
+            content_start,
+            xsi_type,
+            array_type,
+            array_type_malformed,
+            must_understand,
+        })
+    }
+
+    /// Closes the innermost element: pops its bindings and its path entry.
+    fn close(&mut self) {
+        let depth = self.path.len();
+        while self.bindings.last().is_some_and(|b| b.depth >= depth) {
+            self.bindings.pop();
+        }
+        self.path.pop();
+    }
+
+    /// The next child element of `parent`, or `None` at its end (which closes it).
+    pub fn child(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
+        if parent.empty {
+            self.close();
+            return Ok(None);
+        }
+        loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Start(e) => return self.open(&e, false, pos).map(Some),
+                Event::Empty(e) => return self.open(&e, true, pos).map(Some),
+                Event::End(_) => {
+                    self.close();
+                    return Ok(None);
+                }
+                Event::Text(t) => {
+                    if !text::is_ws(&t) {
+                        self.warn(WarningKind::UnexpectedText, pos)?;
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) => {
+                    self.warn(WarningKind::UnexpectedText, pos)?;
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) => {
+                    return Err(DecodeError::Xml {
+                        message: "XML declaration inside the document".into(),
+                        offset: self.at(pos),
+                        path: self.path(),
+                    });
+                }
+                Event::DocType(_) => {
+                    return Err(DecodeError::Dtd {
+                        offset: self.at(pos),
+                    });
+                }
+                Event::Eof => return Err(self.eof(pos)),
+            }
+        }
+    }
+
+    /// Skips `e` and everything inside it (limits still apply).
+    pub fn skip(&mut self, e: &Elem<'a>) -> Result<(), DecodeError> {
+        if e.empty {
+            self.close();
+            return Ok(());
+        }
+        loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Start(c) => {
+                    self.open(&c, false, pos)?;
+                }
+                Event::Empty(c) => {
+                    self.open(&c, true, pos)?;
+                    self.close();
+                }
+                Event::End(_) => {
+                    let depth = self.path.len();
+                    self.close();
+                    if depth <= e.depth {
+                        return Ok(());
+                    }
+                }
+                Event::Eof => return Err(self.eof(pos)),
+                _ => {}
+            }
+        }
+    }
+
+    /// The text of a text-only element, borrowed unless it had to be unescaped.
+    pub fn text(&mut self, e: &Elem<'a>) -> Result<Cow<'a, str>, DecodeError> {
+        if e.empty {
+            self.close();
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut complex = false;
+        let end = loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Text(_) => {}
+                Event::GeneralRef(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {
+                    complex = true;
+                }
+                Event::End(_) => break pos,
+                Event::Start(c) | Event::Empty(c) => {
+                    let name = String::from_utf8_lossy(c.name().as_ref()).into_owned();
+                    return Err(DecodeError::UnexpectedElement {
+                        name,
+                        offset: self.at(pos),
+                        path: self.path(),
+                    });
+                }
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(DecodeError::Xml {
+                        message: "markup declaration inside an element".into(),
+                        offset: self.at(pos),
+                        path: self.path(),
+                    });
+                }
+                Event::Eof => return Err(self.eof(pos)),
+            }
+        };
+        let start = e.content_start;
+        let len = end.saturating_sub(start);
+        if len > self.limits.max_text_len {
+            return Err(DecodeError::TextTooLong {
+                limit: self.limits.max_text_len,
+                len,
+                offset: self.at(start),
+                path: self.path(),
+            });
+        }
+        let raw = self.src.get(start..end).unwrap_or_default();
+        let mut out = if complex {
+            match text::unescape(raw) {
+                Ok(s) => Cow::Owned(s),
+                Err(UnescapeError::Entity(entity, at)) => {
+                    return Err(DecodeError::UnknownEntity {
+                        entity,
+                        offset: self.at(start + at),
+                        path: self.path(),
+                    });
+                }
+                Err(UnescapeError::Markup(at)) => {
+                    return Err(DecodeError::Xml {
+                        message: "unexpected markup in text".into(),
+                        offset: self.at(start + at),
+                        path: self.path(),
+                    });
+                }
+            }
+        } else {
+            Cow::Borrowed(raw)
+        };
+        if self.controls == Some(ControlCharPolicy::Replace) {
+            out = text::replace_controls(out);
+        }
+        self.close();
+        Ok(out)
+    }
+
+    /// A `u32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).
+    pub fn u32(&mut self, e: &Elem<'a>) -> Result<u32, DecodeError> {
+        let t = self.text(e)?;
+        let s = text::trim_xml(&t);
+        if s.is_empty() {
+            self.warn(WarningKind::EmptyNumber, e.offset)?;
+            return Ok(0);
+        }
+        s.strip_prefix('+')
+            .unwrap_or(s)
+            .parse()
+            .map_err(|_| self.invalid(e, "unsignedInt", &t))
+    }
+
+    /// An `i32` element (surrounding whitespace allowed; empty reads as 0).
+    pub fn i32(&mut self, e: &Elem<'a>) -> Result<i32, DecodeError> {
+        let t = self.text(e)?;
+        let s = text::trim_xml(&t);
+        if s.is_empty() {
+            self.warn(WarningKind::EmptyNumber, e.offset)?;
+            return Ok(0);
+        }
+        s.strip_prefix('+')
+            .unwrap_or(s)
+            .parse()
+            .map_err(|_| self.invalid(e, "int", &t))
+    }
+
+    /// A boolean element: `0`, `1`, `true`, `false`; other cases warn.
+    pub fn bool(&mut self, e: &Elem<'a>) -> Result<bool, DecodeError> {
+        let t = self.text(e)?;
+        self.bool_text(e, &t)
+    }
+
+    /// Reads boolean text for element `e`.
+    pub fn bool_text(&mut self, e: &Elem<'a>, t: &str) -> Result<bool, DecodeError> {
+        let s = text::trim_xml(t);
+        match s {
+            "1" | "true" => Ok(true),
+            "0" | "false" => Ok(false),
+            _ => match cwmp_core::value::parse_bool(s) {
+                Some(b) => {
+                    self.warn(WarningKind::NonCanonicalBoolean, e.offset)?;
+                    Ok(b)
+                }
+                None if s.is_empty() => {
+                    self.warn(WarningKind::EmptyNumber, e.offset)?;
+                    Ok(false)
+                }
+                None => Err(self.invalid(e, "boolean", t)),
+            },
+        }
+    }
+
+    /// A dateTime element, kept verbatim; text that is no xs:dateTime warns.
+    pub fn datetime(&mut self, e: &Elem<'a>) -> Result<DateTimeText<'a>, DecodeError> {
+        let t = DateTimeText(self.text(e)?);
+        if t.parse().is_err() {
+            self.warn(WarningKind::InvalidDateTime, e.offset)?;
+        }
+        Ok(t)
+    }
+
+    /// Decodes the children of a struct element `e` whose schema sequence is `names`:
+    /// unknown children are skipped, and order, repetition and required children
+    /// (`required` bit mask over `names`) are checked with warnings.
+    pub fn fields(
+        &mut self,
+        e: &Elem<'a>,
+        names: &[&'static str],
+        required: u32,
+        f: impl FnMut(&mut Self, usize, Elem<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        self.fields_repeated(e, names, required, 0, f)
+    }
+
+    /// [`Parser::fields`] where the names in the `repeatable` bit mask may occur many times.
+    pub fn fields_repeated(
+        &mut self,
+        e: &Elem<'a>,
+        names: &[&'static str],
+        required: u32,
+        repeatable: u32,
+        mut f: impl FnMut(&mut Self, usize, Elem<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        let mut track = Fields {
+            repeatable,
+            ..Fields::default()
+        };
+        while let Some(c) = self.child(e)? {
+            match names.iter().position(|n| *n == c.local) {
+                Some(i) => {
+                    track.see(self, i, &c)?;
+                    f(self, i, c)?;
+                }
+                None => {
+                    self.warn(WarningKind::UnexpectedElement, c.offset)?;
+                    self.skip(&c)?;
+                }
+            }
+        }
+        track.finish(self, e, required)
+    }
+
+    /// Decodes the members of an array element `e` whose members are `member` elements of
+    /// type `ty`, checking its arrayType leniently.
+    pub fn array(
+        &mut self,
+        e: &Elem<'a>,
+        member: &str,
+        mut f: impl FnMut(&mut Self, Elem<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        let declared = self.array_header(e, member)?;
+        let mut n = 0usize;
+        while let Some(c) = self.child(e)? {
+            n += 1;
+            if n > self.limits.max_array_members {
+                return Err(DecodeError::TooManyArrayMembers {
+                    limit: self.limits.max_array_members,
+                    offset: self.at(c.offset),
+                    path: self.path(),
+                });
+            }
+            if c.local != member {
+                self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
+            }
+            f(self, c)?;
+        }
+        if declared.is_some_and(|d| d != n) {
+            self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
+        }
+        Ok(())
+    }
+
+    /// Checks an array's xsi:type and arrayType; returns the declared count.
+    pub fn array_header(
+        &mut self,
+        e: &Elem<'a>,
+        member: &str,
+    ) -> Result<Option<usize>, DecodeError> {
+        if let Some(t) = e.xsi_type {
+            if t.local == "Array" && (t.ns == SOAP_ENC || t.ns.is_empty()) {
+                self.warn(WarningKind::ArrayXsiType, e.offset)?;
+            }
+        }
+        if e.array_type_malformed {
+            self.warn(WarningKind::MalformedArrayType, e.offset)?;
+            return Ok(None);
+        }
+        let Some((ty, count)) = e.array_type else {
+            self.warn(WarningKind::MissingArrayType, e.offset)?;
+            return Ok(None);
+        };
+        let member_ok = ty.local == member
+            || (member == "base64" && ty.local == "base64Binary")
+            || (member == "string" && ty.local == "anyType");
+        if !member_ok {
+            self.warn(WarningKind::ArrayTypeMismatch, e.offset)?;
+        }
+        let count = text::trim_xml(count);
+        if count.len() > 1 && count.starts_with('0') {
+            self.warn(WarningKind::ZeroPaddedArrayCount, e.offset)?;
+        }
+        match count.parse::<usize>() {
+            Ok(n) => Ok(Some(n)),
+            Err(_) => {
+                self.warn(WarningKind::MalformedArrayType, e.offset)?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Order, repetition and presence tracking for a struct's children.
+#[derive(Default)]
+pub(crate) struct Fields {
+    seen: u32,
+    last: usize,
+    repeatable: u32,
+}
+
+impl Fields {
+    /// Records child `c`, the `i`th name of the schema sequence.
+    pub fn see<'a>(
+        &mut self,
+        p: &mut Parser<'a>,
+        i: usize,
+        c: &Elem<'a>,
+    ) -> Result<(), DecodeError> {
+        let bit = 1u32
+            .checked_shl(u32::try_from(i).unwrap_or(31))
+            .unwrap_or(0);
+        if self.seen & bit & !self.repeatable != 0 {
+            p.warn(WarningKind::DuplicateElement, c.offset)?;
+        } else if i < self.last {
+            p.warn(WarningKind::OutOfOrder, c.offset)?;
+        }
+        self.seen |= bit;
+        self.last = self.last.max(i);
+        Ok(())
+    }
+
+    /// Warns once for required children that never came.
+    pub fn finish<'a>(
+        &self,
+        p: &mut Parser<'a>,
+        e: &Elem<'a>,
+        required: u32,
+    ) -> Result<(), DecodeError> {
+        if required & !self.seen != 0 {
+            p.warn(WarningKind::MissingElement, e.offset)?;
+        }
+        Ok(())
+    }
+}
+
+/// Splits `prefix:local`.
+pub(crate) fn split_qname(name: &str) -> (&str, &str) {
+    name.split_once(':').unwrap_or(("", name))
+}
+
+/// A minimal attribute scanner over a start tag's attribute text.
+struct Attrs<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl<'a> Attrs<'a> {
+    /// `None` at the end; `Some(None)` when malformed.
+    fn next_attr(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+        let bytes = self.s.as_bytes();
+        let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        while bytes.get(self.i).is_some_and(|&b| ws(b)) {
+            self.i += 1;
+        }
+        // A self-closing tag's trailing '/' may be part of the raw attribute text.
+        if bytes.get(self.i).is_none() || bytes.get(self.i..) == Some(b"/") {
+            return None;
+        }
+        let start = self.i;
+        while bytes.get(self.i).is_some_and(|&b| b != b'=' && !ws(b)) {
+            self.i += 1;
+        }
+        let name = self.s.get(start..self.i)?;
+        while bytes.get(self.i).is_some_and(|&b| ws(b)) {
+            self.i += 1;
+        }
+        if bytes.get(self.i) != Some(&b'=') || name.is_empty() {
+            self.i = bytes.len();
+            return Some(None);
+        }
+        self.i += 1;
+        while bytes.get(self.i).is_some_and(|&b| ws(b)) {
+            self.i += 1;
+        }
+        let quote = match bytes.get(self.i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                self.i = bytes.len();
+                return Some(None);
+            }
+        };
+        self.i += 1;
+        let vstart = self.i;
+        while bytes.get(self.i).is_some_and(|&b| b != quote) {
+            self.i += 1;
+        }
+        if bytes.get(self.i).is_none() {
+            return Some(None);
+        }
+        let value = self.s.get(vstart..self.i)?;
+        self.i += 1;
+        Some(Some((name, value)))
+    }
+}

@@ -1,0 +1,290 @@
+//! Get/SetParameterValues, GetParameterNames, Get/SetParameterAttributes, AddObject,
+//! DeleteObject, and the ParameterValueStruct / Value shared with Inform.
+
+use std::borrow::Cow;
+
+use cwmp_core::filetype::Notification;
+use cwmp_core::rpc::*;
+use cwmp_core::value::{Value, ValueType};
+
+use super::strings;
+use crate::decode::error::{DecodeError, WarningKind};
+use crate::decode::reader::{Elem, Parser, SOAP_ENC, XSD, XSD_1999};
+
+/// A `ParameterList` of `ParameterValueStruct`.
+pub(super) fn parameter_values<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<Vec<ParameterValue<'a>>, DecodeError> {
+    let mut out = Vec::new();
+    p.array(e, "ParameterValueStruct", |p, c| {
+        out.push(parameter_value(p, &c)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn parameter_value<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<ParameterValue<'a>, DecodeError> {
+    let mut pv = ParameterValue {
+        name: Cow::Borrowed(""),
+        value: Value::new(ValueType::String, ""),
+    };
+    p.fields(e, &["Name", "Value"], 0b11, |p, i, c| {
+        match i {
+            0 => pv.name = p.text(&c)?,
+            _ => pv.value = value(p, &c)?,
+        }
+        Ok(())
+    })?;
+    Ok(pv)
+}
+
+/// A `Value` with its `xsi:type` (missing: string; unknown: `ValueType::Other`).
+fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError> {
+    let ty = match c.xsi_type {
+        None => {
+            p.warn(WarningKind::MissingValueType, c.offset)?;
+            ValueType::String
+        }
+        Some(q) if matches!(q.ns, XSD | XSD_1999 | SOAP_ENC | "") => {
+            let ty = ValueType::from_xsd_name(q.local);
+            if matches!(ty, ValueType::Other(_)) {
+                p.warn(WarningKind::UnknownValueType, c.offset)?;
+            }
+            ty
+        }
+        Some(q) => {
+            p.warn(WarningKind::UnknownValueType, c.offset)?;
+            ValueType::Other(Cow::Borrowed(q.local))
+        }
+    };
+    let text = p.text(c)?;
+    if !ty.accepts(&text) {
+        p.warn(WarningKind::InvalidValueText, c.offset)?;
+    }
+    Ok(Value { ty, text })
+}
+
+pub(super) fn set_parameter_values<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<SetParameterValues<'a>, DecodeError> {
+    let mut m = SetParameterValues::default();
+    p.fields(e, &["ParameterList", "ParameterKey"], 0b11, |p, i, c| {
+        match i {
+            0 => m.parameters = parameter_values(p, &c)?,
+            _ => m.parameter_key = p.text(&c)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn set_parameter_values_response<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<SetParameterValuesResponse, DecodeError> {
+    let mut m = SetParameterValuesResponse::default();
+    p.fields(e, &["Status"], 0b1, |p, _, c| {
+        m.status = p.i32(&c)?;
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn get_parameter_values<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<GetParameterValues<'a>, DecodeError> {
+    let mut m = GetParameterValues::default();
+    p.fields(e, &["ParameterNames"], 0b1, |p, _, c| {
+        m.parameter_names = strings(p, &c, "string")?;
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn get_parameter_values_response<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<GetParameterValuesResponse<'a>, DecodeError> {
+    let mut m = GetParameterValuesResponse::default();
+    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
+        m.parameters = parameter_values(p, &c)?;
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn get_parameter_names<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<GetParameterNames<'a>, DecodeError> {
+    let mut m = GetParameterNames::default();
+    p.fields(e, &["ParameterPath", "NextLevel"], 0b11, |p, i, c| {
+        match i {
+            0 => m.parameter_path = p.text(&c)?,
+            _ => m.next_level = p.bool(&c)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn get_parameter_names_response<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<GetParameterNamesResponse<'a>, DecodeError> {
+    let mut m = GetParameterNamesResponse::default();
+    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
+        p.array(&c, "ParameterInfoStruct", |p, s| {
+            let mut info = ParameterInfo::default();
+            p.fields(&s, &["Name", "Writable"], 0b11, |p, i, f| {
+                match i {
+                    0 => info.name = p.text(&f)?,
+                    _ => info.writable = p.bool(&f)?,
+                }
+                Ok(())
+            })?;
+            m.parameters.push(info);
+            Ok(())
+        })
+    })?;
+    Ok(m)
+}
+
+fn notification<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Notification, DecodeError> {
+    p.i32(c).map(Notification::new)
+}
+
+pub(super) fn set_parameter_attributes<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<SetParameterAttributes<'a>, DecodeError> {
+    let mut m = SetParameterAttributes::default();
+    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
+        p.array(&c, "SetParameterAttributesStruct", |p, s| {
+            let mut a = SetParameterAttribute::default();
+            const NAMES: &[&str] = &[
+                "Name",
+                "NotificationChange",
+                "Notification",
+                "AccessListChange",
+                "AccessList",
+            ];
+            p.fields(&s, NAMES, 0b11111, |p, i, f| {
+                match i {
+                    0 => a.name = p.text(&f)?,
+                    1 => a.notification_change = p.bool(&f)?,
+                    2 => a.notification = notification(p, &f)?,
+                    3 => a.access_list_change = p.bool(&f)?,
+                    _ => a.access_list = strings(p, &f, "string")?,
+                }
+                Ok(())
+            })?;
+            m.parameters.push(a);
+            Ok(())
+        })
+    })?;
+    Ok(m)
+}
+
+pub(super) fn get_parameter_attributes<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<GetParameterAttributes<'a>, DecodeError> {
+    let mut m = GetParameterAttributes::default();
+    p.fields(e, &["ParameterNames"], 0b1, |p, _, c| {
+        m.parameter_names = strings(p, &c, "string")?;
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn get_parameter_attributes_response<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<GetParameterAttributesResponse<'a>, DecodeError> {
+    let mut m = GetParameterAttributesResponse::default();
+    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
+        p.array(&c, "ParameterAttributeStruct", |p, s| {
+            let mut a = ParameterAttribute::default();
+            p.fields(
+                &s,
+                &["Name", "Notification", "AccessList"],
+                0b111,
+                |p, i, f| {
+                    match i {
+                        0 => a.name = p.text(&f)?,
+                        1 => a.notification = notification(p, &f)?,
+                        _ => a.access_list = strings(p, &f, "string")?,
+                    }
+                    Ok(())
+                },
+            )?;
+            m.parameters.push(a);
+            Ok(())
+        })
+    })?;
+    Ok(m)
+}
+
+pub(super) fn add_object<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<AddObject<'a>, DecodeError> {
+    let mut m = AddObject::default();
+    p.fields(e, &["ObjectName", "ParameterKey"], 0b11, |p, i, c| {
+        match i {
+            0 => m.object_name = p.text(&c)?,
+            _ => m.parameter_key = p.text(&c)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn add_object_response<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<AddObjectResponse, DecodeError> {
+    let mut m = AddObjectResponse::default();
+    p.fields(e, &["InstanceNumber", "Status"], 0b11, |p, i, c| {
+        match i {
+            0 => m.instance_number = p.u32(&c)?,
+            _ => m.status = p.i32(&c)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn delete_object<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<DeleteObject<'a>, DecodeError> {
+    let mut m = DeleteObject::default();
+    p.fields(e, &["ObjectName", "ParameterKey"], 0b11, |p, i, c| {
+        match i {
+            0 => m.object_name = p.text(&c)?,
+            _ => m.parameter_key = p.text(&c)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+pub(super) fn delete_object_response<'a>(
+    p: &mut Parser<'a>,
+    e: &Elem<'a>,
+) -> Result<DeleteObjectResponse, DecodeError> {
+    let mut m = DeleteObjectResponse::default();
+    p.fields(e, &["Status"], 0b1, |p, _, c| {
+        m.status = p.i32(&c)?;
+        Ok(())
+    })?;
+    Ok(m)
+}

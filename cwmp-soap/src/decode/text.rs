@@ -1,0 +1,177 @@
+//! Byte-level helpers: control-character scan, entity and CDATA unescaping, numbers.
+
+use std::borrow::Cow;
+
+/// Whether `b` is a C0 control character that XML 1.0 forbids (tab, LF, CR allowed).
+#[inline]
+pub(crate) const fn is_control(b: u8) -> bool {
+    b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r'
+}
+
+/// Offset of the first forbidden control character (or NUL) in `input`.
+///
+/// Scans 32-byte blocks without branches so the common case (none) stays fast.
+pub(crate) fn find_control(input: &[u8]) -> Option<usize> {
+    let mut chunks = input.chunks_exact(32);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let any = chunk.iter().fold(false, |acc, &b| acc | is_control(b));
+        if any {
+            return chunk.iter().position(|&b| is_control(b)).map(|i| base + i);
+        }
+        base += 32;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is_control(b))
+        .map(|i| base + i)
+}
+
+/// Whether every byte is XML whitespace.
+#[inline]
+pub(crate) fn is_ws(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Trims XML whitespace (what xs:int, xs:boolean ... collapse).
+#[inline]
+pub(crate) fn trim_xml(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+}
+
+/// Why raw element content could not be unescaped.
+pub(crate) enum UnescapeError {
+    /// An entity other than the predefined five, or a bad character reference; offset of `&`.
+    Entity(String, usize),
+    /// Markup that is not CDATA, a comment or a processing instruction; offset of `<`.
+    Markup(usize),
+}
+
+/// Unescapes raw element content: the five predefined entities, character references,
+/// CDATA sections (kept verbatim), comments and processing instructions (dropped).
+pub(crate) fn unescape(raw: &str) -> Result<String, UnescapeError> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    let mut base = 0usize;
+    while let Some(i) = rest.find(['&', '<']) {
+        let (plain, tail) = rest.split_at(i);
+        out.push_str(plain);
+        let at = base + i;
+        let consumed = if let Some(after) = tail.strip_prefix('&') {
+            let end = after
+                .find(';')
+                .ok_or_else(|| UnescapeError::Entity(clip(after), at))?;
+            let name = after.get(..end).unwrap_or_default();
+            out.push(resolve_entity(name).ok_or_else(|| UnescapeError::Entity(clip(name), at))?);
+            end + 2
+        } else if let Some(after) = tail.strip_prefix("<![CDATA[") {
+            let end = after.find("]]>").ok_or(UnescapeError::Markup(at))?;
+            out.push_str(after.get(..end).unwrap_or_default());
+            9 + end + 3
+        } else if let Some(after) = tail.strip_prefix("<!--") {
+            let end = after.find("-->").ok_or(UnescapeError::Markup(at))?;
+            4 + end + 3
+        } else if let Some(after) = tail.strip_prefix("<?") {
+            let end = after.find("?>").ok_or(UnescapeError::Markup(at))?;
+            2 + end + 2
+        } else {
+            return Err(UnescapeError::Markup(at));
+        };
+        rest = tail.get(consumed..).unwrap_or_default();
+        base = at + consumed;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(32).collect()
+}
+
+/// The character an entity or character reference name (without `&` and `;`) stands for.
+pub(crate) fn resolve_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = if let Some(hex) = num.strip_prefix('x') {
+                u32::from_str_radix(hex, 16).ok()?
+            } else {
+                num.parse::<u32>().ok()?
+            };
+            let c = char::from_u32(code)?;
+            // XML 1.0 Char production: no NUL, no other C0 controls but tab, LF, CR.
+            (c >= ' ' || matches!(c, '\t' | '\n' | '\r')).then_some(c)
+        }
+    }
+}
+
+/// Replaces every forbidden control character with U+FFFD.
+pub(crate) fn replace_controls(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.bytes().any(is_control) {
+        return text;
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_ascii() && is_control(c as u8) {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Truncates text for an error message.
+pub(crate) fn excerpt(s: &str) -> String {
+    let mut end = s.len().min(64);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescapes_entities_cdata_comments() {
+        assert_eq!(unescape(" a &amp; b ").ok().as_deref(), Some(" a & b "));
+        assert_eq!(
+            unescape("x<![CDATA[<&>]]>y<!-- c -->&#65;&#x42;")
+                .ok()
+                .as_deref(),
+            Some("x<&>yAB")
+        );
+        assert!(matches!(
+            unescape("&foo;"),
+            Err(UnescapeError::Entity(_, 0))
+        ));
+        assert!(matches!(
+            unescape("a&#0;"),
+            Err(UnescapeError::Entity(_, 1))
+        ));
+        assert!(matches!(unescape("a<b/>"), Err(UnescapeError::Markup(1))));
+    }
+
+    #[test]
+    fn finds_controls() {
+        let mut v = vec![b'a'; 100];
+        assert_eq!(find_control(&v), None);
+        v[70] = 2;
+        assert_eq!(find_control(&v), Some(70));
+        assert_eq!(find_control(b"ab\x00"), Some(2));
+        assert_eq!(find_control(b"a\tb\r\n"), None);
+        assert_eq!(replace_controls(Cow::Borrowed("a\u{2}b")), "a\u{FFFD}b");
+    }
+}

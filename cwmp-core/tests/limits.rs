@@ -16,6 +16,7 @@ use cwmp_core::limits::{Validate, ViolationKind};
 use cwmp_core::rpc::*;
 
 type Build = fn(String) -> Body<'static>;
+type BuildCount<'f> = &'f dyn Fn(usize) -> Body<'static>;
 
 fn s(text: String) -> Cow<'static, str> {
     Cow::Owned(text)
@@ -320,7 +321,7 @@ fn every_count_limit_accepts_the_limit_and_refuses_one_past() {
         }
         .into()
     };
-    let cases: [(&str, usize, &dyn Fn(usize) -> Body<'static>); 5] = [
+    let cases: [(&str, usize, BuildCount<'_>); 5] = [
         ("Event", 64, &events),
         ("TransferList", 16, &queued),
         ("TransferList", 16, &all_queued),

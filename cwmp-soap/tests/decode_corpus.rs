@@ -10,7 +10,8 @@
 use std::path::{Path, PathBuf};
 
 use cwmp_core::Body;
-use cwmp_soap::decode::{DecodeError, Decoder};
+use cwmp_core::limits::ViolationKind;
+use cwmp_soap::decode::{DecodeError, Decoder, WarningKind};
 
 fn corpus() -> Option<PathBuf> {
     let dir = match std::env::var_os("CWMP_SHARED") {
@@ -85,4 +86,123 @@ fn every_corpus_message_decodes_leniently() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The strict error of a corpus file: (deviation kinds, violated fields with their kind).
+fn strict(dir: &Path, name: &str) -> (Vec<WarningKind>, Vec<(&'static str, ViolationKind)>) {
+    let bytes = std::fs::read(dir.join("messages").join(name)).unwrap();
+    assert!(
+        Decoder::new().decode(&bytes).is_ok(),
+        "{name} decodes leniently"
+    );
+    match Decoder::strict().decode(&bytes) {
+        Err(DecodeError::Strict {
+            deviations,
+            violations,
+            ..
+        }) => (
+            deviations.iter().map(|w| w.kind).collect(),
+            violations.into_iter().map(|v| (v.field, v.kind)).collect(),
+        ),
+        other => panic!("{name}: expected a strict error, got {other:?}"),
+    }
+}
+
+#[test]
+fn strict_mode_reports_the_schema_facet_breakers() {
+    use ViolationKind::*;
+    let Some(dir) = corpus() else { return };
+    let oui = || ("OUI", Pattern("[0-9A-F]{6}"));
+    // Lower-case OUI (and a malformed CurrentTime `2019-03-05T11:54::14`).
+    let (dev, vio) = strict(&dir, "real/cytco/BCM_Serials_Inform.xml");
+    assert_eq!(dev, vec![WarningKind::InvalidDateTime]);
+    assert_eq!(vio, vec![oui(), ("CurrentTime", Pattern("xs:dateTime"))]);
+    // Five-digit OUI, no Header.
+    let (dev, vio) = strict(&dir, "anonymised/acs_ex/inform_noheader1.xml");
+    assert_eq!(dev, vec![]);
+    assert_eq!(vio, vec![oui()]);
+    // Four-character OUI, and the misspelled HoldRequest header.
+    let (dev, vio) = strict(&dir, "synthetic/clj-tr069/Inform.xml");
+    assert_eq!(dev, vec![WarningKind::MisspelledHeader]);
+    assert_eq!(vio, vec![oui()]);
+    // A 34-character CommandKey.
+    let (_, vio) = strict(&dir, "anonymised/freeacs-ont/Inform.xml");
+    assert_eq!(vio, vec![("CommandKey", TooLong { max: 32, len: 34 })]);
+    // ObjectName without its trailing dot.
+    for name in [
+        "synthetic/clj-tr069/AddObject.xml",
+        "synthetic/clj-tr069/DeleteObject.xml",
+        "synthetic/jdalberg-cwmp/add_object_2.xml",
+    ] {
+        assert_eq!(
+            strict(&dir, name),
+            (vec![], vec![("ObjectName", Pattern(".*\\."))]),
+            "{name}"
+        );
+    }
+    // Status 2.
+    for name in [
+        "synthetic/clj-tr069/DeleteObjectResponse.xml",
+        "synthetic/clj-tr069/DownloadResponse.xml",
+        "synthetic/clj-tr069/SetParameterValuesResponse.xml",
+    ] {
+        assert_eq!(
+            strict(&dir, name),
+            (vec![], vec![("Status", OutOfRange(2))]),
+            "{name}"
+        );
+    }
+    // FileType outside the patterns.
+    assert_eq!(
+        strict(&dir, "synthetic/clj-tr069/Download.xml"),
+        (vec![], vec![("FileType", Pattern("DownloadFileType"))])
+    );
+    assert_eq!(
+        strict(&dir, "synthetic/jdalberg-cwmp/upload_1.xml"),
+        (vec![], vec![("FileType", Pattern("UploadFileType"))])
+    );
+    let (_, vio) = strict(&dir, "synthetic/clj-tr069/AutonomousTransferComplete.xml");
+    assert_eq!(
+        vio,
+        vec![
+            ("FileType", Pattern("TransferFileType")),
+            (
+                "FaultCode",
+                FaultCodeNotAllowed(cwmp_core::fault::FaultCode::new(9999))
+            )
+        ]
+    );
+}
+
+#[test]
+fn strict_mode_accepts_schema_valid_corpus_messages() {
+    let Some(dir) = corpus() else { return };
+    for name in [
+        "real/zyxel/P-2601HN-F1_Inform.xml",
+        "synthetic/clj-tr069/GetParameterValuesResponse.xml",
+        "synthetic/jdalberg-cwmp/fault_1.xml",
+        "synthetic/jdalberg-cwmp/schedule_download_1.xml",
+    ] {
+        let bytes = std::fs::read(dir.join("messages").join(name)).unwrap();
+        let d = Decoder::strict().decode(&bytes);
+        assert!(d.is_ok(), "{name}: {d:?}");
+    }
+}
+
+#[test]
+#[ignore]
+fn print_strict_results() {
+    let Some(dir) = corpus() else { return };
+    for path in messages(&dir) {
+        let bytes = std::fs::read(&path).unwrap();
+        match Decoder::strict().decode(&bytes) {
+            Ok(_) => {}
+            Err(DecodeError::Strict {
+                deviations,
+                violations,
+                ..
+            }) => eprintln!("{}: {deviations:?} {violations:?}", rel(&dir, &path)),
+            Err(e) => eprintln!("{}: {e}", rel(&dir, &path)),
+        }
+    }
 }

@@ -240,32 +240,32 @@ pub enum DecodeError {
         /// Byte offset.
         offset: usize,
     },
-    /// Strict mode: a deviation that lenient mode would have tolerated with a warning.
-    #[error("{kind} at byte {offset} ({path}) (strict mode)")]
-    Deviation {
-        /// The deviation.
-        kind: WarningKind,
-        /// Byte offset.
-        offset: usize,
-        /// Element path.
-        path: String,
-    },
-    /// Strict mode: the decoded message breaks the schema's length, pattern or range limits
-    /// (`cwmp_core::limits::Validate`).
-    #[error("message breaks the schema limits: {}", display_violations(violations))]
-    Invalid {
-        /// Every violation found.
+    /// Strict mode: the message deviates from the schema. Holds every deviation that lenient
+    /// mode would have tolerated (as warnings) and every violation of the schema's length,
+    /// pattern and range limits (`cwmp_core::limits::Validate`).
+    #[error("strict mode: {} deviation(s){}, {} schema violation(s){}", deviations.len(), first_deviation(deviations), violations.len(), display_violations(violations))]
+    Strict {
+        /// Every tolerated deviation, in document order.
+        deviations: Vec<Warning>,
+        /// Every schema-limit violation of the decoded message.
         violations: Vec<Violation>,
-        /// Offset of the message element in the Body.
+        /// Offset of the first deviation, else of the message element in the Body.
         offset: usize,
     },
 }
 
 fn display_violations(v: &[Violation]) -> String {
-    v.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    if v.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = v.iter().map(ToString::to_string).collect();
+    format!(": {}", list.join("; "))
+}
+
+fn first_deviation(d: &[Warning]) -> String {
+    d.first()
+        .map(|w| format!(" (first: {} at byte {})", w.kind, w.offset))
+        .unwrap_or_default()
 }
 
 impl DecodeError {
@@ -298,8 +298,7 @@ impl DecodeError {
             | DecodeError::UnexpectedElement { offset, .. }
             | DecodeError::MalformedAttribute { offset, .. }
             | DecodeError::TrailingContent { offset }
-            | DecodeError::Deviation { offset, .. }
-            | DecodeError::Invalid { offset, .. } => *offset,
+            | DecodeError::Strict { offset, .. } => *offset,
         }
     }
 
@@ -319,8 +318,7 @@ impl DecodeError {
             | DecodeError::MustUnderstand { path, .. }
             | DecodeError::InvalidValue { path, .. }
             | DecodeError::UnexpectedElement { path, .. }
-            | DecodeError::MalformedAttribute { path, .. }
-            | DecodeError::Deviation { path, .. } => Some(path),
+            | DecodeError::MalformedAttribute { path, .. } => Some(path),
             _ => None,
         }
     }

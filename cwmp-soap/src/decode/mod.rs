@@ -134,7 +134,7 @@ pub struct Decoded<'a> {
     /// The cwmp namespace URI the message used (the Body element's, else a header's, else the
     /// one declared), `None` when there was none.
     pub namespace: Option<&'static str>,
-    /// Every tolerated deviation, in document order (always empty in strict mode).
+    /// Every tolerated deviation, in document order (always empty after a strict decode).
     pub warnings: Vec<Warning>,
 }
 
@@ -145,7 +145,8 @@ impl Decoder {
     }
 
     /// A strict decoder: every warning is an error, and the decoded message must pass
-    /// [`cwmp_core::limits::Validate`] (else [`DecodeError::Invalid`]).
+    /// [`cwmp_core::limits::Validate`]. Both are reported together, each deviation and each
+    /// violation, in one [`DecodeError::Strict`].
     pub fn strict() -> Self {
         Decoder {
             strict: true,
@@ -205,7 +206,7 @@ impl Decoder {
             controls = Some(self.control_chars);
             control_at = Some(at);
         }
-        let mut p = reader::Parser::new(src, shift, self.limits, self.strict, controls);
+        let mut p = reader::Parser::new(src, shift, self.limits, controls);
         if let Some(at) = control_at {
             p.warn(WarningKind::ControlCharacter, at)?;
         }
@@ -231,10 +232,15 @@ impl Decoder {
         };
         if self.strict {
             let violations = parsed.envelope.violations();
-            if !violations.is_empty() {
-                return Err(DecodeError::Invalid {
+            if !violations.is_empty() || !p.warnings.is_empty() {
+                let offset = p
+                    .warnings
+                    .first()
+                    .map_or_else(|| p.at(parsed.body_offset), |w| w.offset);
+                return Err(DecodeError::Strict {
+                    deviations: p.warnings,
                     violations,
-                    offset: p.at(parsed.body_offset),
+                    offset,
                 });
             }
         }

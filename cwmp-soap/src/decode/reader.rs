@@ -66,7 +66,6 @@ pub(crate) struct Parser<'a> {
     path: Vec<&'a str>,
     elements: usize,
     limits: Limits,
-    strict: bool,
     controls: Option<ControlCharPolicy>,
     pub warnings: Vec<Warning>,
     /// The first cwmp namespace declared anywhere (fallback for the version).
@@ -79,7 +78,6 @@ impl<'a> Parser<'a> {
         src: &'a str,
         shift: usize,
         limits: Limits,
-        strict: bool,
         controls: Option<ControlCharPolicy>,
     ) -> Self {
         let mut reader = Reader::from_str(src);
@@ -96,7 +94,6 @@ impl<'a> Parser<'a> {
             path: Vec::with_capacity(16),
             elements: 0,
             limits,
-            strict,
             controls,
             warnings: Vec::new(),
             cwmp_declared: None,
@@ -130,16 +127,11 @@ impl<'a> Parser<'a> {
         offset.saturating_add(self.shift)
     }
 
-    /// Records a tolerated deviation; in strict mode, fails with it.
+    /// Records a tolerated deviation (strict mode reports them all at the end).
+    ///
+    /// Fallible so that a fail-fast policy can be added without touching the decoders.
     pub fn warn(&mut self, kind: WarningKind, offset: usize) -> Result<(), DecodeError> {
         let offset = self.at(offset);
-        if self.strict {
-            return Err(DecodeError::Deviation {
-                kind,
-                offset,
-                path: self.path(),
-            });
-        }
         self.warnings.push(Warning { kind, offset });
         Ok(())
     }

@@ -1,0 +1,580 @@
+//! The project's own vectors (tests/vectors): one per RPC request and response, the Fault,
+//! the DU wrapper forms, and one per QUIRKS.md item 1–27, each with asserted field values and,
+//! for quirks, the asserted warning kinds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::borrow::Cow;
+
+use cwmp_core::datetime::DateTimeText;
+use cwmp_core::envelope::METHODS;
+use cwmp_core::event::{EventCode, EventStruct};
+use cwmp_core::fault::{FaultCode, FaultType, SetParameterValuesFault};
+use cwmp_core::filetype::{FileType, Notification, TimeWindowMode};
+use cwmp_core::rpc::*;
+use cwmp_core::value::{Value, ValueType};
+use cwmp_core::{Body, CwmpVersion};
+use cwmp_soap::decode::{ControlCharPolicy, DecodeError, Decoded, Decoder, WarningKind};
+
+fn bytes(name: &str) -> &'static [u8] {
+    let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Box::leak(data.into_boxed_slice())
+}
+
+fn lenient(name: &str) -> Decoded<'static> {
+    Decoder::new()
+        .decode(bytes(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn kinds(d: &Decoded<'_>) -> Vec<WarningKind> {
+    d.warnings.iter().map(|w| w.kind).collect()
+}
+
+fn pv(name: &'static str, ty: ValueType<'static>, text: &'static str) -> ParameterValue<'static> {
+    ParameterValue::new(name, Value::new(ty, text))
+}
+
+fn dt(s: &'static str) -> DateTimeText<'static> {
+    DateTimeText::new(s)
+}
+
+/// An RPC vector: schema-valid, so lenient gives no warning and strict accepts it.
+fn rpc(name: &str, version: CwmpVersion) -> Body<'static> {
+    let file = format!("rpc-{name}.xml");
+    let d = lenient(&file);
+    assert_eq!(kinds(&d), vec![], "{file}");
+    assert_eq!(
+        d.envelope.header.id.as_deref(),
+        Some(format!("id-{name}").as_str())
+    );
+    assert_eq!(d.version, version, "{file}");
+    assert_eq!(d.envelope.body.name(), name);
+    let strict = Decoder::strict().decode(bytes(&file));
+    assert!(strict.is_ok(), "{file}: {strict:?}");
+    d.envelope.body
+}
+
+#[test]
+fn every_method_has_a_vector_that_decodes_to_it() {
+    for &(name, ..) in METHODS {
+        let d = lenient(&format!("rpc-{name}.xml"));
+        assert_eq!(d.envelope.body.name(), name);
+        assert!(!matches!(d.envelope.body, Body::Unknown(_)));
+    }
+    assert_eq!(METHODS.len(), 54);
+}
+
+#[test]
+fn empty_messages() {
+    use CwmpVersion::*;
+    assert_eq!(
+        rpc("GetRPCMethods", V1_2),
+        Body::GetRpcMethods(GetRpcMethods {})
+    );
+    for (name, v) in [
+        ("SetParameterAttributesResponse", V1_2),
+        ("RebootResponse", V1_2),
+        ("FactoryReset", V1_2),
+        ("FactoryResetResponse", V1_2),
+        ("GetQueuedTransfers", V1_0),
+        ("GetAllQueuedTransfers", V1_1),
+        ("ScheduleInformResponse", V1_2),
+        ("SetVouchersResponse", V1_0),
+        ("CancelTransferResponse", V1_2),
+        ("ChangeDUStateResponse", V1_2),
+        ("ScheduleDownloadResponse", V1_2),
+        ("TransferCompleteResponse", V1_2),
+        ("AutonomousTransferCompleteResponse", V1_1),
+        ("RequestDownloadResponse", V1_0),
+        ("DUStateChangeCompleteResponse", V1_2),
+        ("AutonomousDUStateChangeCompleteResponse", V1_2),
+    ] {
+        let body = rpc(name, v);
+        assert!(body.is_request() || body.is_response(), "{name}");
+    }
+}
+
+#[test]
+fn parameter_rpcs() {
+    use CwmpVersion::V1_2;
+    assert_eq!(
+        rpc("GetRPCMethodsResponse", V1_2),
+        Body::GetRpcMethodsResponse(GetRpcMethodsResponse {
+            methods: vec![
+                "GetRPCMethods".into(),
+                "Inform".into(),
+                "TransferComplete".into()
+            ]
+        })
+    );
+    assert_eq!(
+        rpc("SetParameterValues", V1_2),
+        Body::SetParameterValues(SetParameterValues {
+            parameters: vec![
+                pv(
+                    "Device.ManagementServer.PeriodicInformInterval",
+                    ValueType::UnsignedInt,
+                    "300"
+                ),
+                pv(
+                    "Device.ManagementServer.PeriodicInformEnable",
+                    ValueType::Boolean,
+                    "true"
+                ),
+            ],
+            parameter_key: "change-42".into(),
+        })
+    );
+    assert_eq!(
+        rpc("SetParameterValuesResponse", V1_2),
+        Body::SetParameterValuesResponse(SetParameterValuesResponse { status: 1 })
+    );
+    assert_eq!(
+        rpc("GetParameterValues", V1_2),
+        Body::GetParameterValues(GetParameterValues::new([
+            "Device.DeviceInfo.",
+            "Device.ManagementServer.URL"
+        ]))
+    );
+    let Body::GetParameterValuesResponse(r) = rpc("GetParameterValuesResponse", V1_2) else {
+        panic!()
+    };
+    assert_eq!(
+        r.parameters,
+        vec![
+            pv("Device.DeviceInfo.UpTime", ValueType::UnsignedInt, "3600"),
+            pv("Device.DeviceInfo.Temperature", ValueType::Int, "-5"),
+            pv(
+                "Device.Time.CurrentLocalTime",
+                ValueType::DateTime,
+                "2024-05-01T12:00:00Z"
+            ),
+        ]
+    );
+    assert_eq!(r.parameters[1].value.as_i32(), Ok(-5));
+    assert_eq!(
+        rpc("GetParameterNames", V1_2),
+        Body::GetParameterNames(GetParameterNames {
+            parameter_path: "Device.WiFi.".into(),
+            next_level: true
+        })
+    );
+    assert_eq!(
+        rpc("GetParameterNamesResponse", V1_2),
+        Body::GetParameterNamesResponse(GetParameterNamesResponse {
+            parameters: vec![
+                ParameterInfo {
+                    name: "Device.WiFi.Radio.".into(),
+                    writable: false
+                },
+                ParameterInfo {
+                    name: "Device.WiFi.SSIDNumberOfEntries".into(),
+                    writable: false
+                },
+            ]
+        })
+    );
+    assert_eq!(
+        rpc("SetParameterAttributes", V1_2),
+        Body::SetParameterAttributes(SetParameterAttributes {
+            parameters: vec![SetParameterAttribute {
+                name: "Device.DeviceInfo.SoftwareVersion".into(),
+                notification_change: true,
+                notification: Notification::ACTIVE,
+                access_list_change: true,
+                access_list: vec!["Subscriber".into()],
+            }]
+        })
+    );
+    assert_eq!(
+        rpc("GetParameterAttributes", V1_2),
+        Body::GetParameterAttributes(GetParameterAttributes {
+            parameter_names: vec!["Device.DeviceInfo.".into()]
+        })
+    );
+    assert_eq!(
+        rpc("GetParameterAttributesResponse", V1_2),
+        Body::GetParameterAttributesResponse(GetParameterAttributesResponse {
+            parameters: vec![ParameterAttribute {
+                name: "Device.DeviceInfo.SoftwareVersion".into(),
+                notification: Notification::new(6),
+                access_list: vec![],
+            }]
+        })
+    );
+    assert_eq!(
+        rpc("AddObject", V1_2),
+        Body::AddObject(AddObject {
+            object_name: "Device.IP.Interface.".into(),
+            parameter_key: "k1".into()
+        })
+    );
+    assert_eq!(
+        rpc("AddObjectResponse", V1_2),
+        Body::AddObjectResponse(AddObjectResponse {
+            instance_number: 7,
+            status: 0
+        })
+    );
+    assert_eq!(
+        rpc("DeleteObject", V1_2),
+        Body::DeleteObject(DeleteObject {
+            object_name: "Device.IP.Interface.3.".into(),
+            parameter_key: "k2".into()
+        })
+    );
+    assert_eq!(
+        rpc("DeleteObjectResponse", V1_2),
+        Body::DeleteObjectResponse(DeleteObjectResponse { status: 1 })
+    );
+}
+
+#[test]
+fn transfer_rpcs() {
+    use CwmpVersion::*;
+    let Body::Download(d) = rpc("Download", V1_2) else {
+        panic!()
+    };
+    assert_eq!(
+        d,
+        Download {
+            command_key: "fw-1".into(),
+            file_type: FileType::FIRMWARE_UPGRADE_IMAGE,
+            url: "http://acs.example/fw.bin?a=1&b=2".into(),
+            username: "u".into(),
+            password: "p".into(),
+            file_size: 1_048_576,
+            target_file_name: "fw.bin".into(),
+            delay_seconds: 0,
+            success_url: "".into(),
+            failure_url: "".into(),
+        }
+    );
+    // Unescaped only where needed: the URL held `&amp;`.
+    assert!(matches!(d.url, Cow::Owned(_)));
+    assert!(matches!(d.command_key, Cow::Borrowed(_)));
+    assert_eq!(
+        rpc("DownloadResponse", V1_2),
+        Body::DownloadResponse(DownloadResponse {
+            status: 1,
+            start_time: DateTimeText::UNKNOWN,
+            complete_time: DateTimeText::UNKNOWN,
+        })
+    );
+    assert_eq!(
+        rpc("Upload", V1_2),
+        Body::Upload(Upload {
+            command_key: "up-1".into(),
+            file_type: FileType::VENDOR_LOG_FILE,
+            url: "http://acs.example/upload".into(),
+            username: "".into(),
+            password: "".into(),
+            delay_seconds: 5,
+        })
+    );
+    assert_eq!(
+        rpc("UploadResponse", V1_2),
+        Body::UploadResponse(UploadResponse {
+            status: 0,
+            start_time: dt("2024-05-01T12:00:00Z"),
+            complete_time: dt("2024-05-01T12:00:05Z"),
+        })
+    );
+    assert_eq!(
+        rpc("GetQueuedTransfersResponse", V1_0),
+        Body::GetQueuedTransfersResponse(GetQueuedTransfersResponse {
+            transfers: vec![
+                QueuedTransfer {
+                    command_key: "fw-1".into(),
+                    state: 2
+                },
+                QueuedTransfer {
+                    command_key: "cfg-2".into(),
+                    state: 1
+                },
+            ]
+        })
+    );
+    assert_eq!(
+        rpc("GetAllQueuedTransfersResponse", V1_1),
+        Body::GetAllQueuedTransfersResponse(GetAllQueuedTransfersResponse {
+            transfers: vec![AllQueuedTransfer {
+                command_key: "fw-1".into(),
+                state: 3,
+                is_download: true,
+                file_type: FileType::FIRMWARE_UPGRADE_IMAGE,
+                file_size: 2048,
+                target_file_name: "fw.bin".into(),
+            }]
+        })
+    );
+    assert_eq!(
+        rpc("CancelTransfer", V1_2),
+        Body::CancelTransfer(CancelTransfer {
+            command_key: "fw-1".into()
+        })
+    );
+    assert_eq!(
+        rpc("ScheduleDownload", V1_2),
+        Body::ScheduleDownload(ScheduleDownload {
+            command_key: "sd-1".into(),
+            file_type: FileType::FIRMWARE_UPGRADE_IMAGE,
+            url: "http://acs.example/fw.bin".into(),
+            username: "".into(),
+            password: "".into(),
+            file_size: 0,
+            target_file_name: "".into(),
+            time_windows: vec![TimeWindow {
+                window_start: 0,
+                window_end: 3600,
+                window_mode: TimeWindowMode::AT_ANY_TIME,
+                user_message: "".into(),
+                max_retries: -1,
+            }],
+        })
+    );
+    assert_eq!(
+        rpc("TransferComplete", V1_2),
+        Body::TransferComplete(TransferComplete {
+            command_key: "fw-1".into(),
+            fault: TransferFault {
+                code: FaultCode::FILE_TRANSFER_FAILURE,
+                message: "Download failure".into()
+            },
+            start_time: dt("2024-05-01T12:00:00Z"),
+            complete_time: dt("2024-05-01T12:01:00Z"),
+        })
+    );
+    assert_eq!(
+        rpc("AutonomousTransferComplete", V1_1),
+        Body::AutonomousTransferComplete(AutonomousTransferComplete {
+            announce_url: "http://mc.example/".into(),
+            transfer_url: "http://files.example/fw".into(),
+            is_download: true,
+            file_type: FileType::FIRMWARE_UPGRADE_IMAGE,
+            file_size: 4096,
+            target_file_name: "fw".into(),
+            fault: TransferFault {
+                code: FaultCode::new(0),
+                message: "".into()
+            },
+            start_time: dt("2024-05-01T12:00:00Z"),
+            complete_time: dt("2024-05-01T12:00:30Z"),
+        })
+    );
+    assert_eq!(
+        rpc("RequestDownload", V1_0),
+        Body::RequestDownload(RequestDownload {
+            file_type: FileType::new("3 Vendor Configuration File"),
+            args: vec![Arg {
+                name: "Version".into(),
+                value: "7".into()
+            }],
+        })
+    );
+}
+
+#[test]
+fn misc_and_acs_rpcs() {
+    use CwmpVersion::*;
+    assert_eq!(
+        rpc("Reboot", V1_2),
+        Body::Reboot(Reboot {
+            command_key: "reboot-1".into()
+        })
+    );
+    assert_eq!(
+        rpc("ScheduleInform", V1_2),
+        Body::ScheduleInform(ScheduleInform {
+            delay_seconds: 60,
+            command_key: "sched".into()
+        })
+    );
+    assert_eq!(
+        rpc("SetVouchers", V1_0),
+        Body::SetVouchers(SetVouchers {
+            vouchers: vec!["AAEC".into(), "AwQF".into()]
+        })
+    );
+    assert_eq!(
+        rpc("GetOptions", V1_0),
+        Body::GetOptions(GetOptions {
+            option_name: "X_Option".into()
+        })
+    );
+    assert_eq!(
+        rpc("GetOptionsResponse", V1_0),
+        Body::GetOptionsResponse(GetOptionsResponse {
+            options: vec![OptionInfo {
+                option_name: "X_Option".into(),
+                voucher_sn: 12,
+                state: 1,
+                mode: 2,
+                start_date: dt("2024-01-01T00:00:00Z"),
+                expiration_date: None,
+                is_transferable: 0,
+            }]
+        })
+    );
+    assert_eq!(
+        rpc("Inform", V1_2),
+        Body::Inform(Inform {
+            device_id: DeviceId {
+                manufacturer: "Acme".into(),
+                oui: "00A0C9".into(),
+                product_class: "HGW".into(),
+                serial_number: "SN0001".into(),
+            },
+            events: vec![
+                EventStruct::new(EventCode::BOOT),
+                EventStruct::with_command_key(EventCode::new("M Reboot"), "reboot-1"),
+            ],
+            max_envelopes: 1,
+            current_time: dt("2024-05-01T12:00:00+02:00"),
+            retry_count: 0,
+            parameters: vec![pv(
+                "Device.DeviceInfo.SoftwareVersion",
+                ValueType::String,
+                "1.2.3"
+            )],
+        })
+    );
+    assert_eq!(
+        rpc("InformResponse", V1_2),
+        Body::InformResponse(InformResponse { max_envelopes: 1 })
+    );
+    assert_eq!(
+        rpc("Kicked", V1_0),
+        Body::Kicked(Kicked {
+            command: "start".into(),
+            referer: "http://portal.example/".into(),
+            arg: "x=1".into(),
+            next: "http://portal.example/next".into(),
+        })
+    );
+    assert_eq!(
+        rpc("KickedResponse", V1_0),
+        Body::KickedResponse(KickedResponse {
+            next_url: "http://portal.example/done".into()
+        })
+    );
+}
+
+fn expected_change_du_state() -> ChangeDuState<'static> {
+    ChangeDuState {
+        operations: vec![
+            Operation::Install(InstallOp {
+                url: "http://du.example/app.ipk".into(),
+                uuid: Some("6ba7b810-9dad-11d1-80b4-00c04fd430c8".into()),
+                username: None,
+                password: None,
+                execution_env_ref: Some("Device.SoftwareModules.ExecEnv.1.".into()),
+            }),
+            Operation::Update(UpdateOp {
+                uuid: Some("6ba7b811-9dad-11d1-80b4-00c04fd430c8".into()),
+                version: Some("2.0".into()),
+                ..UpdateOp::default()
+            }),
+            Operation::Uninstall(UninstallOp {
+                uuid: "6ba7b812-9dad-11d1-80b4-00c04fd430c8".into(),
+                version: None,
+                execution_env_ref: None,
+            }),
+        ],
+        command_key: Some("du-1".into()),
+    }
+}
+
+fn expected_result() -> OpResult<'static> {
+    OpResult {
+        uuid: "6ba7b810-9dad-11d1-80b4-00c04fd430c8".into(),
+        deployment_unit_ref: "Device.SoftwareModules.DeploymentUnit.1.".into(),
+        version: "1.0".into(),
+        current_state: "Installed".into(),
+        resolved: true,
+        execution_unit_ref_list: "Device.SoftwareModules.ExecutionUnit.1.".into(),
+        start_time: dt("2024-05-01T12:00:00Z"),
+        complete_time: dt("2024-05-01T12:00:10Z"),
+        fault: DuFault {
+            code: FaultCode::new(0),
+            message: "".into(),
+        },
+    }
+}
+
+#[test]
+fn du_rpcs_in_both_wire_shapes_give_the_same_value() {
+    use CwmpVersion::V1_2;
+    let xsd = rpc("ChangeDUState", V1_2);
+    assert_eq!(xsd, Body::ChangeDuState(expected_change_du_state()));
+    let wrapper = lenient("du-ChangeDUState-wrapper.xml");
+    assert_eq!(kinds(&wrapper), vec![WarningKind::DuWrapperForm]);
+    assert_eq!(wrapper.envelope.body, xsd);
+
+    let xsd = rpc("DUStateChangeComplete", V1_2);
+    assert_eq!(
+        xsd,
+        Body::DuStateChangeComplete(DuStateChangeComplete {
+            results: vec![expected_result()],
+            command_key: Some("du-1".into()),
+        })
+    );
+    let wrapper = lenient("du-DUStateChangeComplete-wrapper.xml");
+    assert_eq!(kinds(&wrapper), vec![WarningKind::DuWrapperForm]);
+    assert_eq!(wrapper.envelope.body, xsd);
+
+    let xsd = rpc("AutonomousDUStateChangeComplete", V1_2);
+    assert_eq!(
+        xsd,
+        Body::AutonomousDuStateChangeComplete(AutonomousDuStateChangeComplete {
+            results: vec![AutonOpResult {
+                result: expected_result(),
+                operation_performed: "Install".into()
+            }],
+        })
+    );
+    let wrapper = lenient("du-AutonomousDUStateChangeComplete-wrapper.xml");
+    assert_eq!(kinds(&wrapper), vec![WarningKind::DuWrapperForm]);
+    assert_eq!(wrapper.envelope.body, xsd);
+    assert!(
+        Decoder::strict()
+            .decode(bytes("du-ChangeDUState-wrapper.xml"))
+            .is_err()
+    );
+}
+
+#[test]
+fn fault_with_set_parameter_values_faults() {
+    let d = lenient("rpc-Fault.xml");
+    assert_eq!(kinds(&d), vec![]);
+    assert_eq!(d.envelope.header.id.as_deref(), Some("id-Fault"));
+    let Body::Fault(f) = d.envelope.body else {
+        panic!()
+    };
+    assert_eq!(f.fault_type, FaultType::Client);
+    assert_eq!(f.fault_string, "CWMP fault");
+    assert_eq!(f.code, FaultCode::INVALID_ARGUMENTS);
+    assert_eq!(f.message, "Invalid arguments");
+    assert_eq!(
+        f.set_parameter_values_faults,
+        vec![
+            SetParameterValuesFault {
+                parameter_name: "Device.A".into(),
+                code: FaultCode::INVALID_PARAMETER_VALUE,
+                message: "Invalid parameter value".into(),
+            },
+            SetParameterValuesFault {
+                parameter_name: "Device.B".into(),
+                code: FaultCode::NON_WRITABLE_PARAMETER,
+                message: "".into(),
+            },
+        ]
+    );
+    assert!(Decoder::strict().decode(bytes("rpc-Fault.xml")).is_ok());
+}

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::hash::FastMap;
 use crate::path::Path;
 use crate::schema::{ModelInfo, Schema};
 use crate::types::{Node, ObjectDef, ParameterDef, Status, Syntax};
@@ -301,7 +302,7 @@ impl SchemaBuilder {
         let mut asm = Assembler {
             b: self,
             nodes: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             dt_cache: HashMap::new(),
         };
         let mut models = Vec::new();
@@ -368,7 +369,7 @@ fn first_segment(path: &str) -> String {
 struct Assembler<'b> {
     b: &'b SchemaBuilder,
     nodes: Vec<Node>,
-    index: HashMap<String, usize>,
+    index: FastMap<String, usize>,
     dt_cache: HashMap<(usize, String), Syntax>,
 }
 

@@ -71,6 +71,7 @@
 
 mod build;
 mod error;
+mod hash;
 pub mod path;
 mod schema;
 pub mod types;

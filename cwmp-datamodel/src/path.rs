@@ -205,6 +205,13 @@ fn parse_segment(seg: &str, off: usize) -> Result<Segment<'_>, PathError> {
             }
         }
         Some(b'*') if seg.len() == 1 => Ok(Segment::Wildcard),
+        Some(b'A'..=b'Z' | b'a'..=b'z' | b'_')
+            if bytes
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+        {
+            Ok(Segment::Name(seg))
+        }
         Some(_) => {
             let mut chars = seg.char_indices();
             if let Some((_, c)) = chars.next() {

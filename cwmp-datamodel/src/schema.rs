@@ -1,6 +1,6 @@
 //! A loaded data model: lookup of instance paths to their definitions.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 use crate::build::SchemaBuilder;
 use crate::error::Error;
@@ -76,7 +76,7 @@ pub enum Resolution<'s> {
 #[derive(Debug, Clone)]
 pub struct Schema {
     nodes: Vec<Node>,
-    index: HashMap<Box<str>, u32>,
+    index: FastMap<Box<str>, u32>,
     children: Vec<Vec<u32>>,
     models: Vec<ModelInfo>,
 }
@@ -122,10 +122,11 @@ impl Schema {
 
     pub(crate) fn assemble(
         nodes: Vec<Node>,
-        index: HashMap<String, usize>,
+        index: FastMap<String, usize>,
         models: Vec<ModelInfo>,
     ) -> Schema {
-        let mut idx: HashMap<Box<str>, u32> = HashMap::with_capacity(index.len() + index.len() / 8);
+        let mut idx: FastMap<Box<str>, u32> = FastMap::default();
+        idx.reserve(index.len() + index.len() / 8);
         for (k, v) in index {
             idx.insert(k.into_boxed_str(), v as u32);
         }
@@ -184,56 +185,45 @@ impl Schema {
 
     fn find_index(&self, path: PathRef<'_>) -> Option<u32> {
         let text = path.as_str();
-        let needs = text
-            .as_bytes()
+        let bytes = text.as_bytes();
+        let needs = bytes
             .windows(2)
             .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']));
         if !needs {
             return self.index.get(text).copied();
         }
+        // rewrite instance segments to `{i}` in a stack buffer (the path is validated, so
+        // segments are separated by '.' and instance segments start with a digit, '[' or '*')
         let mut buf = [0u8; KEY_BUF];
         let mut len = 0usize;
-        let mut ok = true;
-        for (i, seg) in path.segments().enumerate() {
-            let s: &str = match seg {
-                crate::path::Segment::Name(n) => n,
-                _ => "{i}",
+        let mut rest = bytes;
+        let mut first = true;
+        while !rest.is_empty() {
+            let end = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
+            let (seg, tail) = rest.split_at(end);
+            let out: &[u8] = if !first && matches!(seg.first(), Some(b'0'..=b'9' | b'[' | b'*')) {
+                b"{i}"
+            } else {
+                seg
             };
-            let need = s.len() + 1;
-            match buf.get_mut(len..len + need) {
-                Some(dst) => {
-                    let (first, rest) = dst.split_at_mut(usize::from(i > 0));
-                    if i > 0 {
-                        first.copy_from_slice(b".");
-                    }
-                    if let Some(d) = rest.get_mut(..s.len()) {
-                        d.copy_from_slice(s.as_bytes());
-                    }
-                    len += s.len() + usize::from(i > 0);
-                }
-                None => {
-                    ok = false;
-                    break;
-                }
+            let dot = usize::from(!tail.is_empty());
+            let dst = buf.get_mut(len..len + out.len() + dot);
+            let Some(dst) = dst else {
+                let mut s = String::with_capacity(text.len() + 16);
+                path.write_definition_key(&mut s);
+                return self.index.get(s.as_str()).copied();
+            };
+            let (a, b) = dst.split_at_mut(out.len());
+            a.copy_from_slice(out);
+            if let Some(d) = b.first_mut() {
+                *d = b'.';
             }
+            len += out.len() + dot;
+            rest = tail.get(1..).unwrap_or(&[]);
+            first = false;
         }
-        if ok && path.is_partial() {
-            match buf.get_mut(len) {
-                Some(b) => {
-                    *b = b'.';
-                    len += 1;
-                }
-                None => ok = false,
-            }
-        }
-        if ok {
-            let key = std::str::from_utf8(buf.get(..len)?).ok()?;
-            self.index.get(key).copied()
-        } else {
-            let mut s = String::with_capacity(text.len() + 16);
-            path.write_definition_key(&mut s);
-            self.index.get(s.as_str()).copied()
-        }
+        let key = std::str::from_utf8(buf.get(..len)?).ok()?;
+        self.index.get(key).copied()
     }
 
     /// The definition of an instance path, partial path or definition path.

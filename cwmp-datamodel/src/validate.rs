@@ -483,6 +483,24 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// [`Schema::check_set_parameter_values`] over the `ParameterList` of a decoded
+    /// `SetParameterValues` (each value's `xsi:type` is the declared type; note that
+    /// `cwmp-core` reads a value without `xsi:type` as `xsd:string`).
+    pub fn check_parameter_values<'a>(
+        &self,
+        params: &'a [cwmp_core::rpc::ParameterValue<'a>],
+    ) -> Result<(), Fault<'a>> {
+        self.check_set_parameter_values(params.iter().map(|p| {
+            (
+                p.name.as_ref(),
+                Some(p.value.ty.xsd_name()),
+                p.value.text.as_ref(),
+            )
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

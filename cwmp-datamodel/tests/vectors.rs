@@ -261,3 +261,44 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn adapter_over_cwmp_core_parameter_values() {
+    use cwmp_core::rpc::ParameterValue;
+    use cwmp_core::value::{Value, ValueType};
+    use std::borrow::Cow;
+    let s = standalone();
+    let pv = |name: &'static str, ty: ValueType<'static>, text: &'static str| ParameterValue {
+        name: Cow::Borrowed(name),
+        value: Value {
+            ty,
+            text: Cow::Borrowed(text),
+        },
+    };
+    let ok = [pv(
+        "Device.ManagementServer.PeriodicInformInterval",
+        ValueType::UnsignedInt,
+        "30",
+    )];
+    assert!(s.check_parameter_values(&ok).is_ok());
+    let bad = [
+        pv(
+            "Device.ManagementServer.PeriodicInformInterval",
+            ValueType::UnsignedInt,
+            "0",
+        ),
+        pv(
+            "Device.ManagementServer.ParameterKey",
+            ValueType::String,
+            "k",
+        ),
+        pv("Device.IP.Interface.1.Name", ValueType::Int, "3"),
+    ];
+    let f = s.check_parameter_values(&bad).unwrap_err();
+    let codes: Vec<u32> = f
+        .set_parameter_values_faults
+        .iter()
+        .map(|e| e.code.get())
+        .collect();
+    assert_eq!((f.code.get(), codes), (9003, vec![9007, 9008, 9006]));
+}

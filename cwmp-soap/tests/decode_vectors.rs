@@ -578,3 +578,438 @@ fn fault_with_set_parameter_values_faults() {
     );
     assert!(Decoder::strict().decode(bytes("rpc-Fault.xml")).is_ok());
 }
+
+/// A quirk vector: decodes leniently with exactly `warnings`; strict refuses it when any.
+fn quirk(name: &str, warnings: &[WarningKind]) -> Decoded<'static> {
+    let d = lenient(name);
+    assert_eq!(kinds(&d), warnings, "{name}");
+    let strict = Decoder::strict().decode(bytes(name));
+    if warnings.is_empty() {
+        assert!(strict.is_ok(), "{name}: {strict:?}");
+    } else {
+        match strict {
+            Err(DecodeError::Strict { deviations, .. }) => {
+                let k: Vec<_> = deviations.iter().map(|w| w.kind).collect();
+                assert_eq!(k, warnings, "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    d
+}
+
+fn inform_of(d: &Decoded<'static>) -> Inform<'static> {
+    match &d.envelope.body {
+        Body::Inform(i) => i.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn gpvr_of(d: &Decoded<'static>) -> Vec<ParameterValue<'static>> {
+    match &d.envelope.body {
+        Body::GetParameterValuesResponse(r) => r.parameters.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn quirks_envelope_namespace_prefix() {
+    use WarningKind::*;
+    // 1: no Header at all.
+    let d = quirk("quirk-01-no-header.xml", &[]);
+    assert_eq!(d.envelope.header, cwmp_core::Header::default());
+    assert_eq!(
+        inform_of(&d).events,
+        vec![EventStruct::new(EventCode::PERIODIC)]
+    );
+    // 2: empty Header, no ID.
+    let d = quirk("quirk-02-empty-header.xml", &[]);
+    assert_eq!(d.envelope.header.id, None);
+    assert_eq!(inform_of(&d).device_id.oui, "00A0C9");
+    // 3: soapenv + `soap` bound to the encoding namespace; soap_env/soap_enc.
+    for name in [
+        "quirk-03-unusual-prefixes.xml",
+        "quirk-03b-underscore-prefixes.xml",
+    ] {
+        let d = quirk(name, &[]);
+        assert_eq!(d.envelope.header.id.as_deref(), Some("q"));
+        assert_eq!(gpvr_of(&d), vec![pv("Device.X", ValueType::Int, "5")]);
+    }
+    // 4: single-quoted attributes.
+    let d = quirk("quirk-04-single-quoted-attributes.xml", &[]);
+    assert_eq!(d.envelope.header.id.as_deref(), Some("q"));
+    assert_eq!(
+        inform_of(&d).parameters,
+        vec![pv(
+            "Device.DeviceInfo.SoftwareVersion",
+            ValueType::String,
+            "1.0"
+        )]
+    );
+    // 5: QName values resolved against Envelope-level (and element-level) declarations.
+    let d = quirk("quirk-05-envelope-level-qnames.xml", &[]);
+    assert_eq!(d.namespace, Some("urn:dslforum-org:cwmp-1-0"));
+    let i = inform_of(&d);
+    assert_eq!(i.events, vec![EventStruct::new(EventCode::BOOT)]);
+    assert_eq!(
+        i.parameters,
+        vec![
+            pv("Device.A", ValueType::UnsignedInt, "1"),
+            pv("Device.B", ValueType::Boolean, "true")
+        ]
+    );
+    // 6: xsi:type="SOAP-ENC:Array" on Event and ParameterList.
+    let d = quirk("quirk-06-array-xsi-type.xml", &[ArrayXsiType, ArrayXsiType]);
+    assert_eq!(inform_of(&d).parameters.len(), 1);
+    // 7: a wrong count on Event, a zero-padded one on ParameterList.
+    let d = quirk(
+        "quirk-07-zero-padded-arraytype.xml",
+        &[ArrayCountMismatch, ZeroPaddedArrayCount],
+    );
+    let i = inform_of(&d);
+    assert_eq!(i.events.len(), 1);
+    assert_eq!(
+        i.parameters,
+        vec![
+            pv("Device.A", ValueType::String, "a"),
+            pv("Device.B", ValueType::String, "b")
+        ]
+    );
+    let offsets: Vec<usize> = d.warnings.iter().map(|w| w.offset).collect();
+    let text = std::str::from_utf8(bytes("quirk-07-zero-padded-arraytype.xml")).unwrap();
+    assert_eq!(offsets[0], text.find("<Event ").unwrap());
+    assert_eq!(offsets[1], text.find("<ParameterList ").unwrap());
+    // 8: the cwmp-1-3 namespace, read as 1.4.
+    let d = quirk("quirk-08-cwmp-1-3-namespace.xml", &[NonSchemaNamespace]);
+    assert_eq!(d.version, CwmpVersion::V1_4);
+    assert_eq!(d.namespace, Some("urn:dslforum-org:cwmp-1-3"));
+    // 9: soapenv:Fault carrying an encodingStyle attribute, unprefixed faultcode.
+    let d = quirk("quirk-09-fault-prefix-encodingstyle.xml", &[]);
+    let Body::Fault(f) = &d.envelope.body else {
+        panic!()
+    };
+    assert_eq!(f.fault_type, FaultType::Client);
+    assert_eq!(f.code, FaultCode::INVALID_PARAMETER_NAME);
+    assert_eq!(f.message, "Invalid parameter name");
+    assert_eq!(d.envelope.header.id.as_deref(), Some("77"));
+    // 10: XML declaration.
+    let d = quirk("quirk-10-xml-declaration.xml", &[]);
+    assert_eq!(
+        d.envelope.body,
+        Body::InformResponse(InformResponse { max_envelopes: 1 })
+    );
+    // 11: whitespace before the declaration, standalone="no"; and a BOM.
+    let d = quirk(
+        "quirk-11-leading-whitespace-standalone.xml",
+        &[LeadingWhitespace],
+    );
+    assert_eq!(inform_of(&d).device_id.serial_number, "SN1");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(bytes("quirk-10-xml-declaration.xml"));
+    let d = Decoder::strict().decode(&bom).unwrap();
+    assert_eq!(d.envelope.body.name(), "InformResponse");
+}
+
+#[test]
+fn quirks_header_content() {
+    use WarningKind::*;
+    // 12: odd IDs are kept verbatim (and empty, `inform`, `0`).
+    let d = quirk("quirk-12-odd-id.xml", &[]);
+    assert_eq!(d.envelope.header.id.as_deref(), Some("SAGEM_ID_7589"));
+    let text = std::str::from_utf8(bytes("quirk-12-odd-id.xml")).unwrap();
+    for id in ["", "inform", "0", " spaced "] {
+        let xml = text.replace("SAGEM_ID_7589", id);
+        let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+        assert_eq!(d.envelope.header.id.as_deref(), Some(id));
+        assert!(d.warnings.is_empty());
+    }
+    // 13: SessionTimeout with the cwmp-1-0 namespace.
+    let d = quirk(
+        "quirk-13-session-timeout-cwmp-1-0.xml",
+        &[HeaderNotInVersion],
+    );
+    assert_eq!(d.envelope.header.session_timeout, Some(40));
+    assert_eq!(d.version, CwmpVersion::V1_0);
+    // 14: HoldRequests/NoMoreRequests as true/false, mustUnderstand="true".
+    let d = quirk(
+        "quirk-14-holdrequests-true-false.xml",
+        &[NonStandardMustUnderstand, DeprecatedHeader],
+    );
+    assert_eq!(d.envelope.header.hold_requests, Some(true));
+    assert_eq!(d.envelope.header.no_more_requests, Some(false));
+}
+
+#[test]
+fn quirks_values_and_types() {
+    use WarningKind::*;
+    // 15: Value without xsi:type → string.
+    let d = quirk("quirk-15-value-without-xsi-type.xml", &[MissingValueType]);
+    assert_eq!(
+        gpvr_of(&d),
+        vec![pv(
+            "Device.FaultMgmt.CurrentAlarmNumberOfEntries",
+            ValueType::String,
+            "3"
+        )]
+    );
+    // 16: Value element missing → empty string.
+    let d = quirk("quirk-16-missing-value-element.xml", &[MissingElement]);
+    assert_eq!(
+        gpvr_of(&d),
+        vec![
+            pv("Device.DeviceInfo.DeviceLog", ValueType::String, ""),
+            pv("Device.DeviceInfo.UpTime", ValueType::UnsignedInt, "9")
+        ]
+    );
+    // 17: xsi:type on Name (schema-valid: Name is xs:string).
+    let d = quirk("quirk-17-xsi-type-on-name.xml", &[]);
+    assert_eq!(
+        gpvr_of(&d),
+        vec![pv(
+            "Device.DeviceInfo.Manufacturer",
+            ValueType::String,
+            "Yeacomm"
+        )]
+    );
+    // 18: xsd:json → ValueType::Other("json"), text kept.
+    let d = quirk("quirk-18-unknown-xsd-type.xml", &[UnknownValueType]);
+    assert_eq!(
+        gpvr_of(&d),
+        vec![pv(
+            "Device.X_UBNT_Config",
+            ValueType::Other("json".into()),
+            "{\"a\":1}"
+        )]
+    );
+    // 19: a 0x02 control character: kept, replaced, or refused by policy.
+    let name = "quirk-19-control-characters.xml";
+    let d = quirk(name, &[ControlCharacter]);
+    assert_eq!(gpvr_of(&d)[0].value.text, "A\u{2}B");
+    let text = std::str::from_utf8(bytes(name)).unwrap();
+    assert_eq!(d.warnings[0].offset, text.find('\u{2}').unwrap());
+    let r = Decoder::new()
+        .with_control_chars(ControlCharPolicy::Replace)
+        .decode(bytes(name))
+        .unwrap();
+    let Body::GetParameterValuesResponse(g) = &r.envelope.body else {
+        panic!()
+    };
+    assert_eq!(g.parameters[0].value.text, "A\u{FFFD}B");
+    let err = Decoder::new()
+        .with_control_chars(ControlCharPolicy::Error)
+        .decode(bytes(name))
+        .unwrap_err();
+    assert!(
+        matches!(err, DecodeError::ControlCharacter { byte: 2, .. }),
+        "{err:?}"
+    );
+    // 20: empty and self-closing elements.
+    let d = quirk("quirk-20-empty-and-self-closing.xml", &[]);
+    let i = inform_of(&d);
+    assert_eq!(i.device_id.manufacturer, "");
+    assert_eq!(i.device_id.product_class, "");
+    assert_eq!(
+        i.events,
+        vec![
+            EventStruct::new(EventCode::BOOT),
+            EventStruct::new(EventCode::new("M Reboot"))
+        ]
+    );
+    // 21: booleans 0/1/true and, with warnings, FALSE / " True ".
+    let d = quirk(
+        "quirk-21-boolean-forms.xml",
+        &[NonCanonicalBoolean, NonCanonicalBoolean],
+    );
+    let Body::GetParameterNamesResponse(r) = &d.envelope.body else {
+        panic!()
+    };
+    let w: Vec<bool> = r.parameters.iter().map(|p| p.writable).collect();
+    assert_eq!(w, vec![false, true, true, false, true]);
+    // 22: dateTime variants kept verbatim; only the malformed one warns.
+    let d = quirk("quirk-22-datetime-variants.xml", &[InvalidDateTime]);
+    let Body::GetOptionsResponse(r) = &d.envelope.body else {
+        panic!()
+    };
+    let got: Vec<&str> = r
+        .options
+        .iter()
+        .flat_map(|o| {
+            [
+                o.start_date.as_str(),
+                o.expiration_date.as_ref().unwrap().as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "2015-01-19T23:08:24",
+            "2016-01-30T13:20:27-05:00",
+            "2016-01-30T13:20:27+01:00",
+            "2019-03-05T11:54::14",
+            "0001-01-01T00:00:00Z",
+            "0001-01-04T14:14:00"
+        ]
+    );
+    assert!(r.options[2].start_date.parse().is_ok());
+    // 23: whitespace around entities is kept exactly.
+    let d = quirk("quirk-23-whitespace-and-entities.xml", &[]);
+    let Body::SetParameterValues(s) = &d.envelope.body else {
+        panic!()
+    };
+    assert_eq!(s.parameters[0].value.text, " a & b ");
+    assert_eq!(s.parameter_key, " k ");
+    // 24: CDATA kept verbatim (no entity decoding inside it).
+    let d = quirk("quirk-24-cdata.xml", &[]);
+    assert_eq!(gpvr_of(&d)[0].value.text, "<b>&amp;</b> tail");
+}
+
+#[test]
+fn quirks_rpc_semantics() {
+    // 25: empty ParameterPath.
+    let d = quirk("quirk-25-empty-parameter-path.xml", &[]);
+    assert_eq!(
+        d.envelope.body,
+        Body::GetParameterNames(GetParameterNames {
+            parameter_path: "".into(),
+            next_level: true
+        })
+    );
+    // 26: Inform with zero events.
+    let d = quirk("quirk-26-inform-zero-events.xml", &[]);
+    assert_eq!(inform_of(&d).events, vec![]);
+    // 27: empty GetParameterValues request.
+    let d = quirk("quirk-27-empty-gpv-request.xml", &[]);
+    assert_eq!(
+        d.envelope.body,
+        Body::GetParameterValues(GetParameterValues::default())
+    );
+}
+
+#[test]
+fn every_quirk_1_to_27_has_a_vector() {
+    let dir = format!("{}/tests/vectors", env!("CARGO_MANIFEST_DIR"));
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for n in 1..=27 {
+        let prefix = format!("quirk-{n:02}-");
+        assert!(
+            names.iter().any(|f| f.starts_with(&prefix)),
+            "no vector for quirk {n}"
+        );
+    }
+}
+
+#[test]
+fn namespaces_versions_and_unknown_methods() {
+    let text = std::str::from_utf8(bytes("rpc-Inform.xml")).unwrap();
+    for (ns, v) in [
+        ("cwmp-1-0", CwmpVersion::V1_0),
+        ("cwmp-1-1", CwmpVersion::V1_1),
+        ("cwmp-1-2", CwmpVersion::V1_2),
+        ("cwmp-1-3", CwmpVersion::V1_4),
+        ("cwmp-1-4", CwmpVersion::V1_4),
+    ] {
+        let xml = text.replace("cwmp-1-2", ns);
+        let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+        assert_eq!(d.version, v, "{ns}");
+        assert_eq!(
+            d.namespace,
+            Some(format!("urn:dslforum-org:{ns}").as_str()).map(|s| {
+                cwmp_core::version::NAMESPACES
+                    .iter()
+                    .find(|(u, _)| *u == s)
+                    .unwrap()
+                    .0
+            })
+        );
+    }
+    // SessionTimeout → 1.3; SupportedCWMPVersions → 1.4.
+    let xml = text.replace(
+        "</soap-env:Header>",
+        "<cwmp:SessionTimeout soap-env:mustUnderstand=\"0\">30</cwmp:SessionTimeout></soap-env:Header>",
+    );
+    assert_eq!(
+        Decoder::new().decode(xml.as_bytes()).unwrap().version,
+        CwmpVersion::V1_3
+    );
+    let xml = text.replace(
+        "</soap-env:Header>",
+        "<cwmp:SupportedCWMPVersions soap-env:mustUnderstand=\"0\">1.0,1.4</cwmp:SupportedCWMPVersions></soap-env:Header>",
+    );
+    let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+    assert_eq!(d.version, CwmpVersion::V1_4);
+    assert_eq!(
+        d.envelope.header.supported_cwmp_versions.as_deref(),
+        Some("1.0,1.4")
+    );
+    // UseCWMPVersion.
+    let resp = std::str::from_utf8(bytes("rpc-InformResponse.xml")).unwrap().replace(
+        "</soap-env:Header>",
+        "<cwmp:UseCWMPVersion soap-env:mustUnderstand=\"1\">1.4</cwmp:UseCWMPVersion></soap-env:Header>",
+    );
+    let d = Decoder::strict().decode(resp.as_bytes()).unwrap();
+    assert_eq!(d.envelope.header.use_cwmp_version, Some(CwmpVersion::V1_4));
+    // Unknown methods, in a cwmp namespace or any other, keep name, namespace and ID.
+    let reboot = std::str::from_utf8(bytes("rpc-Reboot.xml")).unwrap();
+    let xml = reboot.replace("cwmp:Reboot", "cwmp:X_ACME_Frobnicate");
+    let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+    assert_eq!(
+        d.envelope.body,
+        Body::Unknown(cwmp_core::envelope::UnknownMethod {
+            name: "X_ACME_Frobnicate".into(),
+            namespace: "urn:dslforum-org:cwmp-1-2".into()
+        })
+    );
+    assert_eq!(d.envelope.header.id.as_deref(), Some("id-Reboot"));
+    let xml = reboot
+        .replace("<cwmp:Reboot>", "<v:Reboot xmlns:v=\"urn:vendor\">")
+        .replace("</cwmp:Reboot>", "</v:Reboot>");
+    let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+    assert!(
+        matches!(&d.envelope.body, Body::Unknown(m) if m.name == "Reboot" && m.namespace == "urn:vendor")
+    );
+}
+
+#[test]
+fn wrong_child_order_is_tolerated_with_a_warning() {
+    let text = std::str::from_utf8(bytes("rpc-AddObject.xml")).unwrap();
+    let xml = text.replace(
+        "<ObjectName>Device.IP.Interface.</ObjectName><ParameterKey>k1</ParameterKey>",
+        "<ParameterKey>k1</ParameterKey><X_Extra>1</X_Extra><ObjectName>Device.IP.Interface.</ObjectName>",
+    );
+    let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+    assert_eq!(
+        kinds(&d),
+        vec![WarningKind::UnexpectedElement, WarningKind::OutOfOrder]
+    );
+    assert_eq!(
+        d.envelope.body,
+        Body::AddObject(AddObject {
+            object_name: "Device.IP.Interface.".into(),
+            parameter_key: "k1".into()
+        })
+    );
+}
+
+#[test]
+fn strict_mode_runs_validate() {
+    let text = std::str::from_utf8(bytes("rpc-Reboot.xml")).unwrap();
+    let xml = text.replace("reboot-1", &"k".repeat(33));
+    let err = Decoder::strict().decode(xml.as_bytes()).unwrap_err();
+    match err {
+        DecodeError::Strict {
+            deviations,
+            violations,
+            ..
+        } => {
+            assert!(deviations.is_empty());
+            assert_eq!(violations.len(), 1);
+            assert_eq!(violations[0].field, "CommandKey");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(Decoder::new().decode(xml.as_bytes()).is_ok());
+}

@@ -414,14 +414,37 @@ pub fn inform() -> Envelope<'static> {
 
 /// A GetParameterValuesResponse with `count` TR-181 parameters (~1% escaped values).
 pub fn get_parameter_values_response(count: usize) -> Envelope<'static> {
+    get_parameter_values_response_with(count, 100)
+}
+
+/// A GetParameterValuesResponse with `count` TR-181 parameters, of which free-text values
+/// (about a tenth of all) carry an escaped character with probability `escaped_per_mille`/1000.
+pub fn get_parameter_values_response_with(
+    count: usize,
+    escaped_per_mille: u64,
+) -> Envelope<'static> {
     let mut rng = XorShift::new(0x5EED_0000 + count as u64);
     Envelope {
         header: header("gpv-1"),
         body: GetParameterValuesResponse {
-            parameters: tr181_parameters(&mut rng, count, 100),
+            parameters: tr181_parameters(&mut rng, count, escaped_per_mille),
         }
         .into(),
     }
+}
+
+/// How many parameter values of `envelope` contain a character that must be escaped.
+pub fn escaped_values(envelope: &Envelope<'_>) -> usize {
+    let params: &[ParameterValue<'_>] = match &envelope.body {
+        cwmp_core::Body::GetParameterValuesResponse(m) => &m.parameters,
+        cwmp_core::Body::SetParameterValues(m) => &m.parameters,
+        cwmp_core::Body::Inform(m) => &m.parameters,
+        _ => &[],
+    };
+    params
+        .iter()
+        .filter(|p| p.value.text.contains(['&', '<', '>', '"', '\'']))
+        .count()
 }
 
 /// A GetParameterNamesResponse with `count` entries: objects (partial paths, ending with a dot)

@@ -293,6 +293,14 @@ impl DataModel {
         format!("{}ManagementServer.{leaf}", self.root)
     }
 
+    /// Overrides the serial number of a dump's `DeviceID.*` rows.
+    pub fn set_dump_serial(&mut self, serial: &str) {
+        if self.dump_device_id.contains_key("SerialNumber") {
+            self.dump_device_id
+                .insert("SerialNumber".into(), serial.to_owned());
+        }
+    }
+
     /// The device identity: the dump's `DeviceID.*` rows, else `DeviceInfo`.
     pub fn device_id(&self) -> DeviceId<'static> {
         let pick = |dump: &str, info: &str| -> String {

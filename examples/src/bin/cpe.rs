@@ -1,0 +1,157 @@
+//! The reference CPE agent (see `cwmp_examples::cpe`).
+//!
+//! ```text
+//! cpe --acs-url http://127.0.0.1:7547/ --username cpe --password secret \
+//!     --cr-user acs:crsecret --model ../shared/corpus/devicemodels/genieacs-sim/x.csv
+//! ```
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use cwmp_examples::cpe::{Agent, Config};
+use cwmp_examples::log::{self, Level};
+use cwmp_examples::store::DataModel;
+
+#[derive(Parser, Debug)]
+#[command(about = "Reference CWMP CPE agent: sessions, connection requests, simulated data model")]
+struct Args {
+    /// The ACS URL (ManagementServer.URL).
+    #[arg(long)]
+    acs_url: String,
+    /// ManagementServer.Username.
+    #[arg(long, default_value = "")]
+    username: String,
+    /// ManagementServer.Password.
+    #[arg(long, default_value = "")]
+    password: String,
+    /// Answer a Basic-only challenge with Basic over plain HTTP (acsrs, some test ACSs).
+    #[arg(long)]
+    allow_basic: bool,
+    /// Connection Request listener address (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    cr_listen: SocketAddr,
+    /// Connection Request path (default: random).
+    #[arg(long)]
+    cr_path: Option<String>,
+    /// Connection Request credentials USER:PASSWORD (the ACS may change them with SPV).
+    #[arg(long = "cr-user", value_name = "USER:PASSWORD")]
+    cr_user: Option<String>,
+    /// A device dump (CSV: Parameter, Object, Writable, Value, Value type); default: built-in.
+    #[arg(long)]
+    model: Option<std::path::PathBuf>,
+    /// A BBF data-model XML to validate SetParameterValues against (imports from its dir).
+    #[arg(long)]
+    schema: Option<std::path::PathBuf>,
+    /// Override SerialNumber.
+    #[arg(long)]
+    serial: Option<String>,
+    /// Periodic inform interval in seconds (0: off; default: the model's).
+    #[arg(long)]
+    periodic_interval: Option<u32>,
+    /// Start without 0 BOOTSTRAP (not the first contact).
+    #[arg(long)]
+    no_bootstrap: bool,
+    /// Stop after this many completed sessions.
+    #[arg(long)]
+    max_sessions: Option<u32>,
+    /// Stop after this many seconds (0: run until interrupted).
+    #[arg(long, default_value_t = 0)]
+    max_runtime: u64,
+    /// Write the ConnectionRequestURL to this file once bound.
+    #[arg(long)]
+    cr_url_file: Option<std::path::PathBuf>,
+    /// Log level.
+    #[arg(long, value_enum, default_value = "info")]
+    log: Level,
+}
+
+fn random_path() -> String {
+    let mut b = [0u8; 8];
+    let _ = cwmp_auth::RandomSource::fill(&mut cwmp_auth::OsRandom, &mut b);
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("/cr-{hex}")
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    log::set_level(args.log);
+    let mut model = match &args.model {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            DataModel::from_csv(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+        None => DataModel::builtin(),
+    };
+    if let Some(s) = &args.schema {
+        let schema =
+            cwmp_datamodel::Schema::from_file(s).map_err(|e| format!("{}: {e}", s.display()))?;
+        model.set_schema(schema);
+    }
+    if let Some(serial) = &args.serial {
+        let name = format!("{}DeviceInfo.SerialNumber", model.root());
+        model.set_local(&name, serial);
+        model.set_dump_serial(serial);
+    }
+    let (cr_username, cr_password) = match &args.cr_user {
+        Some(c) => c
+            .split_once(':')
+            .map(|(u, p)| (u.to_owned(), p.to_owned()))
+            .ok_or_else(|| format!("{c:?}: expected USER:PASSWORD"))?,
+        None => (String::new(), String::new()),
+    };
+    let agent = Agent::bind(Config {
+        acs_url: args.acs_url,
+        username: args.username,
+        password: args.password,
+        allow_basic: args.allow_basic,
+        cr_listen: args.cr_listen,
+        cr_path: args.cr_path.unwrap_or_else(random_path),
+        cr_username,
+        cr_password,
+        model,
+        periodic_interval: args.periodic_interval,
+        bootstrap: !args.no_bootstrap,
+        max_sessions: args.max_sessions,
+    })
+    .await?;
+    if let Some(p) = &args.cr_url_file {
+        std::fs::write(p, &agent.cr_url).map_err(|e| format!("{}: {e}", p.display()))?;
+    }
+    let max = args.max_runtime;
+    let shutdown = async move {
+        let limit = async {
+            if max == 0 {
+                std::future::pending::<()>().await
+            } else {
+                tokio::time::sleep(Duration::from_secs(max)).await
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = limit => log::info("cpe", "max runtime reached, stopping"),
+        }
+    };
+    let summary = agent.run(shutdown).await;
+    log::info(
+        "cpe",
+        format!(
+            "stopped: {} session(s) completed, {} failed, {} connection request(s)",
+            summary.completed, summary.failed, summary.connection_requests
+        ),
+    );
+    if summary.completed == 0 && summary.failed > 0 {
+        return Err("no session completed".into());
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

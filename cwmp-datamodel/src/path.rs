@@ -229,6 +229,11 @@ fn parse_segment(seg: &str, off: usize) -> Result<Segment<'_>, PathError> {
     }
 }
 
+/// Whether `seg` is a valid instance number, `[alias]`, `{i}` or `*` segment.
+pub(crate) fn is_valid_instance_segment(seg: &str) -> bool {
+    parse_segment(seg, 0).is_ok_and(|s| s.is_instance_like())
+}
+
 /// Validates `s` as a path; returns nothing on success.
 fn validate(s: &str) -> Result<(), PathError> {
     if s.is_empty() {

@@ -76,7 +76,7 @@ pub enum Resolution<'s> {
 #[derive(Debug, Clone)]
 pub struct Schema {
     nodes: Vec<Node>,
-    index: FastMap<Box<str>, u32>,
+    index: FastMap<Box<[u8]>, u32>,
     children: Vec<Vec<u32>>,
     models: Vec<ModelInfo>,
 }
@@ -125,15 +125,15 @@ impl Schema {
         index: FastMap<String, usize>,
         models: Vec<ModelInfo>,
     ) -> Schema {
-        let mut idx: FastMap<Box<str>, u32> = FastMap::default();
+        let mut idx: FastMap<Box<[u8]>, u32> = FastMap::default();
         idx.reserve(index.len() + index.len() / 8);
         for (k, v) in index {
-            idx.insert(k.into_boxed_str(), v as u32);
+            idx.insert(k.into_bytes().into_boxed_slice(), v as u32);
         }
         let mut children = vec![Vec::new(); nodes.len()];
         for (i, n) in nodes.iter().enumerate() {
             if let Some(parent) = definition_parent(n.path().as_str()) {
-                if let Some(&p) = idx.get(parent) {
+                if let Some(&p) = idx.get(parent.as_bytes()) {
                     if let Some(c) = children.get_mut(p as usize) {
                         c.push(i as u32);
                     }
@@ -143,9 +143,9 @@ impl Schema {
         // `Device.IP.Interface.` names the table `Device.IP.Interface.{i}.` too
         let mut extra = Vec::new();
         for (k, &v) in &idx {
-            if let Some(table) = k.strip_suffix("{i}.") {
+            if let Some(table) = k.strip_suffix(b"{i}.") {
                 if !idx.contains_key(table) {
-                    extra.push((Box::<str>::from(table), v));
+                    extra.push((Box::<[u8]>::from(table), v));
                 }
             }
         }
@@ -183,47 +183,52 @@ impl Schema {
         self.iter().filter_map(|d| d.as_parameter())
     }
 
-    fn find_index(&self, path: PathRef<'_>) -> Option<u32> {
-        let text = path.as_str();
+    /// Finds the definition of `text` without validating the names: a name that is not a
+    /// valid path name cannot be part of a key of the index, so only the instance segments
+    /// (which are rewritten to `{i}`) and the length are checked.
+    fn find_index(&self, text: &str) -> Option<u32> {
+        if text.len() > crate::path::MAX_PATH_LEN
+            && text.chars().count() > crate::path::MAX_PATH_LEN
+        {
+            return None;
+        }
         let bytes = text.as_bytes();
         let needs = bytes
             .windows(2)
             .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']));
         if !needs {
-            return self.index.get(text).copied();
+            return self.index.get(bytes).copied();
         }
-        // rewrite instance segments to `{i}` in a stack buffer (the path is validated, so
-        // segments are separated by '.' and instance segments start with a digit, '[' or '*')
+        // rewrite instance segments to `{i}` in a stack buffer
         let mut buf = [0u8; KEY_BUF];
         let mut len = 0usize;
-        let mut rest = bytes;
+        let mut rest = text;
         let mut first = true;
         while !rest.is_empty() {
-            let end = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
+            let end = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
             let (seg, tail) = rest.split_at(end);
-            let out: &[u8] = if !first && matches!(seg.first(), Some(b'0'..=b'9' | b'[' | b'*')) {
-                b"{i}"
-            } else {
-                seg
-            };
+            let out: &[u8] =
+                if !first && matches!(seg.as_bytes().first(), Some(b'0'..=b'9' | b'[' | b'*')) {
+                    if !crate::path::is_valid_instance_segment(seg) {
+                        return None;
+                    }
+                    b"{i}"
+                } else {
+                    seg.as_bytes()
+                };
             let dot = usize::from(!tail.is_empty());
-            let dst = buf.get_mut(len..len + out.len() + dot);
-            let Some(dst) = dst else {
-                let mut s = String::with_capacity(text.len() + 16);
-                path.write_definition_key(&mut s);
-                return self.index.get(s.as_str()).copied();
-            };
-            let (a, b) = dst.split_at_mut(out.len());
+            let (a, b) = buf
+                .get_mut(len..len + out.len() + dot)?
+                .split_at_mut(out.len());
             a.copy_from_slice(out);
             if let Some(d) = b.first_mut() {
                 *d = b'.';
             }
             len += out.len() + dot;
-            rest = tail.get(1..).unwrap_or(&[]);
+            rest = tail.get(1..).unwrap_or("");
             first = false;
         }
-        let key = std::str::from_utf8(buf.get(..len)?).ok()?;
-        self.index.get(key).copied()
+        self.index.get(buf.get(..len)?).copied()
     }
 
     /// The definition of an instance path, partial path or definition path.
@@ -239,13 +244,13 @@ impl Schema {
 
     /// Like [`Schema::lookup`] for an already validated path.
     pub fn lookup_path(&self, path: PathRef<'_>) -> Option<Definition<'_>> {
-        let i = self.find_index(path)?;
-        self.nodes.get(i as usize).map(Node::as_definition)
+        self.get(path.as_str())
     }
 
     /// Shorthand: the definition or `None` (also for invalid paths).
     pub fn get(&self, path: &str) -> Option<Definition<'_>> {
-        PathRef::parse(path).ok().and_then(|p| self.lookup_path(p))
+        let i = self.find_index(path)?;
+        self.nodes.get(i as usize).map(Node::as_definition)
     }
 
     /// The definitions directly below the object named by `path` (partial path, any instance
@@ -268,7 +273,7 @@ impl Schema {
     ) -> Result<impl Iterator<Item = Definition<'_>>, LookupError> {
         let p = PathRef::parse(path)?;
         let i = self
-            .find_index(p)
+            .find_index(p.as_str())
             .ok_or_else(|| LookupError::NotFound(path.to_owned()))?;
         let ids = self
             .children

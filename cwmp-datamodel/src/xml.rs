@@ -6,6 +6,7 @@
 //! internal `<!ENTITY name "text">` declarations (at most [`MAX_ENTITIES`], no nesting, no
 //! external entities), so there is no entity expansion blow-up.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use quick_xml::Reader;
@@ -205,9 +206,13 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// The attributes of `e` as (local name, unescaped value) pairs.
-    fn attrs(&self, e: &BytesStart<'_>) -> Result<Vec<(Vec<u8>, String)>, Error> {
-        let mut out = Vec::new();
+    /// Calls `f` with the local name and unescaped value of each attribute of `e` (no
+    /// allocation unless a value holds an entity reference).
+    fn each_attr(
+        &self,
+        e: &BytesStart<'_>,
+        mut f: impl FnMut(&[u8], Cow<'_, str>),
+    ) -> Result<(), Error> {
         for a in e.attributes() {
             let a = a.map_err(|err| self.err(format!("bad attribute: {err}")))?;
             let key = a.key.as_ref();
@@ -220,9 +225,9 @@ impl<'a> Parser<'a> {
                         .or_else(|| self.entities.get(name).map(String::as_str))
                 })
                 .map_err(|err| self.err(format!("bad attribute value: {err}")))?;
-            out.push((local(key).to_vec(), value.into_owned()));
+            f(local(key), value);
         }
-        Ok(out)
+        Ok(())
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -369,11 +374,11 @@ impl<'a> Parser<'a> {
 
     fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawImport, Error> {
         let mut imp = RawImport::default();
-        for (k, v) in self.attrs(e)? {
+        self.each_attr(e, |k, v| {
             if k == b"file" {
-                imp.file = v;
+                imp.file = v.into_owned();
             }
-        }
+        })?;
         if !has_body {
             return Ok(imp);
         }
@@ -392,13 +397,11 @@ impl<'a> Parser<'a> {
                     if let Some(kind) = kind {
                         let mut name = String::new();
                         let mut reference = None;
-                        for (k, v) in self.attrs(c)? {
-                            match k.as_slice() {
-                                b"name" => name = v,
-                                b"ref" => reference = Some(v),
-                                _ => {}
-                            }
-                        }
+                        self.each_attr(c, |k, v| match k {
+                            b"name" => name = v.into_owned(),
+                            b"ref" => reference = Some(v.into_owned()),
+                            _ => {}
+                        })?;
                         let remote = reference.unwrap_or_else(|| name.clone());
                         imp.items.push((kind, name, remote));
                     }
@@ -415,13 +418,11 @@ impl<'a> Parser<'a> {
 
     fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawDataType, Error> {
         let mut dt = RawDataType::default();
-        for (k, v) in self.attrs(e)? {
-            match k.as_slice() {
-                b"name" => dt.name = v,
-                b"base" => dt.base = Some(v),
-                _ => {}
-            }
-        }
+        self.each_attr(e, |k, v| match k {
+            b"name" => dt.name = v.into_owned(),
+            b"base" => dt.base = Some(v.into_owned()),
+            _ => {}
+        })?;
         if has_body {
             self.syntax_body(&mut dt.syntax)?;
         }
@@ -448,22 +449,20 @@ impl<'a> Parser<'a> {
                 syn.base_type = Some(bt);
                 self.type_facets(e, has_body, &mut syn.facets)?;
             } else if lname == b"dataType" {
-                for (k, v) in self.attrs(e)? {
+                self.each_attr(e, |k, v| {
                     if k == b"ref" || k == b"base" {
-                        syn.data_type = Some(v);
+                        syn.data_type = Some(v.into_owned());
                     }
-                }
+                })?;
                 self.type_facets(e, has_body, &mut syn.facets)?;
             } else if lname == b"list" {
                 let mut list = ListFacet::default();
-                for (k, v) in self.attrs(e)? {
-                    match k.as_slice() {
-                        b"minItems" => list.min_items = v.trim().parse().ok(),
-                        b"maxItems" => list.max_items = v.trim().parse().ok(),
-                        b"nestedBrackets" => list.nested_brackets = Some(v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"minItems" => list.min_items = v.trim().parse().ok(),
+                    b"maxItems" => list.max_items = v.trim().parse().ok(),
+                    b"nestedBrackets" => list.nested_brackets = Some(v.into_owned()),
+                    _ => {}
+                })?;
                 if has_body {
                     let mut f = Facets::default();
                     self.facet_children(&mut f)?;
@@ -473,13 +472,11 @@ impl<'a> Parser<'a> {
             } else if lname == b"default" {
                 let mut kind = String::new();
                 let mut value = None;
-                for (k, v) in self.attrs(e)? {
-                    match k.as_slice() {
-                        b"type" => kind = v,
-                        b"value" => value = Some(v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"type" => kind = v.into_owned(),
+                    b"value" => value = Some(v.into_owned()),
+                    _ => {}
+                })?;
                 if let Some(value) = value {
                     syn.default = Some(DefaultValue { kind, value });
                 }
@@ -508,13 +505,11 @@ impl<'a> Parser<'a> {
     ) -> Result<(), Error> {
         // shorthand attributes sometimes used on primitive elements
         let mut size = SizeFacet::default();
-        for (k, v) in self.attrs(e)? {
-            match k.as_slice() {
-                b"minLength" => size.min_length = v.trim().parse().ok(),
-                b"maxLength" => size.max_length = v.trim().parse().ok(),
-                _ => {}
-            }
-        }
+        self.each_attr(e, |k, v| match k {
+            b"minLength" => size.min_length = v.trim().parse().ok(),
+            b"maxLength" => size.max_length = v.trim().parse().ok(),
+            _ => {}
+        })?;
         if size != SizeFacet::default() {
             facets.sizes.push(size);
         }
@@ -543,29 +538,24 @@ impl<'a> Parser<'a> {
 
     /// Records a facet element; returns whether it was one.
     fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> Result<bool, Error> {
-        let attrs = || self.attrs(e);
         match local(e.name().as_ref()) {
             b"size" => {
                 let mut s = SizeFacet::default();
-                for (k, v) in attrs()? {
-                    match k.as_slice() {
-                        b"minLength" => s.min_length = v.trim().parse().ok(),
-                        b"maxLength" => s.max_length = v.trim().parse().ok(),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"minLength" => s.min_length = v.trim().parse().ok(),
+                    b"maxLength" => s.max_length = v.trim().parse().ok(),
+                    _ => {}
+                })?;
                 facets.sizes.push(s);
             }
             b"range" => {
                 let mut r = RangeFacet::default();
-                for (k, v) in attrs()? {
-                    match k.as_slice() {
-                        b"minInclusive" => r.min_inclusive = Some(v.trim().to_owned()),
-                        b"maxInclusive" => r.max_inclusive = Some(v.trim().to_owned()),
-                        b"step" => r.step = Some(v.trim().to_owned()),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"minInclusive" => r.min_inclusive = Some(v.trim().to_owned()),
+                    b"maxInclusive" => r.max_inclusive = Some(v.trim().to_owned()),
+                    b"step" => r.step = Some(v.trim().to_owned()),
+                    _ => {}
+                })?;
                 facets.ranges.push(r);
             }
             b"enumeration" => {
@@ -574,63 +564,55 @@ impl<'a> Parser<'a> {
                     read_only: false,
                     optional: false,
                 };
-                for (k, v) in attrs()? {
-                    match k.as_slice() {
-                        b"value" => en.value = v,
-                        b"access" => en.read_only = v == "readOnly",
-                        b"optional" => en.optional = parse_bool(&v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"value" => en.value = v.into_owned(),
+                    b"access" => en.read_only = v == "readOnly",
+                    b"optional" => en.optional = parse_bool(&v),
+                    _ => {}
+                })?;
                 facets.enumerations.push(en);
             }
             b"pattern" => {
-                for (k, v) in attrs()? {
+                self.each_attr(e, |k, v| {
                     if k == b"value" {
-                        facets.patterns.push(PatternFacet::new(v));
+                        facets.patterns.push(PatternFacet::new(v.into_owned()));
                     }
-                }
+                })?;
             }
             b"units" => {
-                for (k, v) in attrs()? {
+                self.each_attr(e, |k, v| {
                     if k == b"value" {
-                        facets.units = Some(v);
+                        facets.units = Some(v.into_owned());
                     }
-                }
+                })?;
             }
             b"pathRef" => {
                 let mut r = PathRefFacet::default();
-                for (k, v) in attrs()? {
-                    match k.as_slice() {
-                        b"refType" => r.ref_type = Some(v),
-                        b"targetParent" => r.target_parent = Some(v),
-                        b"targetType" => r.target_type = Some(v),
-                        b"targetDataType" => r.target_data_type = Some(v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"refType" => r.ref_type = Some(v.into_owned()),
+                    b"targetParent" => r.target_parent = Some(v.into_owned()),
+                    b"targetType" => r.target_type = Some(v.into_owned()),
+                    b"targetDataType" => r.target_data_type = Some(v.into_owned()),
+                    _ => {}
+                })?;
                 facets.path_ref = Some(r);
             }
             b"instanceRef" => {
                 let mut r = InstanceRefFacet::default();
-                for (k, v) in attrs()? {
-                    match k.as_slice() {
-                        b"refType" => r.ref_type = Some(v),
-                        b"targetParent" => r.target_parent = Some(v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"refType" => r.ref_type = Some(v.into_owned()),
+                    b"targetParent" => r.target_parent = Some(v.into_owned()),
+                    _ => {}
+                })?;
                 facets.instance_ref = Some(r);
             }
             b"enumerationRef" => {
                 let mut r = EnumerationRefFacet::default();
-                for (k, v) in attrs()? {
-                    match k.as_slice() {
-                        b"targetParam" => r.target_param = Some(v),
-                        b"nullValue" => r.null_value = Some(v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(e, |k, v| match k {
+                    b"targetParam" => r.target_param = Some(v.into_owned()),
+                    b"nullValue" => r.null_value = Some(v.into_owned()),
+                    _ => {}
+                })?;
                 facets.enumeration_ref = Some(r);
             }
             _ => return Ok(false),
@@ -640,11 +622,11 @@ impl<'a> Parser<'a> {
 
     fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawComponent, Error> {
         let mut c = RawComponent::default();
-        for (k, v) in self.attrs(e)? {
+        self.each_attr(e, |k, v| {
             if k == b"name" {
-                c.name = v;
+                c.name = v.into_owned();
             }
-        }
+        })?;
         if has_body {
             c.items = self.items()?;
         }
@@ -653,14 +635,12 @@ impl<'a> Parser<'a> {
 
     fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawModel, Error> {
         let mut m = RawModel::default();
-        for (k, v) in self.attrs(e)? {
-            match k.as_slice() {
-                b"name" => m.name = v,
-                b"base" => m.base = Some(v),
-                b"isService" => m.is_service = parse_bool(&v),
-                _ => {}
-            }
-        }
+        self.each_attr(e, |k, v| match k {
+            b"name" => m.name = v.into_owned(),
+            b"base" => m.base = Some(v.into_owned()),
+            b"isService" => m.is_service = parse_bool(&v),
+            _ => {}
+        })?;
         if has_body {
             m.items = self.items()?;
         }
@@ -688,13 +668,11 @@ impl<'a> Parser<'a> {
                 b"component" => {
                     let mut name = String::new();
                     let mut path = String::new();
-                    for (k, v) in self.attrs(e)? {
-                        match k.as_slice() {
-                            b"ref" => name = v,
-                            b"path" => path = v,
-                            _ => {}
-                        }
-                    }
+                    self.each_attr(e, |k, v| match k {
+                        b"ref" => name = v.into_owned(),
+                        b"path" => path = v.into_owned(),
+                        _ => {}
+                    })?;
                     items.push(Item::Component { name, path });
                     if has_body {
                         self.skip(e)?;
@@ -714,26 +692,24 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawObject, Error> {
         let mut o = RawObject::default();
-        for (k, v) in self.attrs(e)? {
-            match k.as_slice() {
-                b"name" => o.name = Some(v),
-                b"base" => o.base = Some(v),
-                b"access" => o.access = Access::parse(&v),
-                b"minEntries" => o.min_entries = v.trim().parse().ok(),
-                b"maxEntries" => {
-                    o.max_entries = Some(if v == "unbounded" {
-                        None
-                    } else {
-                        v.trim().parse().ok()
-                    })
-                }
-                b"numEntriesParameter" => o.num_entries_parameter = Some(v),
-                b"enableParameter" => o.enable_parameter = Some(v),
-                b"status" => o.status = Status::parse(&v),
-                b"version" => o.version = Some(v),
-                _ => {}
+        self.each_attr(e, |k, v| match k {
+            b"name" => o.name = Some(v.into_owned()),
+            b"base" => o.base = Some(v.into_owned()),
+            b"access" => o.access = Access::parse(&v),
+            b"minEntries" => o.min_entries = v.trim().parse().ok(),
+            b"maxEntries" => {
+                o.max_entries = Some(if v == "unbounded" {
+                    None
+                } else {
+                    v.trim().parse().ok()
+                })
             }
-        }
+            b"numEntriesParameter" => o.num_entries_parameter = Some(v.into_owned()),
+            b"enableParameter" => o.enable_parameter = Some(v.into_owned()),
+            b"status" => o.status = Status::parse(&v),
+            b"version" => o.version = Some(v.into_owned()),
+            _ => {}
+        })?;
         if !has_body {
             return Ok(o);
         }
@@ -757,13 +733,11 @@ impl<'a> Parser<'a> {
                 b"component" => {
                     let mut name = String::new();
                     let mut path = String::new();
-                    for (k, v) in self.attrs(c)? {
-                        match k.as_slice() {
-                            b"ref" => name = v,
-                            b"path" => path = v,
-                            _ => {}
-                        }
-                    }
+                    self.each_attr(c, |k, v| match k {
+                        b"ref" => name = v.into_owned(),
+                        b"path" => path = v.into_owned(),
+                        _ => {}
+                    })?;
                     o.items.push(Item::Component { name, path });
                     if c_body {
                         self.skip(c)?;
@@ -774,11 +748,11 @@ impl<'a> Parser<'a> {
                         functional: true,
                         parameters: Vec::new(),
                     };
-                    for (k, v) in self.attrs(c)? {
+                    self.each_attr(c, |k, v| {
                         if k == b"functional" {
                             key.functional = parse_bool(&v);
                         }
-                    }
+                    })?;
                     if c_body {
                         self.unique_key_params(&mut key)?;
                     }
@@ -804,11 +778,11 @@ impl<'a> Parser<'a> {
                         continue;
                     };
                     if local(c.name().as_ref()) == b"parameter" {
-                        for (k, v) in self.attrs(c)? {
+                        self.each_attr(c, |k, v| {
                             if k == b"ref" {
-                                key.parameters.push(v);
+                                key.parameters.push(v.into_owned());
                             }
-                        }
+                        })?;
                     }
                     if let Event::Start(c) = &ev {
                         self.skip(c)?;
@@ -823,18 +797,16 @@ impl<'a> Parser<'a> {
 
     fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawParameter, Error> {
         let mut p = RawParameter::default();
-        for (k, v) in self.attrs(e)? {
-            match k.as_slice() {
-                b"name" => p.name = Some(v),
-                b"base" => p.base = Some(v),
-                b"access" => p.access = Access::parse(&v),
-                b"activeNotify" => p.active_notify = ActiveNotify::parse(&v),
-                b"forcedInform" => p.forced_inform = Some(parse_bool(&v)),
-                b"status" => p.status = Status::parse(&v),
-                b"version" => p.version = Some(v),
-                _ => {}
-            }
-        }
+        self.each_attr(e, |k, v| match k {
+            b"name" => p.name = Some(v.into_owned()),
+            b"base" => p.base = Some(v.into_owned()),
+            b"access" => p.access = Access::parse(&v),
+            b"activeNotify" => p.active_notify = ActiveNotify::parse(&v),
+            b"forcedInform" => p.forced_inform = Some(parse_bool(&v)),
+            b"status" => p.status = Status::parse(&v),
+            b"version" => p.version = Some(v.into_owned()),
+            _ => {}
+        })?;
         if !has_body {
             return Ok(p);
         }
@@ -849,14 +821,12 @@ impl<'a> Parser<'a> {
             };
             if local(c.name().as_ref()) == b"syntax" {
                 let mut syn = RawSyntax::default();
-                for (k, v) in self.attrs(c)? {
-                    match k.as_slice() {
-                        b"hidden" => syn.hidden = parse_bool(&v),
-                        b"secured" => syn.secured = parse_bool(&v),
-                        b"command" => syn.command = parse_bool(&v),
-                        _ => {}
-                    }
-                }
+                self.each_attr(c, |k, v| match k {
+                    b"hidden" => syn.hidden = parse_bool(&v),
+                    b"secured" => syn.secured = parse_bool(&v),
+                    b"command" => syn.command = parse_bool(&v),
+                    _ => {}
+                })?;
                 if c_body {
                     self.enter()?;
                     self.syntax_body(&mut syn)?;

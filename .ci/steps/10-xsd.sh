@@ -18,6 +18,13 @@ if ! command -v xmllint >/dev/null; then
 fi
 xmllint --version 2>&1 | head -1
 
-CI=true cargo test -q -p cwmp-soap --test encode_xsd -- --nocapture 2>&1 | grep -E 'validate-xsd ok|test result|panicked|FAIL' || true
-CI=true cargo test -q -p cwmp-soap --test encode_xsd >/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+CI=true cargo test -q -p cwmp-soap --test encode_xsd -- --nocapture >"$log" 2>&1 || status=$?
+grep -E 'validate-xsd ok|test result|panicked|invalid|FAIL' "$log" || true
+if [ "$status" != 0 ]; then
+  cat "$log" >&2
+  exit "$status"
+fi
 echo "encoder schema validation passed in $(( $(date +%s) - t0 )) s"

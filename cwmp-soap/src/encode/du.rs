@@ -71,14 +71,8 @@ fn result_fields(x: &mut Xml<'_>, r: &OpResult<'_>) {
     x.raw("</Fault>");
 }
 
-/// Writes the Results in the configured shape; `extra` writes what follows the OpResultStruct
-/// fields (OperationPerformed for the autonomous form).
-fn results<'r, 'a: 'r, T: 'r>(
-    x: &mut Xml<'_>,
-    member: &str,
-    items: &'r [T],
-    fields: impl Fn(&mut Xml<'_>, &'r T),
-) {
+/// Writes the Results in the configured shape; `fields` writes the children of one result.
+fn results<T>(x: &mut Xml<'_>, member: &str, items: &[T], fields: impl Fn(&mut Xml<'_>, &T)) {
     match x.opts.du_shape {
         DuShape::Xsd => {
             for item in items {

@@ -1,0 +1,263 @@
+//! `cargo run -p cwmp-examples --bin demo`: an ACS and a CPE over loopback in one process.
+//!
+//! 1. The CPE boots (Inform `0 BOOTSTRAP`, `1 BOOT`), is challenged with digest, and the ACS
+//!    sends the RPCs queued for it: GetParameterValues, SetParameterValues,
+//!    GetParameterNames, AddObject.
+//! 2. The ACS queues two more RPCs (one SetParameterValues the CPE refuses with 9003) and
+//!    sends a digest Connection Request; the CPE opens a second session
+//!    (`6 CONNECTION REQUEST`).
+//!
+//! Every exchange is printed; the demo checks the results and exits 0, or 1 with an `error:`
+//! line. It never runs longer than `--timeout` seconds.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use cwmp_auth::digest::Users;
+use cwmp_core::Body;
+use cwmp_examples::acs::{self, Acs, Device};
+use cwmp_examples::cpe::{Agent, Config as CpeConfig};
+use cwmp_examples::log::{self, Level};
+use cwmp_examples::rpcs::parse_short;
+use cwmp_examples::store::DataModel;
+
+#[derive(Parser, Debug)]
+#[command(about = "ACS and CPE over loopback: two sessions, digest auth, a connection request")]
+struct Args {
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 20)]
+    timeout: u64,
+    /// A device dump for the CPE (default: the built-in model).
+    #[arg(long)]
+    model: Option<std::path::PathBuf>,
+    /// Transcript detail.
+    #[arg(long, value_enum, default_value = "info")]
+    log: Level,
+}
+
+const CPE_USER: &str = "cpe-demo";
+const CPE_PASS: &str = "cpe secret";
+const CR_USER: &str = "acs-demo";
+const CR_PASS: &str = "cr secret";
+
+fn queue(specs: &[&str]) -> Result<Vec<Body<'static>>, String> {
+    specs.iter().map(|s| parse_short(s)).collect()
+}
+
+fn step(msg: &str) {
+    log::info("demo", format!("---- {msg}"));
+}
+
+fn check(ok: bool, what: &str) -> Result<(), String> {
+    if ok {
+        log::info("demo", format!("ok: {what}"));
+        Ok(())
+    } else {
+        Err(format!("check failed: {what}"))
+    }
+}
+
+fn response<'d>(dev: &'d Device, session: u32, method: &str) -> Option<&'d acs::Exchange> {
+    dev.results
+        .iter()
+        .find(|x| x.session == session && x.request.name() == method)
+}
+
+async fn demo(args: &Args) -> Result<(), String> {
+    let model = match &args.model {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            DataModel::from_csv(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+        None => DataModel::builtin(),
+    };
+    let root = model.root().to_owned();
+    let table = if root == "Device." {
+        "Device.IP.Interface.".to_owned()
+    } else {
+        format!("{root}LANDevice.")
+    };
+    let interval = format!("{root}ManagementServer.PeriodicInformInterval");
+
+    let acs = Acs::new(acs::Config {
+        users: Users::new().with(CPE_USER, CPE_PASS),
+        cr_username: CR_USER.into(),
+        cr_password: CR_PASS.into(),
+        initial_queue: queue(&[
+            &format!(
+                "gpv:{root}DeviceInfo.SoftwareVersion,{root}ManagementServer.PeriodicInformInterval"
+            ),
+            &format!("spv:{interval}:unsignedInt=60"),
+            &format!("gpn:{root}:true"),
+            &format!("add:{table}"),
+        ])?,
+        ..acs::Config::default()
+    })?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let acs_addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let (stop_acs, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(acs.clone().serve(listener, async {
+        let _ = stopped.await;
+    }));
+    step(&format!(
+        "ACS on http://{acs_addr}/, digest realm \"cwmp-rs\""
+    ));
+
+    let agent = Agent::bind(CpeConfig {
+        acs_url: format!("http://{acs_addr}/acs"),
+        username: CPE_USER.into(),
+        password: CPE_PASS.into(),
+        allow_basic: false,
+        cr_listen: "127.0.0.1:0".parse().map_err(|e| format!("{e}"))?,
+        cr_path: "/cr-demo".into(),
+        cr_username: CR_USER.into(),
+        cr_password: CR_PASS.into(),
+        model,
+        periodic_interval: Some(0),
+        bootstrap: true,
+        max_sessions: Some(2),
+    })
+    .await?;
+    step("session 1: boot");
+    let (stop_cpe, cpe_stopped) = tokio::sync::oneshot::channel::<()>();
+    let cpe = tokio::spawn(agent.run(async {
+        let _ = cpe_stopped.await;
+    }));
+
+    let wait = Duration::from_secs(10);
+    if !acs
+        .wait_for(wait, |d| d.iter().any(|d| d.sessions_completed >= 1))
+        .await
+    {
+        return Err("the boot session did not complete".into());
+    }
+    let id = acs
+        .devices()
+        .first()
+        .map(|d| d.id.clone())
+        .ok_or("no device")?;
+    let added = acs
+        .device(&id)
+        .and_then(|d| match response(&d, 1, "AddObject")?.response.as_ref()? {
+            Body::AddObjectResponse(r) => Some(r.instance_number),
+            _ => None,
+        })
+        .ok_or("AddObject was not answered")?;
+
+    step("session 2: the ACS queues RPCs and sends a connection request");
+    let new_instance = format!("{table}{added}.");
+    acs.queue(
+        &id,
+        queue(&[
+            &format!("gpv:{new_instance}"),
+            &format!("spv:{interval}:unsignedInt=-5"),
+        ])?,
+    )?;
+    // The CPE answers 503 while it is still closing session 1 (CR-01): retry a few times.
+    let mut cr = "busy";
+    for _ in 0..20 {
+        cr = acs.connection_request(&id).await?;
+        if cr != "busy" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check(
+        cr == "accepted",
+        "connection request accepted (200 after a digest challenge)",
+    )?;
+    if !acs
+        .wait_for(wait, |d| d.iter().any(|d| d.sessions_completed >= 2))
+        .await
+    {
+        return Err("the connection-request session did not complete".into());
+    }
+    let _ = stop_cpe.send(());
+    let summary = tokio::time::timeout(Duration::from_secs(5), cpe)
+        .await
+        .map_err(|_| "the CPE did not stop")?
+        .map_err(|e| format!("CPE task: {e}"))?;
+    let _ = stop_acs.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+
+    step("checks");
+    let dev = acs.device(&id).ok_or("device vanished")?;
+    check(
+        dev.sessions_completed == 2 && dev.sessions_failed == 0,
+        "two sessions completed, none failed",
+    )?;
+    check(
+        summary.completed == 2 && summary.connection_requests == 1,
+        "the CPE saw two sessions and one connection request",
+    )?;
+    check(
+        dev.last_events.iter().any(|e| e == "6 CONNECTION REQUEST"),
+        "second Inform carries 6 CONNECTION REQUEST",
+    )?;
+    let gpv = match response(&dev, 1, "GetParameterValues").and_then(|x| x.response.as_ref()) {
+        Some(Body::GetParameterValuesResponse(r)) => r.parameters.clone(),
+        _ => return Err("GetParameterValues was not answered".into()),
+    };
+    check(
+        gpv.iter().any(|p| p.name.ends_with("SoftwareVersion")),
+        "GetParameterValues returned SoftwareVersion",
+    )?;
+    check(
+        matches!(
+            response(&dev, 1, "SetParameterValues").and_then(|x| x.response.as_ref()),
+            Some(Body::SetParameterValuesResponse(r)) if r.status == 0
+        ),
+        "SetParameterValues applied (status 0)",
+    )?;
+    check(
+        matches!(
+            response(&dev, 1, "GetParameterNames").and_then(|x| x.response.as_ref()),
+            Some(Body::GetParameterNamesResponse(r)) if !r.parameters.is_empty()
+        ),
+        "GetParameterNames listed the top level",
+    )?;
+    check(
+        matches!(
+            response(&dev, 2, "GetParameterValues").and_then(|x| x.response.as_ref()),
+            Some(Body::GetParameterValuesResponse(r))
+                if r.parameters.iter().all(|p| p.name.starts_with(&new_instance))
+        ),
+        &format!("the new instance {new_instance} is readable"),
+    )?;
+    let fault = response(&dev, 2, "SetParameterValues").and_then(|x| x.fault.as_ref());
+    check(
+        fault.is_some_and(|f| {
+            f.code.get() == 9003
+                && f.set_parameter_values_faults
+                    .iter()
+                    .any(|e| e.code.get() == 9007 && e.parameter_name == interval)
+        }),
+        "an invalid SetParameterValues is refused with 9003 / 9007",
+    )?;
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    log::set_level(args.log);
+    log::to_stdout(true);
+    let limit = Duration::from_secs(args.timeout);
+    match tokio::time::timeout(limit, demo(&args)).await {
+        Ok(Ok(())) => {
+            log::info("demo", "demo passed");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        Err(_) => {
+            eprintln!("error: demo timed out after {} s", args.timeout);
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -337,3 +337,19 @@ fn mutations_never_panic() {
         let _ = Decoder::strict().decode(&m);
     }
 }
+
+#[test]
+fn nul_after_another_control_character_is_still_refused() {
+    let xml = wrap("<cwmp:Reboot><CommandKey>a\u{1}b\u{0}c</CommandKey></cwmp:Reboot>");
+    let nul = xml.find('\u{0}').unwrap();
+    for policy in [ControlCharPolicy::Keep, ControlCharPolicy::Replace] {
+        let err = Decoder::new()
+            .with_control_chars(policy)
+            .decode(xml.as_bytes())
+            .unwrap_err();
+        assert!(
+            matches!(err, DecodeError::NulByte { offset } if offset == nul),
+            "{err:?}"
+        );
+    }
+}

@@ -299,7 +299,7 @@ fn unknown<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Body<'a>, DecodeError
     p.skip(c)?;
     Ok(Body::Unknown(cwmp_core::envelope::UnknownMethod {
         name: Cow::Borrowed(c.local),
-        namespace: Cow::Borrowed(c.ns),
+        namespace: p.attr_text(c.ns),
     }))
 }
 

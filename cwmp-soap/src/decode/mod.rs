@@ -200,6 +200,12 @@ impl Decoder {
             if byte == 0 {
                 return Err(DecodeError::NulByte { offset });
             }
+            // NUL is refused under every policy, wherever it is.
+            if let Some(nul) = body.iter().skip(at).position(|&b| b == 0) {
+                return Err(DecodeError::NulByte {
+                    offset: at + nul + shift,
+                });
+            }
             if self.control_chars == ControlCharPolicy::Error {
                 return Err(DecodeError::ControlCharacter { byte, offset });
             }

@@ -63,6 +63,8 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     shift: usize,
     bindings: Vec<Binding<'a>>,
+    /// How many bindings of the default namespace are in scope (usually none).
+    default_bindings: usize,
     path: Vec<&'a str>,
     elements: usize,
     limits: Limits,
@@ -91,6 +93,7 @@ impl<'a> Parser<'a> {
             src,
             shift,
             bindings: Vec::with_capacity(16),
+            default_bindings: 0,
             path: Vec::with_capacity(16),
             elements: 0,
             limits,
@@ -203,10 +206,13 @@ impl<'a> Parser<'a> {
         if prefix == "xml" {
             return Some("http://www.w3.org/XML/1998/namespace");
         }
+        if prefix.is_empty() && self.default_bindings == 0 {
+            return None;
+        }
         self.bindings
             .iter()
             .rev()
-            .find(|b| b.prefix == prefix)
+            .find(|b| same(b.prefix, prefix))
             .map(|b| b.uri)
     }
 
@@ -292,6 +298,9 @@ impl<'a> Parser<'a> {
                     {
                         self.cwmp_declared = Some(value);
                     }
+                    if prefix.is_empty() {
+                        self.default_bindings += 1;
+                    }
                     self.bindings.push(Binding {
                         depth,
                         prefix,
@@ -361,7 +370,9 @@ impl<'a> Parser<'a> {
     fn close(&mut self) {
         let depth = self.path.len();
         while self.bindings.last().is_some_and(|b| b.depth >= depth) {
-            self.bindings.pop();
+            if self.bindings.pop().is_some_and(|b| b.prefix.is_empty()) {
+                self.default_bindings -= 1;
+            }
         }
         self.path.pop();
     }
@@ -508,6 +519,20 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
+    /// An attribute value (such as a namespace URI) as text: entities and character
+    /// references unescaped, control characters replaced when the policy says so.
+    pub fn attr_text(&self, raw: &'a str) -> Cow<'a, str> {
+        let mut out = if raw.contains('&') {
+            text::unescape(raw).map_or(Cow::Borrowed(raw), Cow::Owned)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        if self.controls == Some(ControlCharPolicy::Replace) {
+            out = text::replace_controls(out);
+        }
+        out
+    }
+
     /// A `u32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).
     pub fn u32(&mut self, e: &Elem<'a>) -> Result<u32, DecodeError> {
         let t = self.text(e)?;
@@ -598,7 +623,7 @@ impl<'a> Parser<'a> {
             ..Fields::default()
         };
         while let Some(c) = self.child(e)? {
-            match names.iter().position(|n| *n == c.local) {
+            match names.iter().position(|n| same(n, c.local)) {
                 Some(i) => {
                     track.see(self, i, &c)?;
                     f(self, i, c)?;
@@ -631,7 +656,7 @@ impl<'a> Parser<'a> {
                     path: self.path(),
                 });
             }
-            if c.local != member {
+            if !same(c.local, member) {
                 self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
             }
             f(self, c)?;
@@ -726,7 +751,19 @@ impl Fields {
 
 /// Splits `prefix:local`.
 pub(crate) fn split_qname(name: &str) -> (&str, &str) {
-    name.split_once(':').unwrap_or(("", name))
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => (
+            name.get(..i).unwrap_or_default(),
+            name.get(i + 1..).unwrap_or_default(),
+        ),
+        None => ("", name),
+    }
+}
+
+/// String equality for short names, inlined instead of a `memcmp` call.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// A minimal attribute scanner over a start tag's attribute text.

@@ -757,14 +757,34 @@ fn corpus_section(r: &mut Report) {
         return;
     }
     let total_files = files.len();
+    // The cwmp crate println!s "characters for … is so far unhandled" for every parse of
+    // these bodies when they contain whitespace: that would measure terminal output and flood
+    // the report, so they are left out for every implementation alike.
+    let chatty = |e: &Envelope<'_>| {
+        matches!(
+            e.body,
+            Body::GetRpcMethods(_)
+                | Body::TransferCompleteResponse(_)
+                | Body::AutonomousTransferCompleteResponse(_)
+        )
+    };
+    let mut left_out = 0usize;
     let files: Vec<Vec<u8>> = files
         .into_iter()
-        .filter(|(_, b)| cwmp_soap::decode(b).is_ok())
+        .filter(|(_, b)| match cwmp_soap::decode(b) {
+            Ok(e) if chatty(&e) => {
+                left_out += 1;
+                false
+            }
+            Ok(_) => true,
+            Err(_) => false,
+        })
         .map(|(_, b)| b)
         .collect();
     r.notes.push(format!(
-        "corpus: {} of {total_files} message files of ../shared/corpus/messages decode leniently; those are measured, one after the other per operation",
-        files.len()
+        "corpus: {} of {total_files} message files of ../shared/corpus/messages measured, one after the other per operation ({} do not decode leniently; {left_out} GetRPCMethods / TransferCompleteResponse / AutonomousTransferCompleteResponse left out because cwmp 0.2.2 prints to stdout on each parse of them)",
+        files.len(),
+        total_files - files.len() - left_out
     ));
     let corpus_name = format!("corpus-{}", files.len());
     let total: usize = files.iter().map(Vec::len).sum();

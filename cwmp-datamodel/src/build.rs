@@ -369,7 +369,7 @@ fn first_segment(path: &str) -> String {
 struct Assembler<'b> {
     b: &'b SchemaBuilder,
     nodes: Vec<Node>,
-    index: FastMap<String, usize>,
+    index: FastMap<Box<[u8]>, u32>,
     dt_cache: HashMap<(usize, String), Syntax>,
 }
 
@@ -461,10 +461,9 @@ impl Assembler<'_> {
             return Ok(());
         };
         let full = format!("{base}{}", rel.trim());
-        let path = self.make_path(doc, full.clone())?;
-        let existing = self.index.get(&full).copied();
-        let idx = match existing.and_then(|i| self.nodes.get_mut(i).map(|n| (i, n))) {
-            Some((i, Node::Object(def))) => {
+        let existing = self.index.get(full.as_bytes()).map(|&i| i as usize);
+        match existing.and_then(|i| self.nodes.get_mut(i)) {
+            Some(Node::Object(def)) => {
                 if let Some(a) = o.access {
                     def.access = a;
                 }
@@ -487,9 +486,9 @@ impl Assembler<'_> {
                 if let Some(s) = o.status {
                     def.status = s;
                 }
-                i
             }
             _ => {
+                let path = self.make_path(doc, full.clone())?;
                 let def = ObjectDef {
                     path,
                     access: o.access.unwrap_or_default(),
@@ -501,15 +500,15 @@ impl Assembler<'_> {
                     status: o.status.unwrap_or(Status::Current),
                     version: o.version.clone(),
                 };
-                self.insert(doc, full.clone(), Node::Object(def))?
+                self.insert(doc, full.clone(), Node::Object(def))?;
             }
-        };
-        let _ = idx;
+        }
         self.items(doc, &o.items, &full, depth + 1)
     }
 
     fn insert(&mut self, doc: usize, key: String, node: Node) -> Result<usize, Error> {
-        if let Some(&i) = self.index.get(&key) {
+        if let Some(&i) = self.index.get(key.as_bytes()) {
+            let i = i as usize;
             if let Some(slot) = self.nodes.get_mut(i) {
                 *slot = node;
             }
@@ -523,7 +522,8 @@ impl Assembler<'_> {
         }
         let i = self.nodes.len();
         self.nodes.push(node);
-        self.index.insert(key, i);
+        self.index
+            .insert(key.into_bytes().into_boxed_slice(), i as u32);
         Ok(i)
     }
 
@@ -538,9 +538,8 @@ impl Assembler<'_> {
         };
         if let Some(Node::Parameter(def)) = self
             .index
-            .get(&full)
-            .copied()
-            .and_then(|i| self.nodes.get_mut(i))
+            .get(full.as_bytes())
+            .and_then(|&i| self.nodes.get_mut(i as usize))
         {
             if let Some(a) = p.access {
                 def.access = a;

@@ -122,14 +122,10 @@ impl Schema {
 
     pub(crate) fn assemble(
         nodes: Vec<Node>,
-        index: FastMap<String, usize>,
+        index: FastMap<Box<[u8]>, u32>,
         models: Vec<ModelInfo>,
     ) -> Schema {
-        let mut idx: FastMap<Box<[u8]>, u32> = FastMap::default();
-        idx.reserve(index.len() + index.len() / 8);
-        for (k, v) in index {
-            idx.insert(k.into_bytes().into_boxed_slice(), v as u32);
-        }
+        let mut idx = index;
         let mut children = vec![Vec::new(); nodes.len()];
         for (i, n) in nodes.iter().enumerate() {
             if let Some(parent) = definition_parent(n.path().as_str()) {

@@ -199,11 +199,10 @@ impl<'a> Parser<'a> {
 
     /// Skips the content of an element whose Start event was just read.
     fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), Error> {
-        let name = start.name().as_ref().to_vec();
-        self.reader
-            .read_to_end(quick_xml::name::QName(&name))
-            .map_err(|e| self.xml_err(e))?;
-        Ok(())
+        match self.reader.read_to_end(start.name()) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.xml_err(e)),
+        }
     }
 
     /// Calls `f` with the local name and unescaped value of each attribute of `e` (no
@@ -664,7 +663,7 @@ impl<'a> Parser<'a> {
             }
             match local(e.name().as_ref()) {
                 b"object" => items.push(Item::Object(self.object(e, has_body)?)),
-                b"parameter" => items.push(Item::Parameter(Box::new(self.parameter(e, has_body)?))),
+                b"parameter" => items.push(Item::Parameter(self.parameter(e, has_body)?)),
                 b"component" => {
                     let mut name = String::new();
                     let mut path = String::new();
@@ -726,9 +725,7 @@ impl<'a> Parser<'a> {
                 self.enter()?;
             }
             match local(c.name().as_ref()) {
-                b"parameter" => o
-                    .items
-                    .push(Item::Parameter(Box::new(self.parameter(c, c_body)?))),
+                b"parameter" => o.items.push(Item::Parameter(self.parameter(c, c_body)?)),
                 b"object" => o.items.push(Item::Object(self.object(c, c_body)?)),
                 b"component" => {
                     let mut name = String::new();
@@ -795,8 +792,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawParameter, Error> {
-        let mut p = RawParameter::default();
+    fn parameter(
+        &mut self,
+        e: &BytesStart<'_>,
+        has_body: bool,
+    ) -> Result<Box<RawParameter>, Error> {
+        let mut p = Box::<RawParameter>::default();
         self.each_attr(e, |k, v| match k {
             b"name" => p.name = Some(v.into_owned()),
             b"base" => p.base = Some(v.into_owned()),
@@ -820,7 +821,7 @@ impl<'a> Parser<'a> {
                 _ => continue,
             };
             if local(c.name().as_ref()) == b"syntax" {
-                let mut syn = RawSyntax::default();
+                let syn = p.syntax.insert(RawSyntax::default());
                 self.each_attr(c, |k, v| match k {
                     b"hidden" => syn.hidden = parse_bool(&v),
                     b"secured" => syn.secured = parse_bool(&v),
@@ -829,10 +830,9 @@ impl<'a> Parser<'a> {
                 })?;
                 if c_body {
                     self.enter()?;
-                    self.syntax_body(&mut syn)?;
+                    self.syntax_body(syn)?;
                     self.depth -= 1;
                 }
-                p.syntax = Some(syn);
             } else if c_body {
                 self.skip(c)?;
             }

@@ -122,7 +122,6 @@ pub struct Device {
 struct Entry {
     engine: AcsSession,
     device: Option<String>,
-    cookie_seen: bool,
     user: String,
 }
 
@@ -260,20 +259,9 @@ impl Acs {
         if let Err(e) = conn.await {
             log::debug(WHO, format!("connection from {peer}: {e}"));
         }
-        let sid = bound.lock().ok().and_then(|b| b.clone());
-        if let Some(sid) = sid {
-            let mut st = self.state();
-            let close = st
-                .sessions
-                .get(&sid)
-                .is_some_and(|e| !e.cookie_seen && !e.engine.is_ended());
-            if close {
-                if let Some(e) = st.sessions.get_mut(&sid) {
-                    e.engine.handle_close();
-                }
-                self.drain(&mut st, &sid);
-            }
-        }
+        // A closed connection does not end the session: a CPE may come back on a new
+        // connection with the session cookie (QUIRKS 33); the engine's timeout ends sessions
+        // that are abandoned.
     }
 
     async fn request(
@@ -324,12 +312,9 @@ impl Acs {
         let cookie = net::request_cookie(&parts.headers, "session").map(str::to_owned);
         let conn_sid = bound.lock().ok().and_then(|b| b.clone());
         let mut st = self.state();
-        let (sid, by_cookie) = match cookie {
-            Some(c) if st.sessions.contains_key(&c) => (Some(c), true),
-            _ => (
-                conn_sid.filter(|s| st.sessions.get(s).is_some_and(|e| !e.engine.is_ended())),
-                false,
-            ),
+        let sid = match cookie {
+            Some(c) if st.sessions.contains_key(&c) => Some(c),
+            _ => conn_sid.filter(|s| st.sessions.get(s).is_some_and(|e| !e.engine.is_ended())),
         };
         let (sid, new_session, user) = match sid {
             Some(sid) => (sid, false, String::new()),
@@ -370,7 +355,6 @@ impl Acs {
                     Entry {
                         engine: AcsSession::new(config, now),
                         device: None,
-                        cookie_seen: false,
                         user: user.clone(),
                     },
                 );
@@ -394,7 +378,6 @@ impl Acs {
         let Some(entry) = st.sessions.get_mut(&sid) else {
             return net::response(StatusCode::INTERNAL_SERVER_ERROR, &[], "");
         };
-        entry.cookie_seen |= by_cookie;
         match &envelope {
             Some(env) => {
                 let who = if new_session {

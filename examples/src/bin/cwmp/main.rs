@@ -30,7 +30,9 @@ fn main() -> ExitCode {
         "auth" => auth::run(rest),
         "dm" => dm::run(rest),
         other => {
-            eprintln!("error: unknown command `{other}` (expected decode, encode, reencode, auth or dm)");
+            eprintln!(
+                "error: unknown command `{other}` (expected decode, encode, reencode, auth or dm)"
+            );
             ExitCode::from(1)
         }
     }

@@ -249,7 +249,13 @@ fn describe_range(r: &RangeFacet) -> String {
     s
 }
 
-fn check_level(f: &Facets, text: &str, parsed: &Parsed, for_set: bool) -> Result<(), ValueFault> {
+fn check_level(
+    f: &Facets,
+    text: &str,
+    parsed: &Parsed,
+    for_set: bool,
+    values: bool,
+) -> Result<(), ValueFault> {
     if let Parsed::Len(len) = parsed {
         if !f.sizes.is_empty() && !f.sizes.iter().any(|s| s.contains(*len)) {
             let allowed: Vec<String> = f
@@ -276,7 +282,7 @@ fn check_level(f: &Facets, text: &str, parsed: &Parsed, for_set: bool) -> Result
             allowed.join(" or ")
         )));
     }
-    if f.enumerations.is_empty() && f.patterns.is_empty() {
+    if !values || (f.enumerations.is_empty() && f.patterns.is_empty()) {
         return Ok(());
     }
     if let Some(e) = f.enumerations.iter().find(|e| e.value == text) {
@@ -308,8 +314,14 @@ fn check_level(f: &Facets, text: &str, parsed: &Parsed, for_set: bool) -> Result
 
 fn check_item(syn: &Syntax, text: &str, for_set: bool) -> Result<(), ValueFault> {
     let parsed = parse_lexical(syn.base_type, text)?;
+    // sizes and ranges of every level apply; the allowed values (enumerations and patterns)
+    // are those of the most derived level that lists any (a parameter's own enumeration
+    // replaces that of its named type, e.g. the specific values of a DiagnosticsState)
+    let mut values_done = false;
     for level in syn.levels() {
-        check_level(level, text, &parsed, for_set)?;
+        let lists_values = !level.enumerations.is_empty() || !level.patterns.is_empty();
+        check_level(level, text, &parsed, for_set, lists_values && !values_done)?;
+        values_done |= lists_values;
     }
     Ok(())
 }

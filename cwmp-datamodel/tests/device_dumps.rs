@@ -68,6 +68,10 @@ struct Counts {
     kind_mismatch: usize,
     /// Not a valid path and not vendor-specific.
     invalid: usize,
+    /// Reported values checked against their definition.
+    values_checked: usize,
+    /// Of those, values the definition does not accept.
+    values_invalid: usize,
 }
 
 impl Counts {
@@ -81,6 +85,8 @@ impl Counts {
         self.object_not_in_version += o.object_not_in_version;
         self.kind_mismatch += o.kind_mismatch;
         self.invalid += o.invalid;
+        self.values_checked += o.values_checked;
+        self.values_invalid += o.values_invalid;
     }
     fn other(&self) -> usize {
         self.service_not_loaded
@@ -94,6 +100,7 @@ fn classify(
     schema: &Schema,
     path: &str,
     is_object: bool,
+    value: Option<&str>,
     c: &mut Counts,
     examples: &mut BTreeMap<String, usize>,
 ) {
@@ -101,6 +108,15 @@ fn classify(
         Resolution::Defined(d) => {
             if matches!(d, Definition::Object(_)) == is_object {
                 c.resolved += 1;
+                if let (Definition::Parameter(p), Some(v)) = (d, value) {
+                    c.values_checked += 1;
+                    if let Err(f) = p.syntax.validate(v) {
+                        c.values_invalid += 1;
+                        *examples
+                            .entry(format!("value: {} {}: {}", f.code.get(), p.path, f.message))
+                            .or_default() += 1;
+                    }
+                }
             } else {
                 c.kind_mismatch += 1;
                 *examples
@@ -175,7 +191,11 @@ fn every_dump_parameter_resolves_or_is_vendor() {
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         let mut file_counts: BTreeMap<&str, Counts> = BTreeMap::new();
-        for rec in csv_records(&text).into_iter().skip(1) {
+        let records = csv_records(&text);
+        let vcol = records
+            .first()
+            .and_then(|h| h.iter().position(|c| c == "Value"));
+        for rec in records.into_iter().skip(1) {
             let (Some(name), Some(obj)) = (rec.first(), rec.get(1)) else {
                 continue;
             };
@@ -193,10 +213,16 @@ fn every_dump_parameter_resolves_or_is_vendor() {
             } else {
                 name.clone()
             };
+            let value = if is_object {
+                None
+            } else {
+                vcol.and_then(|i| rec.get(i))
+            };
             classify(
                 &schema,
                 &path,
                 is_object,
+                value.map(String::as_str),
                 file_counts.entry(root).or_default(),
                 &mut examples,
             );
@@ -226,8 +252,15 @@ fn every_dump_parameter_resolves_or_is_vendor() {
             c.kind_mismatch,
             c.invalid
         );
+        println!(
+            "{root}: reported values checked {}, not accepted by the definition {}",
+            c.values_checked, c.values_invalid
+        );
     }
-    for (k, n) in examples.iter().filter(|(k, _)| !k.starts_with("leaf")) {
+    for (k, n) in examples
+        .iter()
+        .filter(|(k, _)| !k.starts_with("leaf") && !k.starts_with("value"))
+    {
         println!("  {n:>4}  {k}");
     }
     let leaves = examples
@@ -240,6 +273,14 @@ fn every_dump_parameter_resolves_or_is_vendor() {
         .filter(|(k, _)| k.starts_with("leaf"))
         .take(15)
     {
+        println!("  {n:>4}  {k}");
+    }
+    let values: Vec<_> = examples
+        .iter()
+        .filter(|(k, _)| k.starts_with("value"))
+        .collect();
+    println!("  {} distinct value rejections, e.g.:", values.len());
+    for (k, n) in values.iter().filter(|(k, _)| k.contains(" 9007 ")).take(40) {
         println!("  {n:>4}  {k}");
     }
     for (root, c) in &per_root {

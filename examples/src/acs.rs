@@ -176,12 +176,6 @@ pub fn device_key(id: &DeviceId<'_>) -> String {
     }
 }
 
-fn random_token() -> String {
-    let mut b = [0u8; 16];
-    let _ = cwmp_auth::RandomSource::fill(&mut cwmp_auth::OsRandom, &mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 impl Acs {
     /// An ACS with these settings.
     pub fn new(config: Config) -> Result<Acs, String> {
@@ -347,7 +341,7 @@ impl Acs {
                 if st.sessions.len() >= MAX_SESSIONS {
                     return net::response(StatusCode::SERVICE_UNAVAILABLE, &[], "");
                 }
-                let sid = random_token();
+                let sid = net::random_hex(16);
                 let mut config = AcsConfig::default();
                 config.session_timeout = self.inner.config.session_timeout;
                 st.sessions.insert(

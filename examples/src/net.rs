@@ -205,6 +205,29 @@ pub fn decode(body: &[u8]) -> Result<Option<Envelope<'static>>, String> {
         .map_err(|e| format!("undecodable envelope: {e}"))
 }
 
+/// `n` random bytes from the OS, in hex (session ids, connection-request paths).
+pub fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    let _ = cwmp_auth::RandomSource::fill(&mut cwmp_auth::OsRandom, &mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Resolves on Ctrl-C, or after `max_runtime_secs` (0: never), so that servers stop by
+/// themselves.
+pub async fn shutdown_signal(max_runtime_secs: u64, who: &str) {
+    let limit = async {
+        if max_runtime_secs == 0 {
+            std::future::pending::<()>().await
+        } else {
+            tokio::time::sleep(Duration::from_secs(max_runtime_secs)).await
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = limit => crate::log::info(who, "max runtime reached, stopping"),
+    }
+}
+
 /// Seconds since the Unix epoch.
 pub fn unix_now() -> u64 {
     cwmp_auth::unix_now()

@@ -210,6 +210,12 @@ impl DataModel {
         Ok(dm)
     }
 
+    /// Loads a dump from a file; errors name the file.
+    pub fn from_file(path: &std::path::Path) -> Result<DataModel, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        DataModel::from_csv(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     /// The built-in model.
     pub fn builtin() -> DataModel {
         // The built-in text is part of this crate and tested; an empty model is the only

@@ -6,7 +6,6 @@
 //! ```
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use clap::Parser;
 use cwmp_auth::digest::Users;
@@ -84,20 +83,7 @@ async fn run(args: Args) -> Result<(), String> {
         "acs",
         format!("listening on http://{local}/ (admin API under /admin/)"),
     );
-    let max = args.max_runtime;
-    let shutdown = async move {
-        let limit = async {
-            if max == 0 {
-                std::future::pending::<()>().await
-            } else {
-                tokio::time::sleep(Duration::from_secs(max)).await
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = limit => log::info("acs", "max runtime reached, stopping"),
-        }
-    };
+    let shutdown = cwmp_examples::net::shutdown_signal(args.max_runtime, "acs");
     acs.serve(listener, shutdown).await;
     Ok(())
 }

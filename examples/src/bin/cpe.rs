@@ -6,7 +6,6 @@
 //! ```
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use clap::Parser;
 use cwmp_examples::cpe::{Agent, Config};
@@ -67,19 +66,13 @@ struct Args {
 }
 
 fn random_path() -> String {
-    let mut b = [0u8; 8];
-    let _ = cwmp_auth::RandomSource::fill(&mut cwmp_auth::OsRandom, &mut b);
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("/cr-{hex}")
+    format!("/cr-{}", cwmp_examples::net::random_hex(8))
 }
 
 async fn run(args: Args) -> Result<(), String> {
     log::set_level(args.log);
     let mut model = match &args.model {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            DataModel::from_csv(&text).map_err(|e| format!("{}: {e}", p.display()))?
-        }
+        Some(p) => DataModel::from_file(p)?,
         None => DataModel::builtin(),
     };
     if let Some(s) = &args.schema {
@@ -117,20 +110,7 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(p) = &args.cr_url_file {
         std::fs::write(p, &agent.cr_url).map_err(|e| format!("{}: {e}", p.display()))?;
     }
-    let max = args.max_runtime;
-    let shutdown = async move {
-        let limit = async {
-            if max == 0 {
-                std::future::pending::<()>().await
-            } else {
-                tokio::time::sleep(Duration::from_secs(max)).await
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = limit => log::info("cpe", "max runtime reached, stopping"),
-        }
-    };
+    let shutdown = cwmp_examples::net::shutdown_signal(args.max_runtime, "cpe");
     let summary = agent.run(shutdown).await;
     log::info(
         "cpe",

@@ -66,10 +66,7 @@ fn response<'d>(dev: &'d Device, session: u32, method: &str) -> Option<&'d acs::
 
 async fn demo(args: &Args) -> Result<(), String> {
     let model = match &args.model {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            DataModel::from_csv(&text).map_err(|e| format!("{}: {e}", p.display()))?
-        }
+        Some(p) => DataModel::from_file(p)?,
         None => DataModel::builtin(),
     };
     let root = model.root().to_owned();

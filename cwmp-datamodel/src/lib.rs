@@ -87,4 +87,4 @@ pub use path::{Path, PathError, PathRef, Segment};
 pub use schema::{LookupError, ModelInfo, Resolution, Schema};
 pub use types::{Access, BaseType, Definition, ObjectDef, ParameterDef, Syntax};
 pub use validate::{ValueFault, is_valid_datetime};
-pub use xml::{MAX_DEPTH, MAX_DOCUMENT_SIZE, MAX_ENTITIES};
+pub use xml::{MAX_DEPTH, MAX_DOCUMENT_SIZE, MAX_ENTITIES, MAX_ENTITY_EXPANSION};

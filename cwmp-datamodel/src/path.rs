@@ -71,6 +71,12 @@ pub enum PathErrorKind {
     /// A `{...}` segment other than `{i}`.
     #[error("the only placeholder is {{i}}")]
     BadPlaceholder,
+    /// [`Path::child`] on a path that names a parameter (no trailing dot).
+    #[error("a parameter has no children")]
+    NotAnObject,
+    /// [`Path::child`] given more than one segment.
+    #[error("expected exactly one segment")]
+    NotOneSegment,
 }
 
 /// What is wrong with an `[alias]` segment.
@@ -551,7 +557,7 @@ impl Path {
         if !self.is_partial() {
             return Err(PathError {
                 offset: self.text.len(),
-                kind: PathErrorKind::BadNameChar('.'),
+                kind: PathErrorKind::NotAnObject,
             });
         }
         let s = segment.strip_suffix('.').unwrap_or(segment);
@@ -559,7 +565,7 @@ impl Path {
             let at = s.find('.').unwrap_or(0);
             return Err(PathError {
                 offset: self.text.len() + at,
-                kind: PathErrorKind::EmptySegment,
+                kind: PathErrorKind::NotOneSegment,
             });
         }
         let mut text = String::with_capacity(self.text.len() + segment.len());

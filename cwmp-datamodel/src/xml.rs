@@ -23,6 +23,9 @@ use crate::types::{
 pub const MAX_DOCUMENT_SIZE: usize = 64 << 20;
 /// Most internal entities honoured in a DOCTYPE.
 pub const MAX_ENTITIES: usize = 256;
+/// Most bytes of internal-entity text expanded in one document (beyond it, entity
+/// references are errors).
+pub const MAX_ENTITY_EXPANSION: usize = 1 << 20;
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 64;
 
@@ -140,6 +143,8 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     file: &'a str,
     entities: HashMap<String, String>,
+    /// Bytes of entity text expanded so far (bounded by [`MAX_ENTITY_EXPANSION`]).
+    expanded: std::cell::Cell<usize>,
     depth: usize,
 }
 
@@ -160,6 +165,7 @@ pub(crate) fn parse_document(file: &str, text: &str) -> Result<RawDoc, Error> {
         reader,
         file,
         entities: HashMap::new(),
+        expanded: std::cell::Cell::new(0),
         depth: 0,
     };
     p.document()
@@ -220,8 +226,12 @@ impl<'a> Parser<'a> {
             }
             let value = a
                 .unescape_value_with(|name| {
-                    quick_xml::escape::resolve_predefined_entity(name)
-                        .or_else(|| self.entities.get(name).map(String::as_str))
+                    quick_xml::escape::resolve_predefined_entity(name).or_else(|| {
+                        let v = self.entities.get(name)?;
+                        let total = self.expanded.get() + v.len();
+                        self.expanded.set(total);
+                        (total <= MAX_ENTITY_EXPANSION).then_some(v.as_str())
+                    })
                 })
                 .map_err(|err| self.err(format!("bad attribute value: {err}")))?;
             f(local(key), value);
@@ -310,7 +320,7 @@ impl<'a> Parser<'a> {
             let body = after.get(1..).unwrap_or("");
             let Some(end) = body.find(q) else { break };
             let value = body.get(..end).unwrap_or("");
-            if name.is_empty() || value.contains('&') || value.contains('%') || value.len() > 4096 {
+            if name.is_empty() || value.contains('&') || value.contains('%') || value.len() > 1024 {
                 continue; // no nested references
             }
             if self.entities.len() < MAX_ENTITIES {

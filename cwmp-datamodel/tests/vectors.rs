@@ -209,6 +209,16 @@ fn hostile_documents_are_refused() {
         Schema::from_str("x", ent, &l),
         Err(Error::Xml { .. })
     ));
+    // entity expansion is bounded: 300k references to a 1 KiB entity are refused, not expanded
+    let big = format!(
+        "<!DOCTYPE d [<!ENTITY a \"{}\">]><document xmlns='urn:broadband-forum-org:cwmp:datamodel-1-14'><model name='M'><object name='Device.'><parameter name='P'><syntax><string><pattern value='{}'/></string></syntax></parameter></object></model></document>",
+        "x".repeat(1000),
+        "&a;".repeat(300_000)
+    );
+    assert!(matches!(
+        Schema::from_str("x", &big, &l),
+        Err(Error::Xml { .. })
+    ));
     let cyc = r#"<document xmlns='urn:broadband-forum-org:cwmp:datamodel-1-14'>
       <component name='A'><component ref='B'/></component><component name='B'><component ref='A'/></component>
       <model name='M'><object name='Device.'/><component ref='A' path='Device.'/></model></document>"#;
@@ -301,4 +311,26 @@ fn adapter_over_cwmp_core_parameter_values() {
         .map(|e| e.code.get())
         .collect();
     assert_eq!((f.code.get(), codes), (9003, vec![9007, 9008, 9006]));
+}
+
+#[test]
+fn schema_is_send_and_sync_and_child_errors() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Schema>();
+    assert_send_sync::<cwmp_datamodel::Path>();
+    use cwmp_datamodel::path::{Path, PathErrorKind};
+    let p = Path::parse("Device.IP.").unwrap();
+    assert_eq!(
+        p.child("A.B").unwrap_err().kind,
+        PathErrorKind::NotOneSegment
+    );
+    assert_eq!(
+        Path::parse("Device.X")
+            .unwrap()
+            .child("Y")
+            .unwrap_err()
+            .kind,
+        PathErrorKind::NotAnObject
+    );
+    assert_eq!(p.child("[wan].").unwrap().as_str(), "Device.IP.[wan].");
 }

@@ -21,6 +21,10 @@ command -v openssl >/dev/null || { echo "error: openssl is needed (acsrs's TLS i
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 
 if ! command -v acsrs >/dev/null; then
+  # acsrs links OpenSSL through native-tls.
+  if [ "$(id -u)" = 0 ] && ! { dpkg -s libssl-dev && dpkg -s pkg-config; } >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config >/dev/null
+  fi
   # acsrs's release profile (fat LTO, one codegen unit) took ~90 min on two shared cores; a
   # debug build is minutes and serves an interop test just as well.
   echo "--- installing acsrs (cargo install acsrs --locked --debug)"

@@ -218,7 +218,10 @@ impl<'a> Parser<'a> {
         e: &BytesStart<'_>,
         mut f: impl FnMut(&[u8], Cow<'_, str>),
     ) -> Result<(), Error> {
-        for a in e.attributes() {
+        let mut attrs = e.attributes();
+        // duplicate attributes are harmless here (the last one wins): skip the O(n²) check
+        attrs.with_checks(false);
+        for a in attrs {
             let a = a.map_err(|err| self.err(format!("bad attribute: {err}")))?;
             let key = a.key.as_ref();
             if key.starts_with(b"xmlns") {

@@ -370,7 +370,7 @@ struct Assembler<'b> {
     b: &'b SchemaBuilder,
     nodes: Vec<Node>,
     index: FastMap<Box<[u8]>, u32>,
-    dt_cache: HashMap<(usize, String), Syntax>,
+    dt_cache: HashMap<(usize, usize), Syntax>,
 }
 
 impl Assembler<'_> {
@@ -612,7 +612,7 @@ impl Assembler<'_> {
                 name: name.to_owned(),
             });
         };
-        if let Some(s) = self.dt_cache.get(&(dd, name.to_owned())) {
+        if let Some(s) = self.dt_cache.get(&(dd, di)) {
             return Ok(s.clone());
         }
         let b = self.b;
@@ -644,7 +644,7 @@ impl Assembler<'_> {
                 syn.default = up.default;
             }
         }
-        self.dt_cache.insert((dd, name.to_owned()), syn.clone());
+        self.dt_cache.insert((dd, di), syn.clone());
         Ok(syn)
     }
 }

@@ -22,6 +22,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 /// The longest path accepted, in characters (TR-106: a full vendor path is at most 256).
+/// A `{i}` placeholder counts as one character (the shortest instance it stands for).
 pub const MAX_PATH_LEN: usize = 256;
 
 /// The longest instance alias accepted, in characters (TR-106 `Alias` is `string(64)`).
@@ -44,7 +45,7 @@ pub enum PathErrorKind {
     /// The input is empty.
     #[error("the path is empty")]
     Empty,
-    /// The input is longer than [`MAX_PATH_LEN`] characters.
+    /// The input is longer than [`MAX_PATH_LEN`] characters (`{i}` counting as one).
     #[error("the path is {len} characters long; the limit is {MAX_PATH_LEN}")]
     TooLong {
         /// Length of the input in characters.
@@ -240,6 +241,40 @@ pub(crate) fn is_valid_instance_segment(seg: &str) -> bool {
     parse_segment(seg, 0).is_ok_and(|s| s.is_instance_like())
 }
 
+/// Whether `s` exceeds [`MAX_PATH_LEN`] (with `{i}` counting as one character).
+pub(crate) fn is_too_long(s: &str) -> bool {
+    s.len() > MAX_PATH_LEN && validate_len(s).is_err()
+}
+
+fn validate_len(s: &str) -> Result<(), PathError> {
+    if s.len() > MAX_PATH_LEN {
+        // `{i}` stands for an instance of at least one character and counts as one, so the
+        // definition form of every valid instance path is valid too
+        let mut len = 0usize;
+        let mut offset = None;
+        let mut at = 0usize;
+        while let Some(rest) = s.get(at..).filter(|r| !r.is_empty()) {
+            let step = if rest.starts_with("{i}") {
+                3
+            } else {
+                rest.chars().next().map_or(1, char::len_utf8)
+            };
+            len += 1;
+            if len == MAX_PATH_LEN + 1 {
+                offset = Some(at);
+            }
+            at += step;
+        }
+        if let Some(offset) = offset {
+            return Err(PathError {
+                offset,
+                kind: PathErrorKind::TooLong { len },
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Validates `s` as a path; returns nothing on success.
 fn validate(s: &str) -> Result<(), PathError> {
     if s.is_empty() {
@@ -248,19 +283,7 @@ fn validate(s: &str) -> Result<(), PathError> {
             kind: PathErrorKind::Empty,
         });
     }
-    if s.len() > MAX_PATH_LEN {
-        let len = s.chars().count();
-        if len > MAX_PATH_LEN {
-            let offset = s
-                .char_indices()
-                .nth(MAX_PATH_LEN)
-                .map_or(s.len(), |(i, _)| i);
-            return Err(PathError {
-                offset,
-                kind: PathErrorKind::TooLong { len },
-            });
-        }
-    }
+    validate_len(s)?;
     let body = s.strip_suffix('.').unwrap_or(s);
     let mut off = 0usize;
     for (idx, seg) in body.split('.').enumerate() {

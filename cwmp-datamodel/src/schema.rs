@@ -183,9 +183,7 @@ impl Schema {
     /// valid path name cannot be part of a key of the index, so only the instance segments
     /// (which are rewritten to `{i}`) and the length are checked.
     fn find_index(&self, text: &str) -> Option<u32> {
-        if text.len() > crate::path::MAX_PATH_LEN
-            && text.chars().count() > crate::path::MAX_PATH_LEN
-        {
+        if crate::path::is_too_long(text) {
             return None;
         }
         let bytes = text.as_bytes();

@@ -445,8 +445,14 @@ impl Schema {
     /// `SetParameterValuesFault` per bad parameter. A name given more than once is itself a
     /// 9003 fault (each repeated name listed with code 9003).
     ///
-    /// ```no_run
-    /// # let schema: cwmp_datamodel::Schema = todo!();
+    /// ```
+    /// # use cwmp_datamodel::{MemoryLoader, Schema};
+    /// # let xml = r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14"><model name="Device:2.17">
+    /// #   <object name="Device.DeviceInfo."><parameter name="SerialNumber" access="readOnly"><syntax><string/></syntax></parameter></object>
+    /// #   <object name="Device.ManagementServer."><parameter name="PeriodicInformInterval" access="readWrite">
+    /// #     <syntax><unsignedInt><range minInclusive="1"/></unsignedInt></syntax></parameter></object>
+    /// # </model></document>"#;
+    /// # let schema = Schema::from_str("m.xml", xml, &MemoryLoader::new())?;
     /// let fault = schema
     ///     .check_set_parameter_values([
     ///         ("Device.ManagementServer.PeriodicInformInterval", Some("xsd:unsignedInt"), "0"),
@@ -455,6 +461,9 @@ impl Schema {
     ///     .unwrap_err();
     /// assert_eq!(fault.code.get(), 9003);
     /// assert_eq!(fault.set_parameter_values_faults.len(), 2);
+    /// assert_eq!(fault.set_parameter_values_faults[0].code.get(), 9007);
+    /// assert_eq!(fault.set_parameter_values_faults[1].code.get(), 9008);
+    /// # Ok::<(), cwmp_datamodel::Error>(())
     /// ```
     pub fn check_set_parameter_values<'a, I>(&self, params: I) -> Result<(), Fault<'a>>
     where

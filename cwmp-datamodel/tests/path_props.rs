@@ -98,3 +98,17 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn definition_key_of_any_valid_path_is_valid(segs in prop::collection::vec(
+        prop_oneof![Just("1".to_owned()), "[a-z]{1,20}", Just("[al]".to_owned()), Just("*".to_owned())], 0..130)) {
+        let text = format!("A.{}", segs.iter().map(|s| if s.starts_with(|c: char| c.is_ascii_lowercase()) { format!("[{s}]") } else { s.clone() }).collect::<Vec<_>>().join("."));
+        let text = text.trim_end_matches('.').to_owned();
+        if let Ok(p) = Path::parse(&text) {
+            let key = p.definition_key();
+            prop_assert_eq!(Path::parse(key.as_str()), Ok(key.clone()));
+            prop_assert!(p.matches(&key));
+        }
+    }
+}

@@ -359,6 +359,22 @@ impl SchemaBuilder {
     }
 }
 
+/// Definitions name instances `{i}`; a definition written with an instance number, alias or
+/// `*` is stored in that form, so that lookups (which rewrite instances to `{i}`) find it.
+fn definition_form(full: String) -> String {
+    let needs = full
+        .as_bytes()
+        .windows(2)
+        .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']));
+    if !needs {
+        return full;
+    }
+    match crate::path::PathRef::parse(&full) {
+        Ok(p) => p.definition_key().as_str().to_owned(),
+        Err(_) => full, // reported by make_path
+    }
+}
+
 fn first_segment(path: &str) -> String {
     match path.find('.') {
         Some(i) => path.get(..=i).unwrap_or(path).to_owned(),
@@ -460,7 +476,7 @@ impl Assembler<'_> {
         let Some(rel) = o.name.as_ref().or(o.base.as_ref()) else {
             return Ok(());
         };
-        let full = format!("{base}{}", rel.trim());
+        let full = definition_form(format!("{base}{}", rel.trim()));
         let existing = self.index.get(full.as_bytes()).map(|&i| i as usize);
         match existing.and_then(|i| self.nodes.get_mut(i)) {
             Some(Node::Object(def)) => {
@@ -531,7 +547,7 @@ impl Assembler<'_> {
         let Some(rel) = p.name.as_ref().or(p.base.as_ref()) else {
             return Ok(());
         };
-        let full = format!("{base}{}", rel.trim());
+        let full = definition_form(format!("{base}{}", rel.trim()));
         let syntax = match &p.syntax {
             Some(s) => Some(self.resolve_syntax(doc, s)?),
             None => None,

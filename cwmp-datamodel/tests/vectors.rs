@@ -334,3 +334,28 @@ fn schema_is_send_and_sync_and_child_errors() {
     );
     assert_eq!(p.child("[wan].").unwrap().as_str(), "Device.IP.[wan].");
 }
+
+#[test]
+fn every_definition_is_found_by_its_own_path() {
+    let xml = r#"<document xmlns='urn:broadband-forum-org:cwmp:datamodel-1-14'><model name='M'>
+      <object name='Device.'/><object name='Device.A.1.' maxEntries='unbounded'><parameter name='P'/></object>
+      <object name='Device.B.[x].C.*.'/></model></document>"#;
+    let s = Schema::from_str("x", xml, &MemoryLoader::new()).unwrap();
+    for d in s.iter() {
+        assert_eq!(s.lookup(d.path().as_str()).unwrap().path(), d.path());
+    }
+    assert_eq!(
+        s.lookup("Device.A.7.P").unwrap().path().as_str(),
+        "Device.A.{i}.P"
+    );
+    assert!(s.get("Device.B.{i}.C.{i}.").is_some());
+    let std = standalone();
+    for d in std.iter() {
+        assert_eq!(std.lookup(d.path().as_str()).unwrap().path(), d.path());
+        if let Some(o) = d.as_object() {
+            for c in std.children(o.path.as_str()).unwrap() {
+                assert!(std.get(c.path().as_str()).is_some());
+            }
+        }
+    }
+}

@@ -89,8 +89,8 @@ impl<'a> ValueType<'a> {
             ValueType::UnsignedLong => parse_unsigned(text).is_some(),
             ValueType::Boolean => parse_bool(text).is_some(),
             ValueType::DateTime => text.trim().parse::<DateTime>().is_ok(),
-            ValueType::Base64 => decode_base64(text).is_ok(),
-            ValueType::HexBinary => decode_hex(text).is_some(),
+            ValueType::Base64 => is_base64(text),
+            ValueType::HexBinary => is_hex(text),
             ValueType::Decimal => is_decimal(text.trim()),
         }
     }
@@ -191,6 +191,28 @@ fn is_decimal(t: &str) -> bool {
 fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     base64::engine::general_purpose::STANDARD.decode(compact)
+}
+
+/// Whether `text` is canonical-alphabet base64 (whitespace ignored, `=` padding only at the
+/// end, length a multiple of four), checked without allocating.
+fn is_base64(text: &str) -> bool {
+    let mut len = 0usize;
+    let mut padding = 0usize;
+    for b in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        match b {
+            b'=' => padding += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if padding == 0 => {}
+            _ => return false,
+        }
+        len += 1;
+    }
+    len % 4 == 0 && padding <= 2
+}
+
+/// Whether `text` is hexBinary (an even number of hex digits), checked without allocating.
+fn is_hex(text: &str) -> bool {
+    let t = text.trim();
+    t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
@@ -482,6 +504,27 @@ mod tests {
                 .is_err()
         );
         assert!(Value::new(ValueType::Base64, "***").as_base64().is_err());
+    }
+
+    #[test]
+    fn lexical_checks_agree_with_decoding() {
+        for text in [
+            "",
+            "aGVsbG8=",
+            "aGVsbA==",
+            "aGVs bG8=",
+            "AAAA",
+            "aGVsbG8",
+            "aGV=sbG8",
+            "a===",
+            "***",
+            "aGVsbG8==",
+        ] {
+            assert_eq!(is_base64(text), decode_base64(text).is_ok(), "{text:?}");
+        }
+        for text in ["", "dead01", "DEAD01", " ab ", "abc", "zz", "0x01"] {
+            assert_eq!(is_hex(text), decode_hex(text).is_some(), "{text:?}");
+        }
     }
 
     #[test]

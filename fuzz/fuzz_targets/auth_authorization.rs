@@ -142,14 +142,19 @@ fuzz_target!(|data: &[u8]| {
     }
     let expected = reference_response(&cred, USER, PASSWORD, method.as_str(), BODY)
         .unwrap_or_else(|| panic!("accepted {text:?}, which the reference cannot compute"));
-    let sent = cred.param("response").map(|r| r.trim().to_ascii_lowercase());
+    let sent = cred
+        .param("response")
+        .map(|r| r.trim().to_ascii_lowercase());
     assert_eq!(sent.as_deref(), Some(expected.as_str()), "{text:?}");
     assert!(age <= 300, "accepted a stale nonce: {text:?}");
 
     // A second use of the same nonce count is a replay.
     let again = server.verify(&req, &value, NOW, &users, &mut counter);
     if verified.qop.is_some() {
-        assert!(matches!(again, Err(Error::Replay)), "{again:?} for {text:?}");
+        assert!(
+            matches!(again, Err(Error::Replay)),
+            "{again:?} for {text:?}"
+        );
     }
 
     let info = server

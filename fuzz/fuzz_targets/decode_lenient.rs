@@ -19,7 +19,12 @@ fuzz_target!(|data: &[u8]| {
     }
     match full {
         Err(e) => {
-            assert!(e.offset() <= data.len(), "error offset {} > {}: {e}", e.offset(), data.len());
+            assert!(
+                e.offset() <= data.len(),
+                "error offset {} > {}: {e}",
+                e.offset(),
+                data.len()
+            );
         }
         Ok(d) => {
             for w in &d.warnings {

@@ -13,10 +13,19 @@ fuzz_target!(|data: &[u8]| {
     assert!(strict.is_strict());
     match strict.decode(data) {
         Err(e) => {
-            assert!(e.offset() <= data.len(), "error offset {} > {}: {e}", e.offset(), data.len());
+            assert!(
+                e.offset() <= data.len(),
+                "error offset {} > {}: {e}",
+                e.offset(),
+                data.len()
+            );
         }
         Ok(s) => {
-            assert!(s.warnings.is_empty(), "strict mode warned: {:?}", s.warnings);
+            assert!(
+                s.warnings.is_empty(),
+                "strict mode warned: {:?}",
+                s.warnings
+            );
             let lenient = Decoder::new()
                 .decode(data)
                 .unwrap_or_else(|e| panic!("strict accepted what lenient refuses: {e}"));

@@ -33,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
     let segs: Vec<Segment<'_>> = p.segments().collect();
     assert_eq!(segs.len(), p.depth());
     assert!(matches!(segs.first(), Some(Segment::Name(_))), "{text:?}");
-    let mut rebuilt = segs.iter().map(ToString::to_string).collect::<Vec<_>>().join(".");
+    let mut rebuilt = segs
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(".");
     if p.is_partial() {
         rebuilt.push('.');
     }

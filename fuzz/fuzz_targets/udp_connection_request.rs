@@ -44,7 +44,10 @@ fuzz_target!(|data: &[u8]| {
             )
         });
         assert_eq!(req, &req2, "{:?}", String::from_utf8_lossy(&again));
-        assert_eq!(req.request_line().as_bytes(), &again[..req.request_line().len()]);
+        assert_eq!(
+            req.request_line().as_bytes(),
+            &again[..req.request_line().len()]
+        );
     }
 
     let mut verifier = UdpVerifier::new(USER, PASSWORD);

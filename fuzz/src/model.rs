@@ -32,15 +32,47 @@ use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 
 /// Characters the generator favours: XML specials, whitespace, non-ASCII, CDATA ends.
 const POOL: &[&str] = &[
-    "a", "Z", "0", "9", ".", "_", "-", ":", "/", "?", "=", " ", "&", "<", ">", "\"", "'", ";",
-    "#", "\t", "\n", "\r", "\r\n", "é", "中", "😀", "\u{a0}", "\u{85}", "\u{2028}", "]]>",
-    "&amp;", "<![CDATA[", "&#13;", "Device.", "1", "{i}",
+    "a",
+    "Z",
+    "0",
+    "9",
+    ".",
+    "_",
+    "-",
+    ":",
+    "/",
+    "?",
+    "=",
+    " ",
+    "&",
+    "<",
+    ">",
+    "\"",
+    "'",
+    ";",
+    "#",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "é",
+    "中",
+    "😀",
+    "\u{a0}",
+    "\u{85}",
+    "\u{2028}",
+    "]]>",
+    "&amp;",
+    "<![CDATA[",
+    "&#13;",
+    "Device.",
+    "1",
+    "{i}",
 ];
 
 /// A character XML 1.0 can carry (restriction 1).
 pub fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r')
-        || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
 }
 
 /// Arbitrary text, restricted to characters XML can carry.
@@ -166,7 +198,15 @@ fn value(u: &mut Unstructured<'_>) -> Result<Value<'static>> {
         }
     };
     const TEXTS: &[&str] = &[
-        "0", "-1", "4294967295", "true", "false", "1", "AAAA", "00ff", "1.5",
+        "0",
+        "-1",
+        "4294967295",
+        "true",
+        "false",
+        "1",
+        "AAAA",
+        "00ff",
+        "1.5",
         "2024-01-01T00:00:00Z",
     ];
     let text = if u.arbitrary()? {
@@ -266,7 +306,11 @@ fn unknown(u: &mut Unstructured<'_>) -> Result<UnknownMethod<'static>> {
     if name == "Fault" || METHODS.iter().any(|m| m.0 == name) {
         name.push_str("_X");
     }
-    const NAMESPACES: &[&str] = &["", "urn:example-com:vendor", "http://example.com/x?a=1&b=<2>"];
+    const NAMESPACES: &[&str] = &[
+        "",
+        "urn:example-com:vendor",
+        "http://example.com/x?a=1&b=<2>",
+    ];
     Ok(UnknownMethod {
         name: Cow::Owned(name),
         namespace: Cow::Borrowed(u.choose(NAMESPACES)?),
@@ -548,10 +592,7 @@ pub fn body(u: &mut Unstructured<'_>) -> Result<Body<'static>> {
             next: text(u)?,
         }
         .into(),
-        49 => KickedResponse {
-            next_url: text(u)?,
-        }
-        .into(),
+        49 => KickedResponse { next_url: text(u)? }.into(),
         50 => DuStateChangeComplete {
             results: vec_of(u, op_result)?,
             command_key: opt_text(u)?,
@@ -598,9 +639,9 @@ pub fn envelope(u: &mut Unstructured<'_>) -> Result<Envelope<'static>> {
     })
 }
 
-/// What `BoolFormat::Digits` does to a model, by design: parameter values of type
-/// `xsd:boolean` whose text is a valid boolean are written `1` / `0`.
-pub fn booleans_as_digits(envelope: &mut Envelope<'_>) {
+/// Calls `f` on every parameter value of the message (SetParameterValues,
+/// GetParameterValuesResponse, Inform).
+pub fn for_each_value_mut(envelope: &mut Envelope<'_>, mut f: impl FnMut(&mut Value<'_>)) {
     let params: &mut [ParameterValue<'_>] = match &mut envelope.body {
         Body::SetParameterValues(m) => &mut m.parameters,
         Body::GetParameterValuesResponse(m) => &mut m.parameters,
@@ -608,10 +649,18 @@ pub fn booleans_as_digits(envelope: &mut Envelope<'_>) {
         _ => return,
     };
     for p in params {
-        if p.value.ty == ValueType::Boolean {
-            if let Some(b) = cwmp_core::value::parse_bool(&p.value.text) {
-                p.value.text = Cow::Borrowed(if b { "1" } else { "0" });
+        f(&mut p.value);
+    }
+}
+
+/// What `BoolFormat::Digits` does to a model, by design: parameter values of type
+/// `xsd:boolean` whose text is a valid boolean are written `1` / `0`.
+pub fn booleans_as_digits(envelope: &mut Envelope<'_>) {
+    for_each_value_mut(envelope, |v| {
+        if v.ty == ValueType::Boolean {
+            if let Some(b) = cwmp_core::value::parse_bool(&v.text) {
+                v.text = Cow::Borrowed(if b { "1" } else { "0" });
             }
         }
-    }
+    });
 }

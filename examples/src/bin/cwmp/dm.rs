@@ -30,7 +30,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the definition of PATH (instance numbers, [alias], {i} and * accepted) as JSON.
+    /// Print the definition of PATH (instance numbers, `[alias]`, {i} and * accepted) as JSON.
     Lookup {
         /// A BBF data-model XML file (repeatable).
         #[arg(long = "model", required = true)]

@@ -4,14 +4,14 @@
 //! body into a [`cwmp_core::Envelope`] that borrows from those bytes, and an envelope back into
 //! bytes, for every RPC of CWMP 1.0–1.4 in both directions.
 //!
-//! - [`decode`] and [`Decoder`]: lenient by default, accepting what real devices send (missing
+//! - [`decode()`] and [`Decoder`]: lenient by default, accepting what real devices send (missing
 //!   headers, odd prefixes, missing or wrong `arrayType`, missing `xsi:type`, CDATA, both
 //!   deployment-unit shapes, every dateTime variant ...) and reporting each deviation from the
 //!   schema as a typed [`Warning`] with its byte offset; [`Decoder::strict`] turns deviations and
 //!   schema-limit violations into a [`DecodeError`]. Namespaces are matched by URI, never by
 //!   prefix. [`Limits`] bound size, depth, element count, array members, attributes and text
 //!   length; DTDs and entities other than the predefined five are refused.
-//! - [`encode`] and [`EncodeOptions`]: a direct writer that emits only what the BBF schemas
+//! - [`encode()`] and [`EncodeOptions`]: a direct writer that emits only what the BBF schemas
 //!   accept (`arrayType` with the true count, `xsi:type` on every value, `mustUnderstand` per
 //!   header, the namespace of the chosen version), with options for picky peers (XML
 //!   declaration, booleans as `1`/`0`, dateTime fractions, deployment-unit shape).

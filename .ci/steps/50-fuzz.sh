@@ -30,17 +30,17 @@ bin="fuzz/target/$triple/release"
 echo "--- seeding"
 bash fuzz/seed.sh
 
-# target:max_len (bytes)
+# target:max_len (bytes):dictionary
 all_targets=(
-  decode_lenient:65536
-  decode_strict:65536
-  roundtrip:65536
-  structured_roundtrip:16384
-  auth_www_authenticate:8192
-  auth_authorization:8192
-  udp_connection_request:4096
-  path_parse:1024
-  datamodel_load:65536
+  decode_lenient:65536:soap
+  decode_strict:65536:soap
+  roundtrip:65536:soap
+  structured_roundtrip:16384:
+  auth_www_authenticate:8192:
+  auth_authorization:8192:
+  udp_connection_request:4096:
+  path_parse:1024:
+  datamodel_load:65536:datamodel
 )
 selected=()
 for spec in "${all_targets[@]}"; do
@@ -54,13 +54,16 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
 run_one() {
-  local name=${1%%:*} max_len=${1##*:}
+  local name max_len dict
+  IFS=: read -r name max_len dict <<<"$1"
   local art="fuzz/artifacts/$name/"
+  local extra=()
+  [ -z "$dict" ] || extra+=(-dict="fuzz/dicts/$dict.dict")
   mkdir -p "$art" "fuzz/corpus/$name"
   set +e
   "$bin/$name" "fuzz/corpus/$name" \
     -max_total_time="$secs" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
-    -artifact_prefix="$art" -print_final_stats=1 >"$logs/$name.log" 2>&1
+    -artifact_prefix="$art" -print_final_stats=1 "${extra[@]}" >"$logs/$name.log" 2>&1
   local rc=$?
   set -e
   echo "$rc" >"$logs/$name.rc"

@@ -14,3 +14,8 @@ pub mod log;
 pub mod net;
 pub mod rpcs;
 pub mod store;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

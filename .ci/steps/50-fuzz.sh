@@ -3,15 +3,16 @@
 # (fuzz/seed.sh, from our test vectors and ../shared/corpus, into the git-ignored
 # fuzz/corpus/), then runs each target for FUZZ_SECONDS (default 30) seconds. Any crash, leak,
 # timeout or out-of-memory fails the step; the artifact is printed (hex and text) so the log
-# alone is enough to reproduce it. Budget on 2 cores: build ~2-5 min + 9 x 30 s.
+# alone is enough to reproduce it. Budget on 2 cores: cargo-fuzz install ~4 min (only when
+# missing), build ~3-5 min from scratch, then 9 x 30 s two at a time (~2.5 min).
 #
 # Env: FUZZ_SECONDS (per target), FUZZ_TARGETS (space-separated subset), FUZZ_JOBS (targets run
-# at once, default 1; the machine is shared).
+# at once, default 2: the CI machine has 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$(date +%s)
 secs="${FUZZ_SECONDS:-30}"
-jobs="${FUZZ_JOBS:-1}"
+jobs="${FUZZ_JOBS:-2}"
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "--- installing cargo-fuzz"

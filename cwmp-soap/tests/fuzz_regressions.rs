@@ -65,3 +65,21 @@ fn xsi_type_in_a_foreign_namespace_round_trips() {
     let again = cwmp_soap::decode(&out).unwrap();
     assert_eq!(again, env, "{}", String::from_utf8_lossy(&out));
 }
+
+/// `roundtrip`: the lenient decoder accepted a body element whose name is not an XML name
+/// (`cwmp:Sc$heduleDownloadResponse`; `$` is not a name character, so the document is not
+/// well-formed) and kept it as an unknown method; the encoder, which by design writes only
+/// XML names, replaced the `$` by `_`, so decode(encode(m)) != m. Either refuse the message
+/// or keep only names the encoder can write.
+#[test]
+#[ignore = "open finding, reported to the cwmp-soap decoder owner"]
+fn unknown_method_name_that_is_not_an_xml_name() {
+    let xml = br#"<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap-env:Body><cwmp:Sc$heduleDownloadResponse/></soap-env:Body></soap-env:Envelope>"#;
+    let Ok(env) = cwmp_soap::decode(xml) else {
+        return; // refusing the ill-formed name is a fix
+    };
+    let mut out = Vec::new();
+    EncodeOptions::for_version(CwmpVersion::V1_4).encode(&env, &mut out);
+    let again = cwmp_soap::decode(&out).unwrap();
+    assert_eq!(again, env, "{}", String::from_utf8_lossy(&out));
+}

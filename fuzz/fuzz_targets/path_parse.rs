@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // `{i}` counts as one character toward the limit (the shortest instance it stands for).
-    assert!(text.replace("{i}", "i").chars().count() <= MAX_PATH_LEN, "{text:?}");
+    assert!(
+        text.replace("{i}", "i").chars().count() <= MAX_PATH_LEN,
+        "{text:?}"
+    );
 
     // parse → display → parse
     let shown = p.to_string();

@@ -18,14 +18,14 @@ const PASSWORD: &str = "cr-pass";
 
 fuzz_target!(|data: &[u8]| {
     let mut datagram = data.to_vec();
-    if let Some(pos) = find(data, b"sig=@SIG") {
-        if let Ok(req) = UdpConnectionRequest::parse(data) {
-            let ts = req.ts().map(|t| t.to_string());
-            let id = req.id().map(|t| t.to_string());
-            if let (Some(ts), Some(id)) = (ts, id) {
-                let sig = signature(PASSWORD, &ts, &id, req.username(), req.cnonce());
-                datagram.splice(pos + 4..pos + 8, sig.into_bytes());
-            }
+    if let Some(pos) = find(data, b"sig=@SIG")
+        && let Ok(req) = UdpConnectionRequest::parse(data)
+    {
+        let ts = req.ts().map(|t| t.to_string());
+        let id = req.id().map(|t| t.to_string());
+        if let (Some(ts), Some(id)) = (ts, id) {
+            let sig = signature(PASSWORD, &ts, &id, req.username(), req.cnonce());
+            datagram.splice(pos + 4..pos + 8, sig.into_bytes());
         }
     }
     let datagram = datagram.as_slice();

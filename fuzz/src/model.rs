@@ -657,10 +657,10 @@ pub fn for_each_value_mut(envelope: &mut Envelope<'_>, mut f: impl FnMut(&mut Va
 /// `xsd:boolean` whose text is a valid boolean are written `1` / `0`.
 pub fn booleans_as_digits(envelope: &mut Envelope<'_>) {
     for_each_value_mut(envelope, |v| {
-        if v.ty == ValueType::Boolean {
-            if let Some(b) = cwmp_core::value::parse_bool(&v.text) {
-                v.text = Cow::Borrowed(if b { "1" } else { "0" });
-            }
+        if v.ty == ValueType::Boolean
+            && let Some(b) = cwmp_core::value::parse_bool(&v.text)
+        {
+            v.text = Cow::Borrowed(if b { "1" } else { "0" });
         }
     });
 }

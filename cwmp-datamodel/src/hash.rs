@@ -49,7 +49,10 @@ impl Hasher for FastHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        // the multiply leaves the low bits depending only on the low bits of the input, and
+        // the table picks buckets by the low bits: fold the well-mixed high half down
+        let h = self.hash;
+        h ^ (h >> 29) ^ (h >> 47)
     }
 }
 

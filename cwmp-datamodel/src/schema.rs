@@ -101,6 +101,57 @@ fn definition_parent(path: &str) -> Option<&str> {
 
 const KEY_BUF: usize = 512;
 
+/// Whether a segment starting with `b` is an instance number, `[alias]` or `*` (rewritten to
+/// `{i}` by lookups).
+#[inline]
+fn is_instance_start(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'[' | b'*')
+}
+
+/// Whether `seg` is a valid instance number, `[alias]`, `{i}` or `*`; numbers (the common
+/// case) are checked here without parsing.
+#[inline]
+fn is_valid_instance(seg: &[u8]) -> bool {
+    match seg {
+        [b'1'..=b'9', rest @ ..] if rest.len() < 9 => rest.iter().all(u8::is_ascii_digit),
+        [b'1'..=b'9', rest @ ..] if rest.len() == 9 => {
+            rest.iter().all(u8::is_ascii_digit) && seg <= b"4294967295".as_slice()
+        }
+        [b'0'..=b'9', ..] => false,
+        _ => std::str::from_utf8(seg).is_ok_and(crate::path::is_valid_instance_segment),
+    }
+}
+
+/// The position of the first `.` at or after `from`, eight bytes at a time.
+#[inline]
+fn next_dot(bytes: &[u8], mut from: usize) -> Option<usize> {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+    loop {
+        let rest = bytes.get(from..)?;
+        let word = match rest.first_chunk::<8>() {
+            Some(w) => u64::from_le_bytes(*w),
+            None => {
+                if rest.is_empty() {
+                    return None;
+                }
+                let mut w = [0u8; 8];
+                w.get_mut(..rest.len())?.copy_from_slice(rest);
+                u64::from_le_bytes(w) // zero padding is not a dot
+            }
+        };
+        // a byte of `x` is zero exactly where `word` has a dot
+        let x = word ^ DOTS;
+        let dots = !(((x & LO7) + LO7) | x) & HI;
+        if dots != 0 {
+            let p = from + (dots.trailing_zeros() / 8) as usize;
+            return (p < bytes.len()).then_some(p);
+        }
+        from += 8;
+    }
+}
+
 impl Schema {
     /// A builder for loading several documents.
     pub fn builder() -> SchemaBuilder {
@@ -179,50 +230,64 @@ impl Schema {
         self.iter().filter_map(|d| d.as_parameter())
     }
 
-    /// Finds the definition of `text` without validating the names: a name that is not a
-    /// valid path name cannot be part of a key of the index, so only the instance segments
-    /// (which are rewritten to `{i}`) and the length are checked.
+    /// Finds the definition of `text` in one pass without validating the names: a name that
+    /// is not a valid path name cannot be part of a key of the index, so only the instance
+    /// segments (which are rewritten to `{i}`) and the length are checked. Every key of the
+    /// index is a valid path, so a text this finds is a valid path too.
     fn find_index(&self, text: &str) -> Option<u32> {
         if crate::path::is_too_long(text) {
             return None;
         }
         let bytes = text.as_bytes();
-        let needs = bytes
-            .windows(2)
-            .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']));
-        if !needs {
+        // the first segment is the root name, never rewritten
+        let Some(mut dot) = next_dot(bytes, 0) else {
             return self.index.get(bytes).copied();
-        }
-        // rewrite instance segments to `{i}` in a stack buffer
+        };
+        // find the first instance segment; until there the text is its own key
+        let (mut at, mut end) = loop {
+            let at = dot + 1;
+            let next = next_dot(bytes, at);
+            if bytes.get(at).is_some_and(|&b| is_instance_start(b)) {
+                break (at, next.unwrap_or(bytes.len()));
+            }
+            match next {
+                Some(d) => dot = d,
+                None => return self.index.get(bytes).copied(),
+            }
+        };
+        // `buf[..len]` holds the definition form of `bytes[..copied]`
         let mut buf = [0u8; KEY_BUF];
         let mut len = 0usize;
-        let mut rest = text;
-        let mut first = true;
-        while !rest.is_empty() {
-            let end = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
-            let (seg, tail) = rest.split_at(end);
-            let out: &[u8] =
-                if !first && matches!(seg.as_bytes().first(), Some(b'0'..=b'9' | b'[' | b'*')) {
-                    if !crate::path::is_valid_instance_segment(seg) {
-                        return None;
-                    }
-                    b"{i}"
-                } else {
-                    seg.as_bytes()
-                };
-            let dot = usize::from(!tail.is_empty());
-            let (a, b) = buf
-                .get_mut(len..len + out.len() + dot)?
-                .split_at_mut(out.len());
-            a.copy_from_slice(out);
-            if let Some(d) = b.first_mut() {
-                *d = b'.';
+        let mut copied = 0usize;
+        loop {
+            if !is_valid_instance(bytes.get(at..end)?) {
+                return None;
             }
-            len += out.len() + dot;
-            rest = tail.get(1..).unwrap_or("");
-            first = false;
+            let between = bytes.get(copied..at)?;
+            buf.get_mut(len..len + between.len())?
+                .copy_from_slice(between);
+            len += between.len();
+            buf.get_mut(len..len + 3)?.copy_from_slice(b"{i}");
+            len += 3;
+            copied = end;
+            // the next instance segment, if any
+            let mut from = end;
+            loop {
+                if from >= bytes.len() {
+                    let tail = bytes.get(copied..)?;
+                    buf.get_mut(len..len + tail.len())?.copy_from_slice(tail);
+                    len += tail.len();
+                    return self.index.get(buf.get(..len)?).copied();
+                }
+                let seg = from + 1;
+                let next = next_dot(bytes, seg).unwrap_or(bytes.len());
+                if bytes.get(seg).is_some_and(|&b| is_instance_start(b)) {
+                    (at, end) = (seg, next);
+                    break;
+                }
+                from = next;
+            }
         }
-        self.index.get(buf.get(..len)?).copied()
     }
 
     /// The definition of an instance path, partial path or definition path.
@@ -231,6 +296,11 @@ impl Schema {
     /// `Device.IP.Interface.*.Name` and `Device.IP.Interface.{i}.Name` all resolve to the same
     /// parameter; `Device.IP.Interface.` and `Device.IP.Interface.1.` to the table object.
     pub fn lookup(&self, path: &str) -> Result<Definition<'_>, LookupError> {
+        // one pass: a text the index knows is a valid path (see `find_index`); only a miss
+        // is parsed, to tell an invalid path from an unknown one
+        if let Some(d) = self.get(path) {
+            return Ok(d);
+        }
         let p = PathRef::parse(path)?;
         self.lookup_path(p)
             .ok_or_else(|| LookupError::NotFound(path.to_owned()))
@@ -317,6 +387,63 @@ impl Schema {
 #[cfg(test)]
 mod tests {
     use super::definition_parent;
+
+    /// `lookup` finds in one pass, and still reports invalid paths as such: its answer
+    /// equals parsing first and then looking up.
+    #[test]
+    fn one_pass_lookup_agrees_with_parse_then_find() {
+        let xml = r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14">
+          <model name="Device:2.17">
+            <object name="Device." access="readOnly" minEntries="1" maxEntries="1"/>
+            <object name="Device.IP.Interface.{i}." access="readWrite" minEntries="0" maxEntries="unbounded">
+              <parameter name="Name" access="readOnly"><syntax><string/></syntax></parameter>
+            </object>
+            <object name="Device.IP.Interface.{i}.Addr.{i}." access="readWrite" minEntries="0" maxEntries="unbounded">
+              <parameter name="IP" access="readWrite"><syntax><string/></syntax></parameter>
+            </object>
+          </model>
+        </document>"#;
+        let s = crate::Schema::from_str("m.xml", xml, &crate::NoImports).unwrap();
+        let long = format!("Device.IP.Interface.{}.Name", "9".repeat(300));
+        let cases = [
+            "Device.",
+            "Device",
+            "Device.IP.Interface.",
+            "Device.IP.Interface.3.",
+            "Device.IP.Interface.3",
+            "Device.IP.Interface.3.Name",
+            "Device.IP.Interface.[wan].Name",
+            "Device.IP.Interface.*.Name",
+            "Device.IP.Interface.{i}.Name",
+            "Device.IP.Interface.0.Name",
+            "Device.IP.Interface.01.Name",
+            "Device.IP.Interface.4294967296.Name",
+            "Device.IP.Interface.[].Name",
+            "Device.IP.Interface.[1].Name",
+            "Device.IP.Interface.**.Name",
+            "Device.IP.Interface.3a.Name",
+            "Device.IP.Interface.{j}.Name",
+            "Device.IP.Interface.1.Addr.[a].IP",
+            "Device.IP.Interface.1.Addr.2.",
+            "Device.IP.Interface.1.Addr.2..",
+            "Device.IP.Interface..Name",
+            "Device.IP.Interface.1.Addr..IP",
+            ".Device.",
+            "",
+            ".",
+            "1.IP.",
+            &long,
+        ];
+        for c in cases {
+            let slow = crate::PathRef::parse(c)
+                .map_err(super::LookupError::from)
+                .and_then(|p| {
+                    s.lookup_path(p)
+                        .ok_or_else(|| super::LookupError::NotFound(c.to_owned()))
+                });
+            assert_eq!(s.lookup(c), slow, "{c}");
+        }
+    }
 
     #[test]
     fn parents_of_definitions() {

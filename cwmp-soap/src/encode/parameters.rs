@@ -8,6 +8,7 @@ use cwmp_core::rpc::{
     SetParameterAttributes, SetParameterValues,
 };
 
+use super::BoolFormat;
 use super::xml::{Xml, push_i64};
 
 /// `<name soap-enc:arrayType="cwmp:ParameterValueStruct[n]">` with one struct per parameter.
@@ -16,9 +17,8 @@ pub(super) fn value_list(x: &mut Xml<'_>, name: &str, list: &[ParameterValue<'_>
     for p in list {
         x.raw("<ParameterValueStruct><Name>");
         x.text(&p.name);
-        x.raw("</Name>");
-        x.value(&p.value);
-        x.raw("</ParameterValueStruct>");
+        x.name_end_and_value(&p.value);
+        x.raw("</Value></ParameterValueStruct>");
     }
     x.close(name);
 }
@@ -40,11 +40,19 @@ pub(super) fn get_parameter_names_response(x: &mut Xml<'_>, m: &GetParameterName
         "ParameterInfoStruct",
         m.parameters.len(),
     );
+    // The markup after a name is one string (the boolean in the configured form).
+    let booleans = x.opts.booleans;
+    let tail = |writable: bool| match (booleans, writable) {
+        (BoolFormat::Words, true) => "</Name><Writable>true</Writable></ParameterInfoStruct>",
+        (BoolFormat::Words, false) => "</Name><Writable>false</Writable></ParameterInfoStruct>",
+        (BoolFormat::Digits, true) => "</Name><Writable>1</Writable></ParameterInfoStruct>",
+        (BoolFormat::Digits, false) => "</Name><Writable>0</Writable></ParameterInfoStruct>",
+    };
     for p in &m.parameters {
-        x.raw("<ParameterInfoStruct>");
-        x.leaf("Name", &p.name);
-        x.leaf_bool("Writable", p.writable);
-        x.raw("</ParameterInfoStruct>");
+        x.raw("<ParameterInfoStruct><Name>");
+        x.text(&p.name);
+        let t = tail(p.writable);
+        x.raw(t);
     }
     x.close("ParameterList");
 }

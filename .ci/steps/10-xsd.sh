@@ -16,7 +16,7 @@ if ! command -v xmllint >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils >/dev/null
 fi
-xmllint --version 2>&1 | head -1
+xmllint --version 2>&1 | sed -n 1p
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

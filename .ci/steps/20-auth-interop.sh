@@ -20,8 +20,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-curl --version | head -1
-/usr/sbin/apache2 -v | head -1
+curl --version | sed -n 1p
+/usr/sbin/apache2 -v | sed -n 1p
 
 echo "--- curl --digest against our verifier"
 CI=true cargo test -q -p cwmp-auth --test interop_curl -- --nocapture 2>&1 | grep -E '^curl |test result|panicked|error' || true

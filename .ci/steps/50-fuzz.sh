@@ -92,7 +92,7 @@ for spec in "${selected[@]}"; do
     for a in "fuzz/artifacts/$name"/*; do
       [ -f "$a" ] || continue
       echo "----- artifact $a ($(wc -c <"$a") bytes)"
-      od -A d -c "$a" | head -n 40
+      od -A d -c "$a" | sed -n 1,40p
       echo "reproduce: (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $name ${a#fuzz/})"
     done
   fi

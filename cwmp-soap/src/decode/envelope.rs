@@ -154,7 +154,7 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
 }
 
 fn must_understand<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Option<bool>, DecodeError> {
-    let Some(v) = c.must_understand else {
+    let Some(v) = p.must_understand(c) else {
         return Ok(None);
     };
     match text::trim_xml(v) {

@@ -34,7 +34,8 @@ pub(crate) struct QRef<'a> {
     pub local: &'a str,
 }
 
-/// An opened element, with the attributes the decoders care about already resolved.
+/// An opened element. The attributes the decoders care about are resolved when it opens and
+/// kept by the parser (see [`Parser::xsi_type`]), so that this stays small to move around.
 ///
 /// Every `Elem` handed out must be consumed exactly once by [`Parser::text`],
 /// [`Parser::skip`] or a [`Parser::child`] loop that runs until `None`.
@@ -43,13 +44,23 @@ pub(crate) struct Elem<'a> {
     pub local: &'a str,
     pub ns: &'a str,
     pub offset: usize,
-    pub empty: bool,
-    depth: usize,
     content_start: usize,
-    pub xsi_type: Option<QRef<'a>>,
-    pub array_type: Option<(QRef<'a>, &'a str)>,
-    pub array_type_malformed: bool,
-    pub must_understand: Option<&'a str>,
+    /// The raw text of a leaf element read whole by [`Parser::child`]'s fast path (start tag,
+    /// text without markup or references, end tag); quick-xml never saw its events.
+    leaf: Option<&'a str>,
+    depth: u32,
+    pub empty: bool,
+    /// Whether it had an `xsi:type`, `arrayType` or `mustUnderstand` attribute.
+    has_attrs: bool,
+}
+
+/// The resolved attributes of an open element, kept per depth.
+#[derive(Clone, Copy, Debug, Default)]
+struct ElemAttrs<'a> {
+    xsi_type: Option<QRef<'a>>,
+    array_type: Option<(QRef<'a>, &'a str)>,
+    array_type_malformed: bool,
+    must_understand: Option<&'a str>,
 }
 
 struct Binding<'a> {
@@ -62,7 +73,11 @@ pub(crate) struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     src: &'a str,
     shift: usize,
+    /// Bytes consumed by the leaf fast path, which quick-xml's positions do not count.
+    skipped: usize,
     bindings: Vec<Binding<'a>>,
+    /// The resolved attributes of the open elements that have some, by depth.
+    attrs: Vec<ElemAttrs<'a>>,
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
     path: Vec<&'a str>,
@@ -92,7 +107,9 @@ impl<'a> Parser<'a> {
             reader,
             src,
             shift,
+            skipped: 0,
             bindings: Vec::with_capacity(16),
+            attrs: Vec::new(),
             default_bindings: 0,
             path: Vec::with_capacity(16),
             elements: 0,
@@ -122,7 +139,9 @@ impl<'a> Parser<'a> {
     }
 
     fn pos(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        usize::try_from(self.reader.buffer_position())
+            .unwrap_or(usize::MAX)
+            .saturating_add(self.skipped)
     }
 
     /// An offset in the caller's input.
@@ -150,7 +169,9 @@ impl<'a> Parser<'a> {
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> DecodeError {
-        let offset = usize::try_from(self.reader.error_position()).unwrap_or(usize::MAX);
+        let offset = usize::try_from(self.reader.error_position())
+            .unwrap_or(usize::MAX)
+            .saturating_add(self.skipped);
         let rest = self.src.get(offset..).unwrap_or_default();
         if rest.starts_with("<!DOCTYPE") || rest.starts_with("<!ENTITY") {
             return DecodeError::Dtd {
@@ -238,7 +259,6 @@ impl<'a> Parser<'a> {
         empty: bool,
         offset: usize,
     ) -> Result<Elem<'a>, DecodeError> {
-        let depth = self.path.len() + 1;
         let name = self
             .reborrow(e.name().as_ref())
             .ok_or_else(|| DecodeError::Xml {
@@ -246,6 +266,21 @@ impl<'a> Parser<'a> {
                 offset: self.at(offset),
                 path: self.path(),
             })?;
+        let raw = self.reborrow(e.attributes_raw()).unwrap_or_default();
+        let content_start = self.pos();
+        self.open_raw(name, raw, empty, offset, content_start)
+    }
+
+    /// [`Parser::open`] over the tag's name and raw attribute text.
+    fn open_raw(
+        &mut self,
+        name: &'a str,
+        raw: &'a str,
+        empty: bool,
+        offset: usize,
+        content_start: usize,
+    ) -> Result<Elem<'a>, DecodeError> {
+        let depth = self.path.len() + 1;
         let (prefix, local) = split_qname(name);
         if depth > self.limits.max_depth {
             return Err(DecodeError::TooDeep {
@@ -263,12 +298,10 @@ impl<'a> Parser<'a> {
             });
         }
         self.path.push(local);
-        let content_start = self.pos();
 
         let mut ty: Option<(&'a str, &'a str)> = None;
         let mut array: Option<(&'a str, &'a str)> = None;
         let mut must: Option<(&'a str, &'a str)> = None;
-        let raw = self.reborrow(e.attributes_raw()).unwrap_or_default();
         let mut attrs = Attrs { s: raw, i: 0 };
         let mut count = 0usize;
         while let Some(attr) = attrs.next_attr() {
@@ -352,18 +385,89 @@ impl<'a> Parser<'a> {
             Some((ap, v)) if ap.is_empty() || self.lookup(ap) == Some(SOAP_ENV) => Some(v),
             _ => None,
         };
+        let has_attrs = xsi_type.is_some()
+            || array_type.is_some()
+            || array_type_malformed
+            || must_understand.is_some();
+        if has_attrs {
+            if self.attrs.len() <= depth {
+                self.attrs.resize(depth + 1, ElemAttrs::default());
+            }
+            if let Some(slot) = self.attrs.get_mut(depth) {
+                *slot = ElemAttrs {
+                    xsi_type,
+                    array_type,
+                    array_type_malformed,
+                    must_understand,
+                };
+            }
+        }
         Ok(Elem {
             local,
             ns,
             offset,
-            empty,
-            depth,
             content_start,
-            xsi_type,
-            array_type,
-            array_type_malformed,
-            must_understand,
+            leaf: None,
+            depth: u32::try_from(depth).unwrap_or(u32::MAX),
+            empty,
+            has_attrs,
         })
+    }
+
+    /// The attributes of open element `e`.
+    fn attrs_of(&self, e: &Elem<'a>) -> Option<&ElemAttrs<'a>> {
+        if !e.has_attrs {
+            return None;
+        }
+        self.attrs.get(e.depth as usize)
+    }
+
+    /// The `xsi:type` of open element `e`, resolved.
+    pub fn xsi_type(&self, e: &Elem<'a>) -> Option<QRef<'a>> {
+        self.attrs_of(e).and_then(|a| a.xsi_type)
+    }
+
+    /// The `soap-enc:arrayType` of open element `e`: member type and count text.
+    pub fn array_type(&self, e: &Elem<'a>) -> Option<(QRef<'a>, &'a str)> {
+        self.attrs_of(e).and_then(|a| a.array_type)
+    }
+
+    /// The raw `mustUnderstand` of open element `e` (unprefixed or in the SOAP namespace).
+    pub fn must_understand(&self, e: &Elem<'a>) -> Option<&'a str> {
+        self.attrs_of(e).and_then(|a| a.must_understand)
+    }
+
+    /// The fast path of [`Parser::child`]: a whole text-only element (`<Name>text</Name>`, or
+    /// `<Name .../>`), optionally after whitespace, read straight from the input without
+    /// quick-xml's events. Only the plainest form is taken (see [`scan_leaf`]): text without
+    /// `<` or `&` and the matching end tag. Anything else consumes nothing and returns `None`,
+    /// and the event loop reads it; both produce the same elements, text and offsets.
+    ///
+    /// Must only be called where quick-xml is between events in text (after a start or end tag).
+    fn leaf(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+        let rest: &'a [u8] = self.reader.get_ref();
+        let Some(tag) = scan_leaf(rest) else {
+            return Ok(None);
+        };
+        let Some(at) = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize) else {
+            return Ok(None);
+        };
+        let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
+        let (Some(name), Some(attrs), Some(text)) =
+            (slice(tag.name), slice(tag.attrs), slice(tag.content))
+        else {
+            return Ok(None);
+        };
+        let base = self.pos();
+        let offset = base + tag.lt;
+        let content_start = base + tag.content.0;
+        *self.reader.get_mut() = rest.get(tag.len..).unwrap_or_default();
+        self.skipped += tag.len;
+        let mut e = self.open_raw(name, attrs, tag.empty, offset, content_start)?;
+        if !tag.empty {
+            e.leaf = Some(text);
+        }
+        Ok(Some(e))
     }
 
     /// Closes the innermost element: pops its bindings and its path entry.
@@ -382,6 +486,17 @@ impl<'a> Parser<'a> {
         if parent.empty {
             self.close();
             return Ok(None);
+        }
+        if let Some(t) = parent.leaf {
+            // What the event loop below makes of a text-only element's Text and End events.
+            if !text::is_ws(t.as_bytes()) {
+                self.warn(WarningKind::UnexpectedText, parent.content_start)?;
+            }
+            self.close();
+            return Ok(None);
+        }
+        if let Some(e) = self.leaf()? {
+            return Ok(Some(e));
         }
         loop {
             let (pos, ev) = self.read()?;
@@ -420,7 +535,7 @@ impl<'a> Parser<'a> {
 
     /// Skips `e` and everything inside it (limits still apply).
     pub fn skip(&mut self, e: &Elem<'a>) -> Result<(), DecodeError> {
-        if e.empty {
+        if e.empty || e.leaf.is_some() {
             self.close();
             return Ok(());
         }
@@ -437,7 +552,7 @@ impl<'a> Parser<'a> {
                 Event::End(_) => {
                     let depth = self.path.len();
                     self.close();
-                    if depth <= e.depth {
+                    if depth <= e.depth as usize {
                         return Ok(());
                     }
                 }
@@ -452,6 +567,22 @@ impl<'a> Parser<'a> {
         if e.empty {
             self.close();
             return Ok(Cow::Borrowed(""));
+        }
+        if let Some(raw) = e.leaf {
+            if raw.len() > self.limits.max_text_len {
+                return Err(DecodeError::TextTooLong {
+                    limit: self.limits.max_text_len,
+                    len: raw.len(),
+                    offset: self.at(e.content_start),
+                    path: self.path(),
+                });
+            }
+            let mut out = Cow::Borrowed(raw);
+            if self.controls == Some(ControlCharPolicy::Replace) {
+                out = text::replace_controls(out);
+            }
+            self.close();
+            return Ok(out);
         }
         let mut complex = false;
         let end = loop {
@@ -667,22 +798,34 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// How many members to reserve room for in array `e`: its declared count, bounded by the
+    /// array limit and by what the rest of the input could hold (`min_member` bytes each).
+    pub fn array_capacity(&self, e: &Elem<'a>, min_member: usize) -> usize {
+        let Some((_, count)) = self.array_type(e) else {
+            return 0;
+        };
+        let declared = text::trim_xml(count).parse::<usize>().unwrap_or(0);
+        let room = self.src.len().saturating_sub(self.pos()) / min_member.max(1);
+        declared.min(room).min(self.limits.max_array_members)
+    }
+
     /// Checks an array's xsi:type and arrayType; returns the declared count.
     pub fn array_header(
         &mut self,
         e: &Elem<'a>,
         member: &str,
     ) -> Result<Option<usize>, DecodeError> {
-        if let Some(t) = e.xsi_type {
+        let attrs = self.attrs_of(e).copied().unwrap_or_default();
+        if let Some(t) = attrs.xsi_type {
             if t.local == "Array" && (t.ns == SOAP_ENC || t.ns.is_empty()) {
                 self.warn(WarningKind::ArrayXsiType, e.offset)?;
             }
         }
-        if e.array_type_malformed {
+        if attrs.array_type_malformed {
             self.warn(WarningKind::MalformedArrayType, e.offset)?;
             return Ok(None);
         }
-        let Some((ty, count)) = e.array_type else {
+        let Some((ty, count)) = attrs.array_type else {
             self.warn(WarningKind::MissingArrayType, e.offset)?;
             return Ok(None);
         };
@@ -747,6 +890,145 @@ impl Fields {
         }
         Ok(())
     }
+}
+
+/// Where the parts of a leaf element are, relative to the start of the scanned bytes.
+struct LeafTag {
+    /// Offset of `<`.
+    lt: usize,
+    name: (usize, usize),
+    attrs: (usize, usize),
+    /// The text (empty range for an empty-element tag).
+    content: (usize, usize),
+    empty: bool,
+    /// Bytes of the whole element (whitespace before it included).
+    len: usize,
+}
+
+#[inline]
+fn is_xml_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Recognises `ws* <name attrs>text</name>` or `ws* <name attrs/>` at the start of `b`, where
+/// `text` holds no `<` and no `&`, exactly as quick-xml would tokenize it: the tag ends at the
+/// first `>` outside quotes, a `/` before it makes the element empty, and the name ends at the
+/// first whitespace. The end tag must be `</name>` (whitespace before `>` allowed, as quick-xml
+/// trims it). `None` for anything else (then nothing is consumed).
+fn scan_leaf(b: &[u8]) -> Option<LeafTag> {
+    let mut i = 0usize;
+    while b.get(i).copied().is_some_and(is_xml_ws) {
+        i += 1;
+    }
+    let lt = i;
+    if b.get(lt) != Some(&b'<') || matches!(b.get(lt + 1), None | Some(b'!' | b'/' | b'?')) {
+        return None;
+    }
+    let start = lt + 1;
+    // quick-xml's element parser: the first `>` outside quotes; the name ends at the first
+    // whitespace (a quote before it: not taken).
+    let tag = b.get(start..)?;
+    let stop = tag.iter().position(|&c| class(c) != PLAIN)?;
+    let (name_len, gt) = match tag.get(stop) {
+        Some(b'>') => (stop, start + stop),
+        Some(&c) if class(c) == WS => {
+            let mut k = stop;
+            loop {
+                k += tag
+                    .get(k..)?
+                    .iter()
+                    .position(|&c| matches!(class(c), QUOTE | GT))?;
+                let q = *tag.get(k)?;
+                if q == b'>' {
+                    break (stop, start + k);
+                }
+                k += 1;
+                k += tag.get(k..)?.iter().position(|&c| c == q)? + 1;
+            }
+        }
+        _ => return None,
+    };
+    let empty = gt > start && b.get(gt - 1) == Some(&b'/');
+    let tag_end = if empty { gt - 1 } else { gt };
+    let name_end = start + name_len.min(tag_end - start);
+    let name_bytes = b.get(start..name_end)?;
+    if name_bytes.is_empty() {
+        return None;
+    }
+    let name = (start, name_end);
+    let attrs = (name_end, tag_end);
+    let text_start = gt + 1;
+    if empty {
+        return Some(LeafTag {
+            lt,
+            name,
+            attrs,
+            content: (text_start, text_start),
+            empty,
+            len: text_start,
+        });
+    }
+    let text_end = text_start + find_lt_amp(b.get(text_start..)?)?;
+    let close = b.get(text_end..)?;
+    let n = name_bytes.len();
+    if close.get(..2) != Some(b"</") || close.get(2..2 + n) != Some(name_bytes) {
+        return None;
+    }
+    let mut k = 2 + n;
+    while close.get(k).copied().is_some_and(is_xml_ws) {
+        k += 1;
+    }
+    if close.get(k) != Some(&b'>') {
+        return None;
+    }
+    Some(LeafTag {
+        lt,
+        name,
+        attrs,
+        content: (text_start, text_end),
+        empty,
+        len: text_end + k + 1,
+    })
+}
+
+const PLAIN: u8 = 0;
+const WS: u8 = 1;
+const QUOTE: u8 = 2;
+const GT: u8 = 3;
+
+/// What a byte is to the start-tag scanner.
+#[inline]
+fn class(c: u8) -> u8 {
+    match c {
+        b' ' | b'\t' | b'\n' | b'\r' => WS,
+        b'"' | b'\'' => QUOTE,
+        b'>' => GT,
+        _ => PLAIN,
+    }
+}
+
+/// Offset of the first `<` or `&` in `b`, eight bytes at a time.
+#[inline]
+fn find_lt_amp(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of `x` that are zero have their high bit set (exact for the lowest one).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hits = zeros(x ^ (ONES * u64::from(b'<'))) | zeros(x ^ (ONES * u64::from(b'&')));
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'<' || c == b'&')
+        .map(|i| base + i)
 }
 
 /// Splits `prefix:local`.

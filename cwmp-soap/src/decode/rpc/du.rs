@@ -32,7 +32,7 @@ pub(super) fn change_du_state<'a>(
                     p.warn(WarningKind::OutOfOrder, c.offset)?;
                 }
                 seen_ops = true;
-                match c.xsi_type.map(|t| t.local).filter(|t| is_op_struct(t)) {
+                match p.xsi_type(&c).map(|t| t.local).filter(|t| is_op_struct(t)) {
                     Some(ty) => m.operations.push(operation(p, &c, ty)?),
                     None => {
                         if !warned_wrapper {
@@ -211,7 +211,7 @@ fn results<'a>(
         }
         Ok(())
     };
-    if c.array_type.is_some() || c.xsi_type.is_some_and(|t| t.local == "Array") {
+    if p.array_type(c).is_some() || p.xsi_type(c).is_some_and(|t| t.local == "Array") {
         wrapper(p, c.offset)?;
         return p.array(c, member, |p, s| {
             let mut r: Partial<'a> = Default::default();

@@ -16,7 +16,8 @@ pub(super) fn parameter_values<'a>(
     p: &mut Parser<'a>,
     e: &Elem<'a>,
 ) -> Result<Vec<ParameterValue<'a>>, DecodeError> {
-    let mut out = Vec::new();
+    // `<ParameterValueStruct/>` is 23 bytes.
+    let mut out = Vec::with_capacity(p.array_capacity(e, 23));
     p.array(e, "ParameterValueStruct", |p, c| {
         out.push(parameter_value(p, &c)?);
         Ok(())
@@ -44,7 +45,7 @@ fn parameter_value<'a>(
 
 /// A `Value` with its `xsi:type` (missing: string; unknown: `ValueType::Other`).
 fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError> {
-    let ty = match c.xsi_type {
+    let ty = match p.xsi_type(c) {
         None => {
             p.warn(WarningKind::MissingValueType, c.offset)?;
             ValueType::String
@@ -140,6 +141,8 @@ pub(super) fn get_parameter_names_response<'a>(
 ) -> Result<GetParameterNamesResponse<'a>, DecodeError> {
     let mut m = GetParameterNamesResponse::default();
     p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
+        // `<ParameterInfoStruct/>` is 22 bytes.
+        m.parameters.reserve(p.array_capacity(&c, 22));
         p.array(&c, "ParameterInfoStruct", |p, s| {
             let mut info = ParameterInfo::default();
             p.fields(&s, &["Name", "Writable"], 0b11, |p, i, f| {

@@ -299,11 +299,41 @@ impl SchemaBuilder {
 
     /// Assembles every model of the documents added directly.
     pub fn build(&self) -> Result<Schema, Error> {
+        self.build_with(Vec::new())
+    }
+
+    /// Like [`SchemaBuilder::build`], for a builder that is not used again: the items of the
+    /// models that are assembled exactly once (top-level, not a service model, and no model
+    /// has a base) are moved into the schema instead of being copied.
+    pub(crate) fn build_once(mut self) -> Result<Schema, Error> {
+        let any_base = self
+            .docs
+            .iter()
+            .any(|d| d.raw.models.iter().any(|m| m.base.is_some()));
+        let mut owned = Vec::new();
+        if !any_base {
+            for (di, d) in self.docs.iter_mut().enumerate() {
+                if !d.top_level {
+                    continue;
+                }
+                for (mi, m) in d.raw.models.iter_mut().enumerate() {
+                    if !m.is_service {
+                        owned.push(((di, mi), std::mem::take(&mut m.items)));
+                    }
+                }
+            }
+        }
+        self.build_with(owned)
+    }
+
+    fn build_with(&self, owned: Vec<((usize, usize), Vec<Item>)>) -> Result<Schema, Error> {
         let mut asm = Assembler {
             b: self,
             nodes: Vec::new(),
             index: FastMap::default(),
             dt_cache: HashMap::new(),
+            owned,
+            key: String::new(),
         };
         let mut models = Vec::new();
         let mut services = Vec::new();
@@ -359,14 +389,33 @@ impl SchemaBuilder {
     }
 }
 
+/// A key of the definition index: the definition's own path (no second copy of the text),
+/// hashed and compared as bytes so that lookups can probe with a `&[u8]` buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Key(pub(crate) Path);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_str().as_bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self.0.as_str().as_bytes()
+    }
+}
+
+fn needs_definition_form(full: &str) -> bool {
+    full.as_bytes()
+        .windows(2)
+        .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']))
+}
+
 /// Definitions name instances `{i}`; a definition written with an instance number, alias or
 /// `*` is stored in that form, so that lookups (which rewrite instances to `{i}`) find it.
 fn definition_form(full: String) -> String {
-    let needs = full
-        .as_bytes()
-        .windows(2)
-        .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']));
-    if !needs {
+    if !needs_definition_form(&full) {
         return full;
     }
     match crate::path::PathRef::parse(&full) {
@@ -385,8 +434,12 @@ fn first_segment(path: &str) -> String {
 struct Assembler<'b> {
     b: &'b SchemaBuilder,
     nodes: Vec<Node>,
-    index: FastMap<Box<[u8]>, u32>,
+    index: FastMap<Key, u32>,
     dt_cache: HashMap<(usize, usize), Syntax>,
+    /// Items moved out of models that are assembled once (see `SchemaBuilder::build_once`).
+    owned: Vec<((usize, usize), Vec<Item>)>,
+    /// Scratch buffer for definition paths.
+    key: String,
 }
 
 impl Assembler<'_> {
@@ -430,7 +483,46 @@ impl Assembler<'_> {
             };
             self.model(bd, bm, prefix, depth + 1)?;
         }
+        if let Some(at) = self.owned.iter().position(|(k, _)| *k == (doc, mi)) {
+            let (_, items) = self.owned.swap_remove(at);
+            return self.items_owned(doc, items, prefix, depth);
+        }
         self.items(doc, &m.items, prefix, depth)
+    }
+
+    /// Like `items`, moving the syntax and strings of the definitions instead of copying.
+    fn items_owned(
+        &mut self,
+        doc: usize,
+        items: Vec<Item>,
+        base: &str,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if depth > MAX_NESTING {
+            return Err(Error::Limit {
+                file: self.file(doc),
+                what: "component nesting",
+            });
+        }
+        for item in items {
+            match item {
+                Item::Object(mut o) => {
+                    let children = std::mem::take(&mut o.items);
+                    if let Some(full) = self.object_def(doc, &o, base)? {
+                        self.items_owned(doc, children, &full, depth + 1)?;
+                    }
+                }
+                Item::Parameter(mut p) => {
+                    let syntax = p.syntax.take();
+                    let version = p.version.take();
+                    self.parameter(doc, &p, syntax, version, base)?;
+                }
+                c @ Item::Component { .. } => {
+                    self.items(doc, std::slice::from_ref(&c), base, depth)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn items(&mut self, doc: usize, items: &[Item], base: &str, depth: usize) -> Result<(), Error> {
@@ -442,8 +534,14 @@ impl Assembler<'_> {
         }
         for item in items {
             match item {
-                Item::Object(o) => self.object(doc, o, base, depth)?,
-                Item::Parameter(p) => self.parameter(doc, p, base)?,
+                Item::Object(o) => {
+                    if let Some(full) = self.object_def(doc, o, base)? {
+                        self.items(doc, &o.items, &full, depth + 1)?;
+                    }
+                }
+                Item::Parameter(p) => {
+                    self.parameter(doc, p, p.syntax.clone(), p.version.clone(), base)?
+                }
                 Item::Component { name, path } => {
                     let Some((cd, ci)) = self.b.find(doc, ImportKind::Component, name, 0) else {
                         return Err(Error::Unresolved {
@@ -464,19 +562,37 @@ impl Assembler<'_> {
         Ok(())
     }
 
-    fn make_path(&self, doc: usize, name: String) -> Result<Path, Error> {
-        Path::parse(&name).map_err(|error| Error::BadName {
+    fn make_path(&self, doc: usize, name: &str) -> Result<Path, Error> {
+        Path::parse(name).map_err(|error| Error::BadName {
             file: self.file(doc),
-            name,
+            name: name.to_owned(),
             error,
         })
     }
 
-    fn object(&mut self, doc: usize, o: &RawObject, base: &str, depth: usize) -> Result<(), Error> {
+    /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`.
+    fn full_key(&mut self, base: &str, rel: &str) {
+        self.key.clear();
+        self.key.push_str(base);
+        self.key.push_str(rel.trim());
+        if needs_definition_form(&self.key) {
+            self.key = definition_form(std::mem::take(&mut self.key));
+        }
+    }
+
+    /// Records the object definition `o`; returns its definition path (`None` when it has
+    /// no name).
+    fn object_def(
+        &mut self,
+        doc: usize,
+        o: &RawObject,
+        base: &str,
+    ) -> Result<Option<String>, Error> {
         let Some(rel) = o.name.as_ref().or(o.base.as_ref()) else {
-            return Ok(());
+            return Ok(None);
         };
-        let full = definition_form(format!("{base}{}", rel.trim()));
+        self.full_key(base, rel);
+        let full = self.key.clone();
         let existing = self.index.get(full.as_bytes()).map(|&i| i as usize);
         match existing.and_then(|i| self.nodes.get_mut(i)) {
             Some(Node::Object(def)) => {
@@ -504,7 +620,7 @@ impl Assembler<'_> {
                 }
             }
             _ => {
-                let path = self.make_path(doc, full.clone())?;
+                let path = self.make_path(doc, &full)?;
                 let def = ObjectDef {
                     path,
                     access: o.access.unwrap_or_default(),
@@ -516,14 +632,14 @@ impl Assembler<'_> {
                     status: o.status.unwrap_or(Status::Current),
                     version: o.version.clone(),
                 };
-                self.insert(doc, full.clone(), Node::Object(def))?;
+                self.insert(doc, Node::Object(def))?;
             }
         }
-        self.items(doc, &o.items, &full, depth + 1)
+        Ok(Some(full))
     }
 
-    fn insert(&mut self, doc: usize, key: String, node: Node) -> Result<usize, Error> {
-        if let Some(&i) = self.index.get(key.as_bytes()) {
+    fn insert(&mut self, doc: usize, node: Node) -> Result<usize, Error> {
+        if let Some(&i) = self.index.get(node.path().as_str().as_bytes()) {
             let i = i as usize;
             if let Some(slot) = self.nodes.get_mut(i) {
                 *slot = node;
@@ -537,24 +653,33 @@ impl Assembler<'_> {
             });
         }
         let i = self.nodes.len();
+        let key = Key(node.path().clone());
         self.nodes.push(node);
-        self.index
-            .insert(key.into_bytes().into_boxed_slice(), i as u32);
+        self.index.insert(key, i as u32);
         Ok(i)
     }
 
-    fn parameter(&mut self, doc: usize, p: &RawParameter, base: &str) -> Result<(), Error> {
+    /// Records the parameter definition `p`, with its `syntax` and `version` (taken out of
+    /// it or copied by the caller).
+    fn parameter(
+        &mut self,
+        doc: usize,
+        p: &RawParameter,
+        syntax: Option<RawSyntax>,
+        version: Option<String>,
+        base: &str,
+    ) -> Result<(), Error> {
         let Some(rel) = p.name.as_ref().or(p.base.as_ref()) else {
             return Ok(());
         };
-        let full = definition_form(format!("{base}{}", rel.trim()));
-        let syntax = match &p.syntax {
+        self.full_key(base, rel);
+        let syntax = match syntax {
             Some(s) => Some(self.resolve_syntax(doc, s)?),
             None => None,
         };
         if let Some(Node::Parameter(def)) = self
             .index
-            .get(full.as_bytes())
+            .get(self.key.as_bytes())
             .and_then(|&i| self.nodes.get_mut(i as usize))
         {
             if let Some(a) = p.access {
@@ -574,7 +699,7 @@ impl Assembler<'_> {
             }
             return Ok(());
         }
-        let path = self.make_path(doc, full.clone())?;
+        let path = self.make_path(doc, &self.key)?;
         let def = ParameterDef {
             path,
             access: p.access.unwrap_or_default(),
@@ -582,34 +707,60 @@ impl Assembler<'_> {
             active_notify: p.active_notify.unwrap_or_default(),
             forced_inform: p.forced_inform.unwrap_or(false),
             status: p.status.unwrap_or_default(),
-            version: p.version.clone(),
+            version,
         };
-        self.insert(doc, full, Node::Parameter(Box::new(def)))?;
+        self.insert(doc, Node::Parameter(Box::new(def)))?;
         Ok(())
     }
 
     /// Follows the named-type chain of a syntax.
-    fn resolve_syntax(&mut self, doc: usize, raw: &RawSyntax) -> Result<Syntax, Error> {
-        let mut syn = raw.clone().into_syntax();
-        let Some(name) = &raw.data_type else {
+    fn resolve_syntax(&mut self, doc: usize, raw: RawSyntax) -> Result<Syntax, Error> {
+        let has_base_type = raw.base_type.is_some();
+        let mut syn = raw.into_syntax();
+        let Some(name) = &syn.data_type else {
             return Ok(syn);
         };
-        let named = self.named_type(doc, name, 0)?;
-        syn.type_chain = named.type_chain;
+        let key = self.named_type_key(doc, name, 0)?;
+        let Some(named) = self.dt_cache.get(&key) else {
+            return Ok(syn);
+        };
+        syn.type_chain.clone_from(&named.type_chain);
+        let levels = usize::from(!named.facets.is_empty()) + named.inherited.len();
+        syn.inherited.reserve_exact(levels);
         if !named.facets.is_empty() {
-            syn.inherited.push(named.facets);
+            syn.inherited.push(named.facets.clone());
         }
-        syn.inherited.extend(named.inherited);
-        if raw.base_type.is_none() {
+        syn.inherited.extend(named.inherited.iter().cloned());
+        if !has_base_type {
             syn.base_type = named.base_type;
         }
         if syn.list.is_none() {
-            syn.list = named.list;
+            syn.list.clone_from(&named.list);
         }
         if syn.default.is_none() {
-            syn.default = named.default;
+            syn.default.clone_from(&named.default);
         }
         Ok(syn)
+    }
+
+    /// The `dt_cache` key of the named type `name` as seen from `doc`, resolved first.
+    fn named_type_key(
+        &mut self,
+        doc: usize,
+        name: &str,
+        depth: usize,
+    ) -> Result<(usize, usize), Error> {
+        let Some(found) = self.b.find(doc, ImportKind::DataType, name, 0) else {
+            return Err(Error::Unresolved {
+                file: self.file(doc),
+                kind: "dataType",
+                name: name.to_owned(),
+            });
+        };
+        if !self.dt_cache.contains_key(&found) {
+            self.named_type(doc, name, depth)?;
+        }
+        Ok(found)
     }
 
     /// The resolved syntax of the named type `name` as seen from `doc` (its own facets in

@@ -2,7 +2,7 @@
 
 use crate::hash::FastMap;
 
-use crate::build::SchemaBuilder;
+use crate::build::{Key, SchemaBuilder};
 use crate::error::Error;
 use crate::path::{PathError, PathRef, Root};
 use crate::types::{Definition, Node, ParameterDef};
@@ -76,7 +76,7 @@ pub enum Resolution<'s> {
 #[derive(Debug, Clone)]
 pub struct Schema {
     nodes: Vec<Node>,
-    index: FastMap<Box<[u8]>, u32>,
+    index: FastMap<Key, u32>,
     children: Vec<Vec<u32>>,
     models: Vec<ModelInfo>,
 }
@@ -160,20 +160,22 @@ impl Schema {
 
     /// Loads the file at `path` (imports relative to its directory).
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Schema, Error> {
-        SchemaBuilder::new().add_file(path)?.build()
+        let mut b = SchemaBuilder::new();
+        b.add_file(path)?;
+        b.build_once()
     }
 
     /// Loads one document from memory, its imports from `loader`.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str, loader: &dyn crate::Loader) -> Result<Schema, Error> {
-        SchemaBuilder::new()
-            .add_document(file, text, loader)?
-            .build()
+        let mut b = SchemaBuilder::new();
+        b.add_document(file, text, loader)?;
+        b.build_once()
     }
 
     pub(crate) fn assemble(
         nodes: Vec<Node>,
-        index: FastMap<Box<[u8]>, u32>,
+        index: FastMap<Key, u32>,
         models: Vec<ModelInfo>,
     ) -> Schema {
         let mut idx = index;
@@ -190,9 +192,12 @@ impl Schema {
         // `Device.IP.Interface.` names the table `Device.IP.Interface.{i}.` too
         let mut extra = Vec::new();
         for (k, &v) in &idx {
-            if let Some(table) = k.strip_suffix(b"{i}.") {
-                if !idx.contains_key(table) {
-                    extra.push((Box::<[u8]>::from(table), v));
+            if let Some(table) = k.0.as_str().strip_suffix("{i}.") {
+                if !idx.contains_key(table.as_bytes()) {
+                    // a prefix of a valid path ending in a dot is a valid partial path
+                    if let Ok(p) = crate::path::Path::parse(table) {
+                        extra.push((Key(p), v));
+                    }
                 }
             }
         }

@@ -453,11 +453,12 @@ impl<'a> Parser<'a> {
                 Event::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
-            let lname = local(e.name().as_ref()).to_vec();
+            let qname = e.name();
+            let lname = local(qname.as_ref());
             if has_body {
                 self.enter()?;
             }
-            if let Some(bt) = BaseType::from_name(std::str::from_utf8(&lname).unwrap_or("")) {
+            if let Some(bt) = BaseType::from_name(std::str::from_utf8(lname).unwrap_or("")) {
                 syn.base_type = Some(bt);
                 self.type_facets(e, has_body, &mut syn.facets)?;
             } else if lname == b"dataType" {

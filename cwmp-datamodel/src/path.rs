@@ -285,18 +285,25 @@ fn validate(s: &str) -> Result<(), PathError> {
     }
     validate_len(s)?;
     let body = s.strip_suffix('.').unwrap_or(s);
+    // the segments of `body`, split at dots byte by byte (a dot is never part of a
+    // multi-byte character)
     let mut off = 0usize;
-    for (idx, seg) in body.split('.').enumerate() {
+    loop {
+        let rest = body.get(off..).unwrap_or("");
+        let len = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
+        let seg = rest.get(..len).unwrap_or("");
         let parsed = parse_segment(seg, off)?;
-        if idx == 0 && !matches!(parsed, Segment::Name(_)) {
+        if off == 0 && !matches!(parsed, Segment::Name(_)) {
             return Err(PathError {
                 offset: 0,
                 kind: PathErrorKind::RootNotName,
             });
         }
-        off += seg.len() + 1;
+        if len >= rest.len() {
+            return Ok(());
+        }
+        off += len + 1;
     }
-    Ok(())
 }
 
 fn classify(seg: &str) -> Segment<'_> {

@@ -141,6 +141,8 @@ impl RawSyntax {
 
 struct Parser<'a> {
     reader: Reader<&'a [u8]>,
+    /// The document text the reader reads.
+    src: &'a str,
     file: &'a str,
     entities: HashMap<String, String>,
     /// Bytes of entity text expanded so far (bounded by [`MAX_ENTITY_EXPANSION`]).
@@ -163,6 +165,7 @@ pub(crate) fn parse_document(file: &str, text: &str) -> Result<RawDoc, Error> {
     config.expand_empty_elements = false;
     let mut p = Parser {
         reader,
+        src: text,
         file,
         entities: HashMap::new(),
         expanded: std::cell::Cell::new(0),
@@ -227,6 +230,16 @@ impl<'a> Parser<'a> {
             if key.starts_with(b"xmlns") {
                 continue;
             }
+            // a value without references is a slice of the (valid UTF-8) text: borrow it
+            // without decoding it again
+            let plain = match &a.value {
+                Cow::Borrowed(raw) if !raw.contains(&b'&') => self.source_slice(raw),
+                _ => None,
+            };
+            if let Some(v) = plain {
+                f(local(key), Cow::Borrowed(v));
+                continue;
+            }
             let value = a
                 .unescape_value_with(|name| {
                     quick_xml::escape::resolve_predefined_entity(name).or_else(|| {
@@ -240,6 +253,13 @@ impl<'a> Parser<'a> {
             f(local(key), value);
         }
         Ok(())
+    }
+
+    /// `raw` as the `&str` it is within the document text, if it is a slice of it.
+    fn source_slice(&self, raw: &[u8]) -> Option<&'a str> {
+        let start = (raw.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let s = self.src.get(start..start.checked_add(raw.len())?)?;
+        (s.as_ptr() == raw.as_ptr()).then_some(s)
     }
 
     fn enter(&mut self) -> Result<(), Error> {

@@ -6,28 +6,28 @@ use cwmp_core::rpc::{
 };
 
 use super::DuShape;
-use super::xml::Xml;
+use super::xml::{Xml, tag};
 
 fn operation_fields(x: &mut Xml<'_>, op: &Operation<'_>) {
     match op {
         Operation::Install(o) => {
-            x.leaf("URL", &o.url);
-            x.opt_leaf("UUID", o.uuid.as_ref());
-            x.opt_leaf("Username", o.username.as_ref());
-            x.opt_leaf("Password", o.password.as_ref());
-            x.opt_leaf("ExecutionEnvRef", o.execution_env_ref.as_ref());
+            x.leaf(tag!("URL"), &o.url);
+            x.opt_leaf(tag!("UUID"), o.uuid.as_ref());
+            x.opt_leaf(tag!("Username"), o.username.as_ref());
+            x.opt_leaf(tag!("Password"), o.password.as_ref());
+            x.opt_leaf(tag!("ExecutionEnvRef"), o.execution_env_ref.as_ref());
         }
         Operation::Update(o) => {
-            x.opt_leaf("UUID", o.uuid.as_ref());
-            x.opt_leaf("Version", o.version.as_ref());
-            x.opt_leaf("URL", o.url.as_ref());
-            x.opt_leaf("Username", o.username.as_ref());
-            x.opt_leaf("Password", o.password.as_ref());
+            x.opt_leaf(tag!("UUID"), o.uuid.as_ref());
+            x.opt_leaf(tag!("Version"), o.version.as_ref());
+            x.opt_leaf(tag!("URL"), o.url.as_ref());
+            x.opt_leaf(tag!("Username"), o.username.as_ref());
+            x.opt_leaf(tag!("Password"), o.password.as_ref());
         }
         Operation::Uninstall(o) => {
-            x.leaf("UUID", &o.uuid);
-            x.opt_leaf("Version", o.version.as_ref());
-            x.opt_leaf("ExecutionEnvRef", o.execution_env_ref.as_ref());
+            x.leaf(tag!("UUID"), &o.uuid);
+            x.opt_leaf(tag!("Version"), o.version.as_ref());
+            x.opt_leaf(tag!("ExecutionEnvRef"), o.execution_env_ref.as_ref());
         }
     }
 }
@@ -53,21 +53,21 @@ pub(super) fn change_du_state(x: &mut Xml<'_>, m: &ChangeDuState<'_>) {
             x.raw("</Operations>");
         }
     }
-    x.opt_leaf("CommandKey", m.command_key.as_ref());
+    x.opt_leaf(tag!("CommandKey"), m.command_key.as_ref());
 }
 
 fn result_fields(x: &mut Xml<'_>, r: &OpResult<'_>) {
-    x.leaf("UUID", &r.uuid);
-    x.leaf("DeploymentUnitRef", &r.deployment_unit_ref);
-    x.leaf("Version", &r.version);
-    x.leaf("CurrentState", &r.current_state);
-    x.leaf_bool("Resolved", r.resolved);
-    x.leaf("ExecutionUnitRefList", &r.execution_unit_ref_list);
-    x.leaf_datetime("StartTime", &r.start_time);
-    x.leaf_datetime("CompleteTime", &r.complete_time);
+    x.leaf(tag!("UUID"), &r.uuid);
+    x.leaf(tag!("DeploymentUnitRef"), &r.deployment_unit_ref);
+    x.leaf(tag!("Version"), &r.version);
+    x.leaf(tag!("CurrentState"), &r.current_state);
+    x.leaf_bool(tag!("Resolved"), r.resolved);
+    x.leaf(tag!("ExecutionUnitRefList"), &r.execution_unit_ref_list);
+    x.leaf_datetime(tag!("StartTime"), &r.start_time);
+    x.leaf_datetime(tag!("CompleteTime"), &r.complete_time);
     x.raw("<Fault>");
-    x.leaf_u64("FaultCode", r.fault.code.get().into());
-    x.leaf("FaultString", &r.fault.message);
+    x.leaf_u64(tag!("FaultCode"), r.fault.code.get().into());
+    x.leaf(tag!("FaultString"), &r.fault.message);
     x.raw("</Fault>");
 }
 
@@ -95,7 +95,7 @@ fn results<T>(x: &mut Xml<'_>, member: &str, items: &[T], fields: impl Fn(&mut X
 
 pub(super) fn du_state_change_complete(x: &mut Xml<'_>, m: &DuStateChangeComplete<'_>) {
     results(x, "OpResultStruct", &m.results, |x, r| result_fields(x, r));
-    x.opt_leaf("CommandKey", m.command_key.as_ref());
+    x.opt_leaf(tag!("CommandKey"), m.command_key.as_ref());
 }
 
 pub(super) fn autonomous_du_state_change_complete(
@@ -104,6 +104,6 @@ pub(super) fn autonomous_du_state_change_complete(
 ) {
     results(x, "AutonOpResultStruct", &m.results, |x, r| {
         result_fields(x, &r.result);
-        x.leaf("OperationPerformed", &r.operation_performed);
+        x.leaf(tag!("OperationPerformed"), &r.operation_performed);
     });
 }

@@ -96,7 +96,7 @@ mod parameters;
 mod transfer;
 mod xml;
 
-use xml::Xml;
+use xml::{Xml, tag};
 
 /// How booleans are written (QUIRKS 21).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -180,14 +180,52 @@ impl Default for EncodeOptions {
     }
 }
 
+// The namespaces as macros too, so that `concat!` can build the envelope's opening tag.
+macro_rules! soap_env_ns {
+    () => {
+        "http://schemas.xmlsoap.org/soap/envelope/"
+    };
+}
+macro_rules! soap_enc_ns {
+    () => {
+        "http://schemas.xmlsoap.org/soap/encoding/"
+    };
+}
+macro_rules! xsd_ns {
+    () => {
+        "http://www.w3.org/2001/XMLSchema"
+    };
+}
+macro_rules! xsi_ns {
+    () => {
+        "http://www.w3.org/2001/XMLSchema-instance"
+    };
+}
+
 /// The SOAP envelope namespace.
-pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+pub const SOAP_ENV_NS: &str = soap_env_ns!();
 /// The SOAP encoding namespace.
-pub const SOAP_ENC_NS: &str = "http://schemas.xmlsoap.org/soap/encoding/";
+pub const SOAP_ENC_NS: &str = soap_enc_ns!();
 /// The XML Schema namespace (prefix `xsd`).
-pub const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema";
+pub const XSD_NS: &str = xsd_ns!();
 /// The XML Schema instance namespace (prefix `xsi`).
-pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub const XSI_NS: &str = xsi_ns!();
+
+/// The XML declaration and its line feed.
+const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+/// The envelope's opening tag up to the cwmp namespace.
+const ENVELOPE_OPEN: &str = concat!(
+    r#"<soap-env:Envelope xmlns:soap-env=""#,
+    soap_env_ns!(),
+    r#"" xmlns:soap-enc=""#,
+    soap_enc_ns!(),
+    r#"" xmlns:xsd=""#,
+    xsd_ns!(),
+    r#"" xmlns:xsi=""#,
+    xsi_ns!(),
+    r#"" xmlns:cwmp=""#,
+);
 
 impl EncodeOptions {
     /// The default options with the given version.
@@ -269,18 +307,9 @@ fn estimate(body: &Body<'_>) -> usize {
 
 fn write_envelope(x: &mut Xml<'_>, env: &Envelope<'_>, version: CwmpVersion) {
     if x.opts.xml_declaration {
-        x.raw(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-        x.out.push(b'\n');
+        x.raw(XML_DECLARATION);
     }
-    x.raw(r#"<soap-env:Envelope xmlns:soap-env=""#);
-    x.raw(SOAP_ENV_NS);
-    x.raw(r#"" xmlns:soap-enc=""#);
-    x.raw(SOAP_ENC_NS);
-    x.raw(r#"" xmlns:xsd=""#);
-    x.raw(XSD_NS);
-    x.raw(r#"" xmlns:xsi=""#);
-    x.raw(XSI_NS);
-    x.raw(r#"" xmlns:cwmp=""#);
+    x.raw(ENVELOPE_OPEN);
     x.raw(version.namespace());
     x.raw(r#"">"#);
     write_header(x, &env.header, version);
@@ -400,9 +429,9 @@ fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
     match body {
         // Parameters.
         Body::SetParameterValues(m) => parameters::set_parameter_values(x, m),
-        Body::SetParameterValuesResponse(m) => x.leaf_i64("Status", m.status.into()),
+        Body::SetParameterValuesResponse(m) => x.leaf_i64(tag!("Status"), m.status.into()),
         Body::GetParameterValues(m) => {
-            x.string_array("ParameterNames", "string", &m.parameter_names)
+            x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
         }
         Body::GetParameterValuesResponse(m) => {
             parameters::value_list(x, "ParameterList", &m.parameters)
@@ -411,18 +440,18 @@ fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
         Body::GetParameterNamesResponse(m) => parameters::get_parameter_names_response(x, m),
         Body::SetParameterAttributes(m) => parameters::set_parameter_attributes(x, m),
         Body::GetParameterAttributes(m) => {
-            x.string_array("ParameterNames", "string", &m.parameter_names)
+            x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
         }
         Body::GetParameterAttributesResponse(m) => {
             parameters::get_parameter_attributes_response(x, m)
         }
         Body::AddObject(m) => parameters::object(x, &m.object_name, &m.parameter_key),
         Body::AddObjectResponse(m) => {
-            x.leaf_u64("InstanceNumber", m.instance_number.into());
-            x.leaf_i64("Status", m.status.into());
+            x.leaf_u64(tag!("InstanceNumber"), m.instance_number.into());
+            x.leaf_i64(tag!("Status"), m.status.into());
         }
         Body::DeleteObject(m) => parameters::object(x, &m.object_name, &m.parameter_key),
-        Body::DeleteObjectResponse(m) => x.leaf_i64("Status", m.status.into()),
+        Body::DeleteObjectResponse(m) => x.leaf_i64(tag!("Status"), m.status.into()),
         // Transfers.
         Body::Download(m) => transfer::download(x, m),
         Body::DownloadResponse(m) => {
@@ -435,7 +464,7 @@ fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
         Body::GetQueuedTransfersResponse(m) => transfer::queued(x, m),
         Body::GetAllQueuedTransfersResponse(m) => transfer::all_queued(x, m),
         Body::ScheduleDownload(m) => transfer::schedule_download(x, m),
-        Body::CancelTransfer(m) => x.leaf("CommandKey", &m.command_key),
+        Body::CancelTransfer(m) => x.leaf(tag!("CommandKey"), &m.command_key),
         Body::TransferComplete(m) => transfer::transfer_complete(x, m),
         Body::AutonomousTransferComplete(m) => transfer::autonomous_transfer_complete(x, m),
         Body::RequestDownload(m) => transfer::request_download(x, m),
@@ -445,18 +474,18 @@ fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
         Body::AutonomousDuStateChangeComplete(m) => du::autonomous_du_state_change_complete(x, m),
         // The rest.
         Body::Inform(m) => misc::inform(x, m),
-        Body::InformResponse(m) => x.leaf_u64("MaxEnvelopes", m.max_envelopes.into()),
-        Body::GetRpcMethodsResponse(m) => x.string_array("MethodList", "string", &m.methods),
-        Body::Reboot(m) => x.leaf("CommandKey", &m.command_key),
+        Body::InformResponse(m) => x.leaf_u64(tag!("MaxEnvelopes"), m.max_envelopes.into()),
+        Body::GetRpcMethodsResponse(m) => x.string_array("MethodList", tag!("string"), &m.methods),
+        Body::Reboot(m) => x.leaf(tag!("CommandKey"), &m.command_key),
         Body::ScheduleInform(m) => {
-            x.leaf_u64("DelaySeconds", m.delay_seconds.into());
-            x.leaf("CommandKey", &m.command_key);
+            x.leaf_u64(tag!("DelaySeconds"), m.delay_seconds.into());
+            x.leaf(tag!("CommandKey"), &m.command_key);
         }
-        Body::SetVouchers(m) => x.string_array("VoucherList", "base64", &m.vouchers),
-        Body::GetOptions(m) => x.leaf("OptionName", &m.option_name),
+        Body::SetVouchers(m) => x.string_array("VoucherList", tag!("base64"), &m.vouchers),
+        Body::GetOptions(m) => x.leaf(tag!("OptionName"), &m.option_name),
         Body::GetOptionsResponse(m) => misc::get_options_response(x, m),
         Body::Kicked(m) => misc::kicked(x, m),
-        Body::KickedResponse(m) => x.leaf("NextURL", &m.next_url),
+        Body::KickedResponse(m) => x.leaf(tag!("NextURL"), &m.next_url),
         // Messages without arguments; a body variant added to the model later is written as an
         // empty element of its name until it is taught here.
         _ => {}

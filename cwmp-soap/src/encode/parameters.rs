@@ -9,7 +9,7 @@ use cwmp_core::rpc::{
 };
 
 use super::BoolFormat;
-use super::xml::{Xml, push_i64};
+use super::xml::{Xml, push_i64, tag};
 
 /// `<name soap-enc:arrayType="cwmp:ParameterValueStruct[n]">` with one struct per parameter.
 pub(super) fn value_list(x: &mut Xml<'_>, name: &str, list: &[ParameterValue<'_>]) {
@@ -25,12 +25,12 @@ pub(super) fn value_list(x: &mut Xml<'_>, name: &str, list: &[ParameterValue<'_>
 
 pub(super) fn set_parameter_values(x: &mut Xml<'_>, m: &SetParameterValues<'_>) {
     value_list(x, "ParameterList", &m.parameters);
-    x.leaf("ParameterKey", &m.parameter_key);
+    x.leaf(tag!("ParameterKey"), &m.parameter_key);
 }
 
 pub(super) fn get_parameter_names(x: &mut Xml<'_>, m: &GetParameterNames<'_>) {
-    x.leaf("ParameterPath", &m.parameter_path);
-    x.leaf_bool("NextLevel", m.next_level);
+    x.leaf(tag!("ParameterPath"), &m.parameter_path);
+    x.leaf_bool(tag!("NextLevel"), m.next_level);
 }
 
 pub(super) fn get_parameter_names_response(x: &mut Xml<'_>, m: &GetParameterNamesResponse<'_>) {
@@ -64,7 +64,7 @@ fn notification(x: &mut Xml<'_>, n: cwmp_core::filetype::Notification) {
 }
 
 fn access_list(x: &mut Xml<'_>, list: &[Cow<'_, str>]) {
-    x.string_array("AccessList", "string", list);
+    x.string_array("AccessList", tag!("string"), list);
 }
 
 pub(super) fn set_parameter_attributes(x: &mut Xml<'_>, m: &SetParameterAttributes<'_>) {
@@ -76,10 +76,10 @@ pub(super) fn set_parameter_attributes(x: &mut Xml<'_>, m: &SetParameterAttribut
     );
     for p in &m.parameters {
         x.raw("<SetParameterAttributesStruct>");
-        x.leaf("Name", &p.name);
-        x.leaf_bool("NotificationChange", p.notification_change);
+        x.leaf(tag!("Name"), &p.name);
+        x.leaf_bool(tag!("NotificationChange"), p.notification_change);
         notification(x, p.notification);
-        x.leaf_bool("AccessListChange", p.access_list_change);
+        x.leaf_bool(tag!("AccessListChange"), p.access_list_change);
         access_list(x, &p.access_list);
         x.raw("</SetParameterAttributesStruct>");
     }
@@ -98,7 +98,7 @@ pub(super) fn get_parameter_attributes_response(
     );
     for p in &m.parameters {
         x.raw("<ParameterAttributeStruct>");
-        x.leaf("Name", &p.name);
+        x.leaf(tag!("Name"), &p.name);
         notification(x, p.notification);
         access_list(x, &p.access_list);
         x.raw("</ParameterAttributeStruct>");
@@ -108,6 +108,6 @@ pub(super) fn get_parameter_attributes_response(
 
 /// AddObject and DeleteObject.
 pub(super) fn object(x: &mut Xml<'_>, object_name: &str, parameter_key: &str) {
-    x.leaf("ObjectName", object_name);
-    x.leaf("ParameterKey", parameter_key);
+    x.leaf(tag!("ObjectName"), object_name);
+    x.leaf(tag!("ParameterKey"), parameter_key);
 }

@@ -11,6 +11,30 @@ use super::{BoolFormat, DateTimeFraction, EncodeOptions};
 /// U+FFFD REPLACEMENT CHARACTER in UTF-8: what a character XML 1.0 cannot carry becomes.
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 
+/// An element name known at compile time with its tags, so that each tag is one copy: made by
+/// [`tag!`].
+#[derive(Clone, Copy)]
+pub(crate) struct Tag {
+    /// The name.
+    pub(crate) name: &'static str,
+    /// `<name>`.
+    pub(crate) open: &'static str,
+    /// `</name>`.
+    pub(crate) close: &'static str,
+}
+
+/// The [`Tag`] of a literal element name.
+macro_rules! tag {
+    ($name:literal) => {
+        $crate::encode::xml::Tag {
+            name: $name,
+            open: concat!("<", $name, ">"),
+            close: concat!("</", $name, ">"),
+        }
+    };
+}
+pub(crate) use tag;
+
 /// Whether a byte of element text needs attention: markup characters, the carriage return
 /// (written `&#13;` so that end-of-line normalisation does not turn it into a line feed), the
 /// C0 controls XML 1.0 forbids, and 0xEF, the lead byte of the non-characters U+FFFE/U+FFFF.
@@ -86,7 +110,7 @@ fn clean_prefix_len<const ATTR: bool>(bytes: &[u8]) -> usize {
     // Skip whole blocks (or words, for short text) known to be clean; then the first flagged
     // byte, if any, is within the next block, found a byte at a time. The remainder shorter than
     // a block is cleared at once by the last block of the text, which overlaps bytes already
-    // checked.
+    // checked. Text shorter than a word is tested as one word.
     let mut clean = 0;
     if bytes.len() >= BLOCK {
         for block in bytes.chunks_exact(BLOCK) {
@@ -116,6 +140,19 @@ fn clean_prefix_len<const ATTR: bool>(bytes: &[u8]) -> usize {
         {
             return bytes.len();
         }
+    } else if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        // 4 to 7 bytes: the first four and the last four (overlapping) make one word.
+        let w =
+            u64::from(u32::from_le_bytes(*first)) | (u64::from(u32::from_le_bytes(*last)) << 32);
+        if !word_flagged::<ATTR>(w) {
+            return bytes.len();
+        }
+    } else if let (Some(&a), Some(&z)) = (bytes.first(), bytes.last()) {
+        // 1 to 3 bytes: the first, middle and last byte (all of them) padded with clean bytes.
+        let m = bytes.get(bytes.len() / 2).copied().unwrap_or(a);
+        if !word_flagged::<ATTR>(u64::from_le_bytes([a, m, z, b'a', b'a', b'a', b'a', b'a'])) {
+            return bytes.len();
+        }
     }
     let rest = bytes.get(clean..).unwrap_or_default();
     clean
@@ -139,7 +176,7 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str, attr: bool) {
     }
 }
 
-#[inline(always)]
+#[inline(never)]
 fn escape<const ATTR: bool>(out: &mut Vec<u8>, bytes: &[u8]) {
     let clean = clean_prefix_len::<ATTR>(bytes);
     match bytes.split_at_checked(clean) {
@@ -286,32 +323,34 @@ impl Xml<'_> {
     }
 
     /// `<name>text</name>`, the text escaped.
-    #[inline]
-    pub(crate) fn leaf(&mut self, name: &str, text: &str) {
-        self.open(name);
+    #[inline(always)]
+    pub(crate) fn leaf(&mut self, tag: Tag, text: &str) {
+        self.raw(tag.open);
         self.text(text);
-        self.close(name);
+        self.raw(tag.close);
     }
 
     /// A leaf that is written only when present.
-    pub(crate) fn opt_leaf(&mut self, name: &str, text: Option<&Cow<'_, str>>) {
+    pub(crate) fn opt_leaf(&mut self, tag: Tag, text: Option<&Cow<'_, str>>) {
         if let Some(text) = text {
-            self.leaf(name, text);
+            self.leaf(tag, text);
         }
     }
 
     /// `<name>n</name>` for an unsigned number.
-    pub(crate) fn leaf_u64(&mut self, name: &str, v: u64) {
-        self.open(name);
+    #[inline(always)]
+    pub(crate) fn leaf_u64(&mut self, tag: Tag, v: u64) {
+        self.raw(tag.open);
         push_u64(self.out, v);
-        self.close(name);
+        self.raw(tag.close);
     }
 
     /// `<name>n</name>` for a signed number.
-    pub(crate) fn leaf_i64(&mut self, name: &str, v: i64) {
-        self.open(name);
+    #[inline(always)]
+    pub(crate) fn leaf_i64(&mut self, tag: Tag, v: i64) {
+        self.raw(tag.open);
         push_i64(self.out, v);
-        self.close(name);
+        self.raw(tag.close);
     }
 
     /// The text of a boolean in the configured form.
@@ -325,9 +364,12 @@ impl Xml<'_> {
     }
 
     /// `<name>true</name>` (or `1`, per the options).
-    pub(crate) fn leaf_bool(&mut self, name: &str, v: bool) {
+    #[inline(always)]
+    pub(crate) fn leaf_bool(&mut self, tag: Tag, v: bool) {
         let text = self.bool_text(v);
-        self.leaf(name, text);
+        self.raw(tag.open);
+        self.raw(text);
+        self.raw(tag.close);
     }
 
     /// Appends dateTime text, its fraction adjusted per the options when it parses.
@@ -347,10 +389,10 @@ impl Xml<'_> {
     }
 
     /// `<name>dateTime</name>`.
-    pub(crate) fn leaf_datetime(&mut self, name: &str, t: &DateTimeText<'_>) {
-        self.open(name);
+    pub(crate) fn leaf_datetime(&mut self, tag: Tag, t: &DateTimeText<'_>) {
+        self.raw(tag.open);
         self.datetime_text(t.as_str());
-        self.close(name);
+        self.raw(tag.close);
     }
 
     /// `<name soap-enc:arrayType="prefix:ty[n]">`.
@@ -367,8 +409,8 @@ impl Xml<'_> {
     }
 
     /// An array of simple strings: `<name soap-enc:arrayType="xsd:member[n]"><member>…</member>…</name>`.
-    pub(crate) fn string_array(&mut self, name: &str, member: &str, items: &[Cow<'_, str>]) {
-        self.array_open(name, "xsd", member, items.len());
+    pub(crate) fn string_array(&mut self, name: &str, member: Tag, items: &[Cow<'_, str>]) {
+        self.array_open(name, "xsd", member.name, items.len());
         for item in items {
             self.leaf(member, item);
         }

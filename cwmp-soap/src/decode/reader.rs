@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use cwmp_core::datetime::DateTimeText;
 use quick_xml::Reader;
+use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event};
 
 use super::error::{DecodeError, Warning, WarningKind};
@@ -48,10 +49,35 @@ pub(crate) struct Elem<'a> {
     /// The raw text of a leaf element read whole by [`Parser::child`]'s fast path (start tag,
     /// text without markup or references, end tag); quick-xml never saw its events.
     leaf: Option<&'a str>,
-    depth: u32,
-    pub empty: bool,
-    /// Whether it had an `xsi:type`, `arrayType` or `mustUnderstand` attribute.
-    has_attrs: bool,
+    /// The depth (low 32 bits) and the `EMPTY`, `FAST` and `HAS_ATTRS` flags, in one word so
+    /// that the element is written and copied in whole words.
+    meta: u64,
+}
+
+/// An empty-element tag.
+const EMPTY: u64 = 1 << 32;
+/// The start tag was read by the fast path (not a leaf): its end tag may be too.
+const FAST: u64 = 1 << 33;
+/// It had an `xsi:type`, `arrayType` or `mustUnderstand` attribute.
+const HAS_ATTRS: u64 = 1 << 34;
+
+impl Elem<'_> {
+    /// Whether it is an empty-element tag (`<a/>`).
+    pub fn empty(&self) -> bool {
+        self.meta & EMPTY != 0
+    }
+
+    fn fast(&self) -> bool {
+        self.meta & FAST != 0
+    }
+
+    fn has_attrs(&self) -> bool {
+        self.meta & HAS_ATTRS != 0
+    }
+
+    fn depth(&self) -> usize {
+        (self.meta & u64::from(u32::MAX)) as usize
+    }
 }
 
 /// The resolved attributes of an open element, kept per depth.
@@ -81,6 +107,8 @@ pub(crate) struct Parser<'a> {
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
     path: Vec<&'a str>,
+    /// The qualified names of the open elements, to check end tags against.
+    qnames: Vec<&'a str>,
     elements: usize,
     limits: Limits,
     controls: Option<ControlCharPolicy>,
@@ -101,8 +129,9 @@ impl<'a> Parser<'a> {
         let config = reader.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
-        config.check_end_names = true;
-        config.allow_unmatched_ends = false;
+        // End tags are checked against `qnames` (the fast path reads some tags itself).
+        config.check_end_names = false;
+        config.allow_unmatched_ends = true;
         Parser {
             reader,
             src,
@@ -112,6 +141,7 @@ impl<'a> Parser<'a> {
             attrs: Vec::new(),
             default_bindings: 0,
             path: Vec::with_capacity(16),
+            qnames: Vec::with_capacity(16),
             elements: 0,
             limits,
             controls,
@@ -208,6 +238,28 @@ impl<'a> Parser<'a> {
             Ok(Event::DocType(_)) => Err(DecodeError::Dtd {
                 offset: self.at(pos),
             }),
+            Ok(Event::End(e)) => {
+                let found = e.name();
+                match self.qnames.last() {
+                    Some(open) if open.as_bytes() == found.as_ref() => Ok((pos, Event::End(e))),
+                    // What quick-xml's own check reports, at the `<` of the end tag.
+                    open => {
+                        let found = String::from_utf8_lossy(found.as_ref()).into_owned();
+                        let err = match open {
+                            Some(open) => IllFormedError::MismatchedEndTag {
+                                expected: (*open).to_owned(),
+                                found,
+                            },
+                            None => IllFormedError::UnmatchedEndTag(found),
+                        };
+                        Err(DecodeError::Xml {
+                            message: quick_xml::Error::IllFormed(err).to_string(),
+                            offset: self.at(pos),
+                            path: self.path(),
+                        })
+                    }
+                }
+            }
             Ok(ev) => Ok((pos, ev)),
             Err(e) => Err(self.xml_error(e)),
         }
@@ -298,6 +350,7 @@ impl<'a> Parser<'a> {
             });
         }
         self.path.push(local);
+        self.qnames.push(name);
 
         let mut ty: Option<(&'a str, &'a str)> = None;
         let mut array: Option<(&'a str, &'a str)> = None;
@@ -408,18 +461,18 @@ impl<'a> Parser<'a> {
             offset,
             content_start,
             leaf: None,
-            depth: u32::try_from(depth).unwrap_or(u32::MAX),
-            empty,
-            has_attrs,
+            meta: u64::from(u32::try_from(depth).unwrap_or(u32::MAX))
+                | if empty { EMPTY } else { 0 }
+                | if has_attrs { HAS_ATTRS } else { 0 },
         })
     }
 
     /// The attributes of open element `e`.
     fn attrs_of(&self, e: &Elem<'a>) -> Option<&ElemAttrs<'a>> {
-        if !e.has_attrs {
+        if !e.has_attrs() {
             return None;
         }
-        self.attrs.get(e.depth as usize)
+        self.attrs.get(e.depth())
     }
 
     /// The `xsi:type` of open element `e`, resolved.
@@ -437,37 +490,68 @@ impl<'a> Parser<'a> {
         self.attrs_of(e).and_then(|a| a.must_understand)
     }
 
-    /// The fast path of [`Parser::child`]: a whole text-only element (`<Name>text</Name>`, or
-    /// `<Name .../>`), optionally after whitespace, read straight from the input without
-    /// quick-xml's events. Only the plainest form is taken (see [`scan_leaf`]): text without
-    /// `<` or `&` and the matching end tag. Anything else consumes nothing and returns `None`,
-    /// and the event loop reads it; both produce the same elements, text and offsets.
+    /// The fast path of [`Parser::child`]: a start tag (after optional whitespace) read
+    /// straight from the input without quick-xml's events, and with it the rest of a leaf
+    /// element (`<Name>text</Name>`) when its text holds no `<` or `&` and the end tag follows.
+    /// Tags are split exactly as quick-xml splits them (see [`scan_start`]); anything else
+    /// (comments, references, CDATA, processing instructions, end tags, EOF) consumes nothing
+    /// and returns `None`, and the event loop reads it. Both produce the same elements, text
+    /// and offsets.
     ///
     /// Must only be called where quick-xml is between events in text (after a start or end tag).
-    fn leaf(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+    fn fast_start(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
         let rest: &'a [u8] = self.reader.get_ref();
-        let Some(tag) = scan_leaf(rest) else {
+        let Some(tag) = scan_start(rest) else {
             return Ok(None);
         };
         let Some(at) = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize) else {
             return Ok(None);
         };
         let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
-        let (Some(name), Some(attrs), Some(text)) =
-            (slice(tag.name), slice(tag.attrs), slice(tag.content))
-        else {
+        let (Some(name), Some(attrs)) = (slice(tag.name), slice(tag.attrs)) else {
             return Ok(None);
         };
+        let mut len = tag.len;
+        let mut leaf = None;
+        if !tag.empty {
+            if let Some((text_end, end_len)) = rest
+                .get(len..)
+                .and_then(|content| leaf_text(content, name.as_bytes()))
+            {
+                leaf = slice((len, len + text_end));
+                len += text_end + end_len;
+            }
+        }
         let base = self.pos();
         let offset = base + tag.lt;
-        let content_start = base + tag.content.0;
-        *self.reader.get_mut() = rest.get(tag.len..).unwrap_or_default();
-        self.skipped += tag.len;
+        let content_start = base + tag.len;
+        *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
+        self.skipped += len;
         let mut e = self.open_raw(name, attrs, tag.empty, offset, content_start)?;
-        if !tag.empty {
-            e.leaf = Some(text);
+        e.leaf = leaf;
+        if !tag.empty && leaf.is_none() {
+            e.meta |= FAST;
         }
         Ok(Some(e))
+    }
+
+    /// The fast path for the end tag of an element whose start tag the fast path read:
+    /// consumes `ws* </name ws*>` if that is what follows.
+    fn fast_end(&mut self) -> bool {
+        let rest: &'a [u8] = self.reader.get_ref();
+        let Some(name) = self.qnames.last() else {
+            return false;
+        };
+        let mut i = 0;
+        while rest.get(i).copied().is_some_and(is_xml_ws) {
+            i += 1;
+        }
+        let Some(len) = rest.get(i..).and_then(|r| end_tag_len(r, name.as_bytes())) else {
+            return false;
+        };
+        *self.reader.get_mut() = rest.get(i + len..).unwrap_or_default();
+        self.skipped += i + len;
+        true
     }
 
     /// Closes the innermost element: pops its bindings and its path entry.
@@ -479,11 +563,12 @@ impl<'a> Parser<'a> {
             }
         }
         self.path.pop();
+        self.qnames.pop();
     }
 
     /// The next child element of `parent`, or `None` at its end (which closes it).
     pub fn child(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
-        if parent.empty {
+        if parent.empty() {
             self.close();
             return Ok(None);
         }
@@ -495,7 +580,11 @@ impl<'a> Parser<'a> {
             self.close();
             return Ok(None);
         }
-        if let Some(e) = self.leaf()? {
+        if parent.fast() && self.fast_end() {
+            self.close();
+            return Ok(None);
+        }
+        if let Some(e) = self.fast_start()? {
             return Ok(Some(e));
         }
         loop {
@@ -535,7 +624,7 @@ impl<'a> Parser<'a> {
 
     /// Skips `e` and everything inside it (limits still apply).
     pub fn skip(&mut self, e: &Elem<'a>) -> Result<(), DecodeError> {
-        if e.empty || e.leaf.is_some() {
+        if e.empty() || e.leaf.is_some() {
             self.close();
             return Ok(());
         }
@@ -552,7 +641,7 @@ impl<'a> Parser<'a> {
                 Event::End(_) => {
                     let depth = self.path.len();
                     self.close();
-                    if depth <= e.depth as usize {
+                    if depth <= e.depth() {
                         return Ok(());
                     }
                 }
@@ -564,7 +653,7 @@ impl<'a> Parser<'a> {
 
     /// The text of a text-only element, borrowed unless it had to be unescaped.
     pub fn text(&mut self, e: &Elem<'a>) -> Result<Cow<'a, str>, DecodeError> {
-        if e.empty {
+        if e.empty() {
             self.close();
             return Ok(Cow::Borrowed(""));
         }
@@ -892,16 +981,14 @@ impl Fields {
     }
 }
 
-/// Where the parts of a leaf element are, relative to the start of the scanned bytes.
-struct LeafTag {
+/// Where the parts of a start tag are, relative to the start of the scanned bytes.
+struct StartTag {
     /// Offset of `<`.
     lt: usize,
     name: (usize, usize),
     attrs: (usize, usize),
-    /// The text (empty range for an empty-element tag).
-    content: (usize, usize),
     empty: bool,
-    /// Bytes of the whole element (whitespace before it included).
+    /// Bytes up to and including `>` (whitespace before the tag included).
     len: usize,
 }
 
@@ -910,12 +997,11 @@ fn is_xml_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Recognises `ws* <name attrs>text</name>` or `ws* <name attrs/>` at the start of `b`, where
-/// `text` holds no `<` and no `&`, exactly as quick-xml would tokenize it: the tag ends at the
-/// first `>` outside quotes, a `/` before it makes the element empty, and the name ends at the
-/// first whitespace. The end tag must be `</name>` (whitespace before `>` allowed, as quick-xml
-/// trims it). `None` for anything else (then nothing is consumed).
-fn scan_leaf(b: &[u8]) -> Option<LeafTag> {
+/// Recognises `ws* <name attrs>` or `ws* <name attrs/>` at the start of `b` exactly as quick-xml
+/// tokenizes a start tag: the tag ends at the first `>` outside quotes, a `/` before it makes
+/// the element empty, and the name ends at the first whitespace. Not taken (`None`): `<!`,
+/// `</`, `<?`, an empty name, a quote in the name, no `>`.
+fn scan_start(b: &[u8]) -> Option<StartTag> {
     let mut i = 0usize;
     while b.get(i).copied().is_some_and(is_xml_ws) {
         i += 1;
@@ -925,12 +1011,10 @@ fn scan_leaf(b: &[u8]) -> Option<LeafTag> {
         return None;
     }
     let start = lt + 1;
-    // quick-xml's element parser: the first `>` outside quotes; the name ends at the first
-    // whitespace (a quote before it: not taken).
     let tag = b.get(start..)?;
     let stop = tag.iter().position(|&c| class(c) != PLAIN)?;
-    let (name_len, gt) = match tag.get(stop) {
-        Some(b'>') => (stop, start + stop),
+    let gt = match tag.get(stop) {
+        Some(b'>') => start + stop,
         Some(&c) if class(c) == WS => {
             let mut k = stop;
             loop {
@@ -940,7 +1024,7 @@ fn scan_leaf(b: &[u8]) -> Option<LeafTag> {
                     .position(|&c| matches!(class(c), QUOTE | GT))?;
                 let q = *tag.get(k)?;
                 if q == b'>' {
-                    break (stop, start + k);
+                    break start + k;
                 }
                 k += 1;
                 k += tag.get(k..)?.iter().position(|&c| c == q)? + 1;
@@ -950,45 +1034,40 @@ fn scan_leaf(b: &[u8]) -> Option<LeafTag> {
     };
     let empty = gt > start && b.get(gt - 1) == Some(&b'/');
     let tag_end = if empty { gt - 1 } else { gt };
-    let name_end = start + name_len.min(tag_end - start);
-    let name_bytes = b.get(start..name_end)?;
-    if name_bytes.is_empty() {
+    let name_end = start + stop.min(tag_end - start);
+    if name_end == start {
         return None;
     }
-    let name = (start, name_end);
-    let attrs = (name_end, tag_end);
-    let text_start = gt + 1;
-    if empty {
-        return Some(LeafTag {
-            lt,
-            name,
-            attrs,
-            content: (text_start, text_start),
-            empty,
-            len: text_start,
-        });
-    }
-    let text_end = text_start + find_lt_amp(b.get(text_start..)?)?;
-    let close = b.get(text_end..)?;
-    let n = name_bytes.len();
-    if close.get(..2) != Some(b"</") || close.get(2..2 + n) != Some(name_bytes) {
+    Some(StartTag {
+        lt,
+        name: (start, name_end),
+        attrs: (name_end, tag_end),
+        empty,
+        len: gt + 1,
+    })
+}
+
+/// For the content `b` of element `name`: the length of its text and of the end tag that
+/// follows, when the text holds no `<` or `&` and the end tag is `</name ws*>`.
+#[inline]
+fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let text_end = find_lt_amp(b)?;
+    let end = end_tag_len(b.get(text_end..)?, name)?;
+    Some((text_end, end))
+}
+
+/// The length of `</name ws*>` at the start of `b` (quick-xml trims whitespace there).
+#[inline]
+fn end_tag_len(b: &[u8], name: &[u8]) -> Option<usize> {
+    let n = name.len();
+    if b.get(..2) != Some(b"</") || b.get(2..2 + n) != Some(name) {
         return None;
     }
     let mut k = 2 + n;
-    while close.get(k).copied().is_some_and(is_xml_ws) {
+    while b.get(k).copied().is_some_and(is_xml_ws) {
         k += 1;
     }
-    if close.get(k) != Some(&b'>') {
-        return None;
-    }
-    Some(LeafTag {
-        lt,
-        name,
-        attrs,
-        content: (text_start, text_end),
-        empty,
-        len: text_end + k + 1,
-    })
+    (b.get(k) == Some(&b'>')).then_some(k + 1)
 }
 
 const PLAIN: u8 = 0;

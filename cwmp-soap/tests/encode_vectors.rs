@@ -491,3 +491,25 @@ fn encoding_appends_to_what_is_in_the_buffer() {
     assert!(out.starts_with(b"prefix<soap-env:Envelope"));
     assert!(out.ends_with(b"<cwmp:FactoryResetResponse/></soap-env:Body></soap-env:Envelope>"));
 }
+
+#[test]
+fn encode_bytes_appends_and_reuses_capacity() {
+    let env = Envelope::request(
+        "7",
+        GetParameterValues::new(["Device.DeviceInfo.", "Device.ManagementServer.URL"]),
+    );
+    let mut expected = b"prefix".to_vec();
+    encode(&env, &mut expected);
+
+    // Appended after what the buffer holds.
+    let mut bytes = bytes::BytesMut::from(&b"prefix"[..]);
+    encode_bytes(&env, &mut bytes);
+    assert_eq!(&bytes[..], &expected[..]);
+
+    // Into an empty buffer, with or without room for the message.
+    for capacity in [0, 16, 1 << 16] {
+        let mut bytes = bytes::BytesMut::with_capacity(capacity);
+        encode_bytes(&env, &mut bytes);
+        assert_eq!(&bytes[..], &expected[6..], "{capacity}");
+    }
+}

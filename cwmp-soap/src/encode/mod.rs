@@ -283,26 +283,38 @@ pub fn encode_bytes(envelope: &Envelope<'_>, out: &mut bytes::BytesMut) {
     EncodeOptions::default().encode_bytes(envelope, out);
 }
 
-/// A capacity guess: a fixed part plus the text of the big lists.
+/// A capacity guess: a fixed part plus the text of the lists with their markup, and a sixteenth
+/// more for escapes, so that a message is written without growing the buffer on the way.
 fn estimate(body: &Body<'_>) -> usize {
     use cwmp_core::rpc::ParameterValue;
+    // The markup of a ParameterValueStruct is 89 bytes plus the type name (at most 12 for the
+    // types with a fixed name).
     fn values(list: &[ParameterValue<'_>]) -> usize {
         list.iter()
-            .map(|p| p.name.len() + p.value.text.len() + 96)
+            .map(|p| p.name.len() + p.value.text.len() + 104)
             .sum()
     }
     let lists = match body {
         Body::GetParameterValuesResponse(m) => values(&m.parameters),
         Body::SetParameterValues(m) => values(&m.parameters),
-        Body::Inform(m) => values(&m.parameters) + m.events.len() * 96,
+        Body::Inform(m) => values(&m.parameters) + m.events.len() * 96 + 512,
         Body::GetParameterNamesResponse(m) => m.parameters.iter().map(|p| p.name.len() + 96).sum(),
         Body::GetParameterAttributesResponse(m) => {
             m.parameters.iter().map(|p| p.name.len() + 160).sum()
         }
         Body::GetParameterValues(m) => m.parameter_names.iter().map(|n| n.len() + 20).sum(),
+        Body::Fault(f) => {
+            f.fault_string.len()
+                + f.message.len()
+                + 256
+                + f.set_parameter_values_faults
+                    .iter()
+                    .map(|s| s.parameter_name.len() + s.message.len() + 128)
+                    .sum::<usize>()
+        }
         _ => 0,
     };
-    640 + lists
+    640 + lists + lists / 16
 }
 
 fn write_envelope(x: &mut Xml<'_>, env: &Envelope<'_>, version: CwmpVersion) {

@@ -89,6 +89,27 @@ struct ElemAttrs<'a> {
     must_understand: Option<&'a str>,
 }
 
+/// What a start tag's attributes say before resolution (see [`Parser::scan_attrs`]).
+#[derive(Clone, Copy, Default)]
+struct RawAttrs<'a> {
+    ty: Option<(&'a str, &'a str)>,
+    array: Option<(&'a str, &'a str)>,
+    must: Option<(&'a str, &'a str)>,
+    /// Whether it declared namespaces.
+    binds: bool,
+}
+
+/// Entries of the attribute cache: most documents repeat a few attribute texts
+/// (`xsi:type="xsd:string"`) under the same bindings.
+const ATTR_CACHE: usize = 4;
+
+#[derive(Clone, Copy)]
+struct AttrCacheEntry<'a> {
+    raw: &'a str,
+    generation: u64,
+    attrs: ElemAttrs<'a>,
+}
+
 struct Binding<'a> {
     depth: usize,
     prefix: &'a str,
@@ -104,6 +125,10 @@ pub(crate) struct Parser<'a> {
     bindings: Vec<Binding<'a>>,
     /// The resolved attributes of the open elements that have some, by depth.
     attrs: Vec<ElemAttrs<'a>>,
+    /// Bumped whenever a namespace binding comes or goes (keys the attribute cache).
+    generation: u64,
+    attr_cache: Vec<AttrCacheEntry<'a>>,
+    attr_cache_next: usize,
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
     path: Vec<&'a str>,
@@ -139,6 +164,9 @@ impl<'a> Parser<'a> {
             skipped: 0,
             bindings: Vec::with_capacity(16),
             attrs: Vec::new(),
+            generation: 0,
+            attr_cache: Vec::new(),
+            attr_cache_next: 0,
             default_bindings: 0,
             path: Vec::with_capacity(16),
             qnames: Vec::with_capacity(16),
@@ -324,6 +352,9 @@ impl<'a> Parser<'a> {
     }
 
     /// [`Parser::open`] over the tag's name and raw attribute text.
+    ///
+    /// Inlined with [`Parser::child`]'s fast path; the attribute work is out of line.
+    #[inline(always)]
     fn open_raw(
         &mut self,
         name: &'a str,
@@ -334,27 +365,98 @@ impl<'a> Parser<'a> {
     ) -> Result<Elem<'a>, DecodeError> {
         let depth = self.path.len() + 1;
         let (prefix, local) = split_qname(name);
+        if depth > self.limits.max_depth || self.elements >= self.limits.max_elements {
+            return Err(self.limit_error(depth, offset));
+        }
+        self.elements += 1;
+        self.path.push(local);
+        self.qnames.push(name);
+        let mut has_attrs = false;
+        let mut found = None;
+        if !raw.is_empty() {
+            match self.cached_attrs(raw) {
+                Some(attrs) => has_attrs = self.keep_attrs(depth, attrs),
+                None => found = Some(self.scan_attrs(raw, depth, offset)?),
+            }
+        }
+        let ns = match self.lookup(prefix) {
+            Some(ns) => ns,
+            None if prefix.is_empty() => "",
+            None => {
+                self.warn(WarningKind::UndeclaredPrefix, offset)?;
+                ""
+            }
+        };
+        if let Some(found) = found {
+            has_attrs = self.resolve_attrs(raw, found, depth, offset)?;
+        }
+        Ok(Elem {
+            local,
+            ns,
+            offset,
+            content_start,
+            leaf: None,
+            meta: u64::from(u32::try_from(depth).unwrap_or(u32::MAX))
+                | if empty { EMPTY } else { 0 }
+                | if has_attrs { HAS_ATTRS } else { 0 },
+        })
+    }
+
+    /// The depth or element-count error of an element opening at `depth`.
+    #[cold]
+    fn limit_error(&self, depth: usize, offset: usize) -> DecodeError {
         if depth > self.limits.max_depth {
-            return Err(DecodeError::TooDeep {
+            DecodeError::TooDeep {
                 limit: self.limits.max_depth,
                 offset: self.at(offset),
                 path: self.path(),
-            });
-        }
-        self.elements += 1;
-        if self.elements > self.limits.max_elements {
-            return Err(DecodeError::TooManyElements {
+            }
+        } else {
+            DecodeError::TooManyElements {
                 limit: self.limits.max_elements,
                 offset: self.at(offset),
                 path: self.path(),
-            });
+            }
         }
-        self.path.push(local);
-        self.qnames.push(name);
+    }
 
-        let mut ty: Option<(&'a str, &'a str)> = None;
-        let mut array: Option<(&'a str, &'a str)> = None;
-        let mut must: Option<(&'a str, &'a str)> = None;
+    /// The resolved attributes of an earlier element with the very same attribute text, if
+    /// the namespace bindings have not changed since and resolving them warned of nothing.
+    #[inline]
+    fn cached_attrs(&self, raw: &str) -> Option<ElemAttrs<'a>> {
+        self.attr_cache
+            .iter()
+            .find(|c| c.generation == self.generation && same(c.raw, raw))
+            .map(|c| c.attrs)
+    }
+
+    /// Keeps the resolved attributes of the element opening at `depth`; whether it has any.
+    fn keep_attrs(&mut self, depth: usize, attrs: ElemAttrs<'a>) -> bool {
+        let any = attrs.xsi_type.is_some()
+            || attrs.array_type.is_some()
+            || attrs.array_type_malformed
+            || attrs.must_understand.is_some();
+        if any {
+            if self.attrs.len() <= depth {
+                self.attrs.resize(depth + 1, ElemAttrs::default());
+            }
+            if let Some(slot) = self.attrs.get_mut(depth) {
+                *slot = attrs;
+            }
+        }
+        any
+    }
+
+    /// Reads a start tag's attributes: limits, namespace declarations (bound at `depth`), and
+    /// the raw `xsi:type`, `arrayType` and `mustUnderstand` values.
+    #[inline(never)]
+    fn scan_attrs(
+        &mut self,
+        raw: &'a str,
+        depth: usize,
+        offset: usize,
+    ) -> Result<RawAttrs<'a>, DecodeError> {
+        let mut found = RawAttrs::default();
         let mut attrs = Attrs { s: raw, i: 0 };
         let mut count = 0usize;
         while let Some(attr) = attrs.next_attr() {
@@ -392,35 +494,42 @@ impl<'a> Parser<'a> {
                         prefix,
                         uri: value,
                     });
+                    self.generation += 1;
+                    found.binds = true;
                     continue;
                 }
             }
             let (ap, al) = split_qname(aname);
             match al {
-                "type" if !ap.is_empty() => ty = Some((ap, value)),
-                "arrayType" => array = Some((ap, value)),
-                "mustUnderstand" => must = Some((ap, value)),
+                "type" if !ap.is_empty() => found.ty = Some((ap, value)),
+                "arrayType" => found.array = Some((ap, value)),
+                "mustUnderstand" => found.must = Some((ap, value)),
                 _ => {}
             }
         }
+        Ok(found)
+    }
 
-        let ns = match self.lookup(prefix) {
-            Some(ns) => ns,
-            None if prefix.is_empty() => "",
-            None => {
-                self.warn(WarningKind::UndeclaredPrefix, offset)?;
-                ""
-            }
-        };
+    /// Resolves what [`Parser::scan_attrs`] found and keeps it for the element at `depth`
+    /// (and in the cache when nothing depended on the element itself); whether it has any.
+    #[inline(never)]
+    fn resolve_attrs(
+        &mut self,
+        raw: &'a str,
+        found: RawAttrs<'a>,
+        depth: usize,
+        offset: usize,
+    ) -> Result<bool, DecodeError> {
+        let warnings = self.warnings.len();
         let mut xsi_type = None;
-        if let Some((ap, value)) = ty {
+        if let Some((ap, value)) = found.ty {
             if matches!(self.lookup(ap), Some(XSI | XSI_1999)) {
                 xsi_type = Some(self.resolve_value(value, offset)?);
             }
         }
         let mut array_type = None;
         let mut array_type_malformed = false;
-        if let Some((_, value)) = array {
+        if let Some((_, value)) = found.array {
             let value = text::trim_xml(value);
             match value
                 .strip_suffix(']')
@@ -434,37 +543,30 @@ impl<'a> Parser<'a> {
                 None => array_type_malformed = true,
             }
         }
-        let must_understand = match must {
+        let must_understand = match found.must {
             Some((ap, v)) if ap.is_empty() || self.lookup(ap) == Some(SOAP_ENV) => Some(v),
             _ => None,
         };
-        let has_attrs = xsi_type.is_some()
-            || array_type.is_some()
-            || array_type_malformed
-            || must_understand.is_some();
-        if has_attrs {
-            if self.attrs.len() <= depth {
-                self.attrs.resize(depth + 1, ElemAttrs::default());
-            }
-            if let Some(slot) = self.attrs.get_mut(depth) {
-                *slot = ElemAttrs {
-                    xsi_type,
-                    array_type,
-                    array_type_malformed,
-                    must_understand,
-                };
+        let attrs = ElemAttrs {
+            xsi_type,
+            array_type,
+            array_type_malformed,
+            must_understand,
+        };
+        if !found.binds && self.warnings.len() == warnings {
+            let slot = self.attr_cache_next % ATTR_CACHE;
+            self.attr_cache_next = self.attr_cache_next.wrapping_add(1);
+            let entry = AttrCacheEntry {
+                raw,
+                generation: self.generation,
+                attrs,
+            };
+            match self.attr_cache.get_mut(slot) {
+                Some(e) => *e = entry,
+                None => self.attr_cache.push(entry),
             }
         }
-        Ok(Elem {
-            local,
-            ns,
-            offset,
-            content_start,
-            leaf: None,
-            meta: u64::from(u32::try_from(depth).unwrap_or(u32::MAX))
-                | if empty { EMPTY } else { 0 }
-                | if has_attrs { HAS_ATTRS } else { 0 },
-        })
+        Ok(self.keep_attrs(depth, attrs))
     }
 
     /// The attributes of open element `e`.
@@ -499,6 +601,7 @@ impl<'a> Parser<'a> {
     /// and offsets.
     ///
     /// Must only be called where quick-xml is between events in text (after a start or end tag).
+    #[inline(always)]
     fn fast_start(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
         let rest: &'a [u8] = self.reader.get_ref();
         let Some(tag) = scan_start(rest) else {
@@ -558,6 +661,7 @@ impl<'a> Parser<'a> {
     fn close(&mut self) {
         let depth = self.path.len();
         while self.bindings.last().is_some_and(|b| b.depth >= depth) {
+            self.generation += 1;
             if self.bindings.pop().is_some_and(|b| b.prefix.is_empty()) {
                 self.default_bindings -= 1;
             }
@@ -567,18 +671,13 @@ impl<'a> Parser<'a> {
     }
 
     /// The next child element of `parent`, or `None` at its end (which closes it).
+    ///
+    /// Inlined so that the element is built where the caller keeps it (moving it through
+    /// memory costs more than building it).
+    #[inline(always)]
     pub fn child(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
-        if parent.empty() {
-            self.close();
-            return Ok(None);
-        }
-        if let Some(t) = parent.leaf {
-            // What the event loop below makes of a text-only element's Text and End events.
-            if !text::is_ws(t.as_bytes()) {
-                self.warn(WarningKind::UnexpectedText, parent.content_start)?;
-            }
-            self.close();
-            return Ok(None);
+        if parent.empty() || parent.leaf.is_some() {
+            return self.end_of_leaf(parent).map(|()| None);
         }
         if parent.fast() && self.fast_end() {
             self.close();
@@ -587,6 +686,25 @@ impl<'a> Parser<'a> {
         if let Some(e) = self.fast_start()? {
             return Ok(Some(e));
         }
+        self.child_events(parent)
+    }
+
+    /// [`Parser::child`] at the end of an empty or leaf element.
+    fn end_of_leaf(&mut self, parent: &Elem<'a>) -> Result<(), DecodeError> {
+        if let Some(t) = parent.leaf {
+            // What the event loop makes of a text-only element's Text and End events.
+            if !text::is_ws(t.as_bytes()) {
+                self.warn(WarningKind::UnexpectedText, parent.content_start)?;
+            }
+        }
+        self.close();
+        Ok(())
+    }
+
+    /// [`Parser::child`] through quick-xml's events.
+    #[inline(never)]
+    fn child_events(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
+        let _ = parent;
         loop {
             let (pos, ev) = self.read()?;
             match ev {
@@ -652,11 +770,25 @@ impl<'a> Parser<'a> {
     }
 
     /// The text of a text-only element, borrowed unless it had to be unescaped.
+    #[inline(always)]
     pub fn text(&mut self, e: &Elem<'a>) -> Result<Cow<'a, str>, DecodeError> {
         if e.empty() {
             self.close();
             return Ok(Cow::Borrowed(""));
         }
+        match e.leaf {
+            Some(raw) if raw.len() <= self.limits.max_text_len && self.controls.is_none() => {
+                self.close();
+                Ok(Cow::Borrowed(raw))
+            }
+            _ => self.text_slow(e),
+        }
+    }
+
+    /// [`Parser::text`] of a leaf under a limit or a control policy, or through quick-xml's
+    /// events.
+    #[inline(never)]
+    fn text_slow(&mut self, e: &Elem<'a>) -> Result<Cow<'a, str>, DecodeError> {
         if let Some(raw) = e.leaf {
             if raw.len() > self.limits.max_text_len {
                 return Err(DecodeError::TextTooLong {

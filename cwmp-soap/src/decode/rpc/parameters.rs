@@ -44,6 +44,7 @@ fn parameter_value<'a>(
 }
 
 /// A `Value` with its `xsi:type` (missing: string; unknown: `ValueType::Other`).
+#[inline(always)]
 fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError> {
     let ty = match p.xsi_type(c) {
         None => {

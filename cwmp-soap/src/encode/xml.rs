@@ -597,6 +597,61 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_the_byte_at_a_time_escaper_on_random_text() {
+        // Texts of 0 to 99 characters drawn mostly from plain ones, with specials and
+        // multi-byte characters mixed in at random.
+        let alphabet = [
+            "a",
+            "b",
+            "Z",
+            "0",
+            ".",
+            " ",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "\r",
+            "\n",
+            "\t",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "é",
+            "€",
+            "\u{FFFD}",
+            "\u{FFFE}",
+            "\u{FFFF}",
+            "\u{EFFF}",
+            "\u{1F600}",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 100) as usize;
+            let special_per_64 = next() % 8;
+            let s: String = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 64 < special_per_64 {
+                        alphabet[(r >> 8) as usize % alphabet.len()]
+                    } else {
+                        alphabet[(r >> 8) as usize % 6]
+                    }
+                })
+                .collect();
+            for attr in [false, true] {
+                assert_eq!(esc(&s, attr), esc_reference(&s, attr), "{s:?} {attr}");
+            }
+        }
+    }
+
+    #[test]
     fn numbers() {
         let mut out = Vec::new();
         push_u64(&mut out, 0);

@@ -89,6 +89,20 @@ struct ElemAttrs<'a> {
     must_understand: Option<&'a str>,
 }
 
+/// A start tag read but not opened yet (see [`Parser::open_tag`]).
+#[derive(Clone, Copy)]
+struct Tag<'a> {
+    name: &'a str,
+    attrs: &'a str,
+    /// The text of a leaf read whole.
+    leaf: Option<&'a str>,
+    offset: usize,
+    content_start: usize,
+    empty: bool,
+    /// Read by the fast path (and not a leaf).
+    fast: bool,
+}
+
 /// What a start tag's attributes say before resolution (see [`Parser::scan_attrs`]).
 #[derive(Clone, Copy, Default)]
 struct RawAttrs<'a> {
@@ -351,6 +365,49 @@ impl<'a> Parser<'a> {
         self.open_raw(name, raw, empty, offset, content_start)
     }
 
+    /// [`Parser::open`] without opening (yet): the tag of a start or empty event.
+    fn tag_of(
+        &self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        offset: usize,
+    ) -> Result<Tag<'a>, DecodeError> {
+        let name = self
+            .reborrow(e.name().as_ref())
+            .ok_or_else(|| DecodeError::Xml {
+                message: "element name outside the input".into(),
+                offset: self.at(offset),
+                path: self.path(),
+            })?;
+        let attrs = self.reborrow(e.attributes_raw()).unwrap_or_default();
+        Ok(Tag {
+            name,
+            attrs,
+            leaf: None,
+            offset,
+            content_start: self.pos(),
+            empty,
+            fast: false,
+        })
+    }
+
+    /// Opens the element of `tag`.
+    #[inline(always)]
+    fn open_tag(&mut self, tag: Tag<'a>) -> Result<Elem<'a>, DecodeError> {
+        let mut e = self.open_raw(
+            tag.name,
+            tag.attrs,
+            tag.empty,
+            tag.offset,
+            tag.content_start,
+        )?;
+        e.leaf = tag.leaf;
+        if tag.fast {
+            e.meta |= FAST;
+        }
+        Ok(e)
+    }
+
     /// [`Parser::open`] over the tag's name and raw attribute text.
     ///
     /// Inlined with [`Parser::child`]'s fast path; the attribute work is out of line.
@@ -602,18 +659,12 @@ impl<'a> Parser<'a> {
     ///
     /// Must only be called where quick-xml is between events in text (after a start or end tag).
     #[inline(always)]
-    fn fast_start(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+    fn fast_tag(&mut self) -> Option<Tag<'a>> {
         let rest: &'a [u8] = self.reader.get_ref();
-        let Some(tag) = scan_start(rest) else {
-            return Ok(None);
-        };
-        let Some(at) = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize) else {
-            return Ok(None);
-        };
+        let tag = scan_start(rest)?;
+        let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
         let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
-        let (Some(name), Some(attrs)) = (slice(tag.name), slice(tag.attrs)) else {
-            return Ok(None);
-        };
+        let (name, attrs) = (slice(tag.name)?, slice(tag.attrs)?);
         let mut len = tag.len;
         let mut leaf = None;
         if !tag.empty {
@@ -630,12 +681,15 @@ impl<'a> Parser<'a> {
         let content_start = base + tag.len;
         *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
         self.skipped += len;
-        let mut e = self.open_raw(name, attrs, tag.empty, offset, content_start)?;
-        e.leaf = leaf;
-        if !tag.empty && leaf.is_none() {
-            e.meta |= FAST;
-        }
-        Ok(Some(e))
+        Some(Tag {
+            name,
+            attrs,
+            leaf,
+            offset,
+            content_start,
+            empty: tag.empty,
+            fast: !tag.empty && leaf.is_none(),
+        })
     }
 
     /// The fast path for the end tag of an element whose start tag the fast path read:
@@ -683,10 +737,15 @@ impl<'a> Parser<'a> {
             self.close();
             return Ok(None);
         }
-        if let Some(e) = self.fast_start()? {
-            return Ok(Some(e));
-        }
-        self.child_events(parent)
+        // Both paths meet before the element is built, so it is built once, in registers.
+        let tag = match self.fast_tag() {
+            Some(tag) => tag,
+            None => match self.child_events()? {
+                Some(tag) => tag,
+                None => return Ok(None),
+            },
+        };
+        self.open_tag(tag).map(Some)
     }
 
     /// [`Parser::child`] at the end of an empty or leaf element.
@@ -703,13 +762,13 @@ impl<'a> Parser<'a> {
 
     /// [`Parser::child`] through quick-xml's events.
     #[inline(never)]
-    fn child_events(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
-        let _ = parent;
+    /// The next child's tag, or `None` at the end (which closes the parent).
+    fn child_events(&mut self) -> Result<Option<Tag<'a>>, DecodeError> {
         loop {
             let (pos, ev) = self.read()?;
             match ev {
-                Event::Start(e) => return self.open(&e, false, pos).map(Some),
-                Event::Empty(e) => return self.open(&e, true, pos).map(Some),
+                Event::Start(e) => return self.tag_of(&e, false, pos).map(Some),
+                Event::Empty(e) => return self.tag_of(&e, true, pos).map(Some),
                 Event::End(_) => {
                     self.close();
                     return Ok(None);
@@ -1301,7 +1360,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
             return false;
         }
     }
-    x.remainder() == y.remainder()
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
 /// Eight bytes as a word (zero when `b` is shorter).

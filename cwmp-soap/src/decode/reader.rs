@@ -141,7 +141,7 @@ pub(crate) struct Parser<'a> {
     attrs: Vec<ElemAttrs<'a>>,
     /// Bumped whenever a namespace binding comes or goes (keys the attribute cache).
     generation: u64,
-    attr_cache: Vec<AttrCacheEntry<'a>>,
+    attr_cache: [Option<AttrCacheEntry<'a>>; ATTR_CACHE],
     attr_cache_next: usize,
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
@@ -179,7 +179,7 @@ impl<'a> Parser<'a> {
             bindings: Vec::with_capacity(16),
             attrs: Vec::new(),
             generation: 0,
-            attr_cache: Vec::new(),
+            attr_cache: [None; ATTR_CACHE],
             attr_cache_next: 0,
             default_bindings: 0,
             path: Vec::with_capacity(16),
@@ -483,6 +483,7 @@ impl<'a> Parser<'a> {
     fn cached_attrs(&self, raw: &str) -> Option<ElemAttrs<'a>> {
         self.attr_cache
             .iter()
+            .flatten()
             .find(|c| c.generation == self.generation && same(c.raw, raw))
             .map(|c| c.attrs)
     }
@@ -618,9 +619,8 @@ impl<'a> Parser<'a> {
                 generation: self.generation,
                 attrs,
             };
-            match self.attr_cache.get_mut(slot) {
-                Some(e) => *e = entry,
-                None => self.attr_cache.push(entry),
+            if let Some(e) = self.attr_cache.get_mut(slot) {
+                *e = Some(entry);
             }
         }
         Ok(self.keep_attrs(depth, attrs))
@@ -1218,7 +1218,7 @@ fn scan_start(b: &[u8]) -> Option<StartTag> {
                     break start + k;
                 }
                 k += 1;
-                k += tag.get(k..)?.iter().position(|&c| c == q)? + 1;
+                k += find_byte(tag.get(k..)?, q)? + 1;
             }
         }
         _ => return None,
@@ -1307,6 +1307,29 @@ fn class(c: u8) -> u8 {
     }
 }
 
+/// Offset of the first `c` in `b`, eight bytes at a time.
+#[inline]
+fn find_byte(b: &[u8], c: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let x = word(chunk) ^ (ONES * u64::from(c));
+        // Zero bytes of `x` (matches) have their high bit set (exact for the lowest one).
+        let hits = x.wrapping_sub(ONES) & !x & HIGH;
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&x| x == c)
+        .map(|i| base + i)
+}
+
 /// Offset of the first `<` or `&` in `b`, eight bytes at a time.
 #[inline]
 fn find_lt_amp(b: &[u8]) -> Option<usize> {
@@ -1379,47 +1402,46 @@ impl<'a> Attrs<'a> {
     /// `None` at the end; `Some(None)` when malformed.
     fn next_attr(&mut self) -> Option<Option<(&'a str, &'a str)>> {
         let bytes = self.s.as_bytes();
-        let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-        while bytes.get(self.i).is_some_and(|&b| ws(b)) {
-            self.i += 1;
-        }
+        let rest = bytes.get(self.i..).unwrap_or_default();
+        let start = self.i + rest.iter().position(|&b| !is_xml_ws(b))?;
         // A self-closing tag's trailing '/' may be part of the raw attribute text.
-        if bytes.get(self.i).is_none() || bytes.get(self.i..) == Some(b"/") {
+        if bytes.get(start..) == Some(b"/") {
             return None;
         }
-        let start = self.i;
-        while bytes.get(self.i).is_some_and(|&b| b != b'=' && !ws(b)) {
-            self.i += 1;
-        }
-        let name = self.s.get(start..self.i)?;
-        while bytes.get(self.i).is_some_and(|&b| ws(b)) {
-            self.i += 1;
-        }
-        if bytes.get(self.i) != Some(&b'=') || name.is_empty() {
+        let after = bytes.get(start..).unwrap_or_default();
+        let name_len = after
+            .iter()
+            .position(|&b| b == b'=' || is_xml_ws(b))
+            .unwrap_or(after.len());
+        let name = self.s.get(start..start + name_len)?;
+        let mut i = start + name_len;
+        i += ws_len(bytes.get(i..).unwrap_or_default());
+        if bytes.get(i) != Some(&b'=') || name.is_empty() {
             self.i = bytes.len();
             return Some(None);
         }
-        self.i += 1;
-        while bytes.get(self.i).is_some_and(|&b| ws(b)) {
-            self.i += 1;
-        }
-        let quote = match bytes.get(self.i) {
+        i += 1;
+        i += ws_len(bytes.get(i..).unwrap_or_default());
+        let quote = match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => {
                 self.i = bytes.len();
                 return Some(None);
             }
         };
-        self.i += 1;
-        let vstart = self.i;
-        while bytes.get(self.i).is_some_and(|&b| b != quote) {
-            self.i += 1;
-        }
-        if bytes.get(self.i).is_none() {
+        let vstart = i + 1;
+        let Some(vlen) = bytes.get(vstart..).and_then(|v| find_byte(v, quote)) else {
+            self.i = bytes.len();
             return Some(None);
-        }
-        let value = self.s.get(vstart..self.i)?;
-        self.i += 1;
+        };
+        let value = self.s.get(vstart..vstart + vlen)?;
+        self.i = vstart + vlen + 1;
         Some(Some((name, value)))
     }
+}
+
+/// How many XML whitespace bytes `b` starts with.
+#[inline]
+fn ws_len(b: &[u8]) -> usize {
+    b.iter().position(|&c| !is_xml_ws(c)).unwrap_or(b.len())
 }

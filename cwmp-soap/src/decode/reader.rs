@@ -89,6 +89,15 @@ struct ElemAttrs<'a> {
     must_understand: Option<&'a str>,
 }
 
+/// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
+pub(crate) struct FastPvs<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+    /// Offset of the `Value` element (for its warnings).
+    pub value_offset: usize,
+    pub xsi_type: Option<QRef<'a>>,
+}
+
 /// A start tag read but not opened yet (see [`Parser::open_tag`]).
 #[derive(Clone, Copy)]
 struct Tag<'a> {
@@ -1087,6 +1096,118 @@ impl<'a> Parser<'a> {
         let declared = text::trim_xml(count).parse::<usize>().unwrap_or(0);
         let room = self.src.len().saturating_sub(self.pos()) / min_member.max(1);
         declared.min(room).min(self.limits.max_array_members)
+    }
+
+    /// [`Parser::array`] into `out`, trying `fast` before each member (it reads a member
+    /// whole, or returns `None` having consumed nothing) and `f` on the members it leaves.
+    pub fn array_into<T>(
+        &mut self,
+        e: &Elem<'a>,
+        member: &str,
+        out: &mut Vec<T>,
+        mut fast: impl FnMut(&mut Self) -> Result<Option<T>, DecodeError>,
+        mut f: impl FnMut(&mut Self, Elem<'a>) -> Result<T, DecodeError>,
+    ) -> Result<(), DecodeError> {
+        let declared = self.array_header(e, member)?;
+        let open = !e.empty() && e.leaf.is_none();
+        let mut n = 0usize;
+        loop {
+            if open && n < self.limits.max_array_members {
+                if let Some(item) = fast(self)? {
+                    n += 1;
+                    out.push(item);
+                    continue;
+                }
+            }
+            let Some(c) = self.child(e)? else {
+                break;
+            };
+            n += 1;
+            if n > self.limits.max_array_members {
+                return Err(DecodeError::TooManyArrayMembers {
+                    limit: self.limits.max_array_members,
+                    offset: self.at(c.offset),
+                    path: self.path(),
+                });
+            }
+            if !same(c.local, member) {
+                self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
+            }
+            out.push(f(self, c)?);
+        }
+        if declared.is_some_and(|d| d != n) {
+            self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
+        }
+        Ok(())
+    }
+
+    /// A whole `ParameterValueStruct` member read at once, when it is in the plainest form:
+    /// `<ParameterValueStruct><Name>text</Name><Value attrs>text</Value></ParameterValueStruct>`
+    /// (whitespace between the tags allowed), no attributes but on `Value`, whose attribute
+    /// text was resolved before without warnings (attribute cache), texts without `<` or `&`,
+    /// within the limits and with no control-character policy in force. What it returns and
+    /// counts is what [`Parser::child`], [`Parser::fields`] and [`Parser::text`] make of the
+    /// same bytes, none of which warn on that form. `None`: nothing consumed.
+    pub fn fast_pvs(&mut self) -> Option<FastPvs<'a>> {
+        if self.controls.is_some()
+            || self.path.len() + 2 > self.limits.max_depth
+            || self.elements.saturating_add(3) > self.limits.max_elements
+        {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let plain_start = |from: usize, name: &[u8]| -> Option<StartTag> {
+            let t = scan_start(rest.get(from..)?)?;
+            let ok = !t.empty && same_bytes(rest.get(from + t.name.0..from + t.name.1)?, name);
+            ok.then_some(t)
+        };
+        let no_attrs = |from: usize, t: &StartTag| {
+            rest.get(from + t.attrs.0..from + t.attrs.1)
+                .is_some_and(|a| a.iter().all(|&c| is_xml_ws(c)))
+        };
+        let s = plain_start(0, b"ParameterValueStruct")?;
+        if !no_attrs(0, &s) {
+            return None;
+        }
+        let mut pos = s.len;
+        let n = plain_start(pos, b"Name")?;
+        if !no_attrs(pos, &n) {
+            return None;
+        }
+        let name_start = pos + n.len;
+        let (name_len, end) = leaf_text(rest.get(name_start..)?, b"Name")?;
+        pos = name_start + name_len + end;
+        let v = plain_start(pos, b"Value")?;
+        let value_lt = pos + v.lt;
+        let value_attrs = self.src.get(at + pos + v.attrs.0..at + pos + v.attrs.1)?;
+        let xsi_type = if value_attrs.is_empty() {
+            None
+        } else {
+            self.cached_attrs(value_attrs)?.xsi_type
+        };
+        let value_start = pos + v.len;
+        let (value_len, end) = leaf_text(rest.get(value_start..)?, b"Value")?;
+        pos = value_start + value_len + end;
+        pos += ws_len(rest.get(pos..)?);
+        pos += end_tag_len(rest.get(pos..)?, b"ParameterValueStruct")?;
+        if name_len > self.limits.max_text_len || value_len > self.limits.max_text_len {
+            return None;
+        }
+        let name = self.src.get(at + name_start..at + name_start + name_len)?;
+        let value = self
+            .src
+            .get(at + value_start..at + value_start + value_len)?;
+        let value_offset = self.pos() + value_lt;
+        *self.reader.get_mut() = rest.get(pos..).unwrap_or_default();
+        self.skipped += pos;
+        self.elements += 3;
+        Some(FastPvs {
+            name,
+            value,
+            value_offset,
+            xsi_type,
+        })
     }
 
     /// Checks an array's xsi:type and arrayType; returns the declared count.

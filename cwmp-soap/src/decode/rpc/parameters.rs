@@ -9,7 +9,7 @@ use cwmp_core::value::{Value, ValueType};
 
 use super::strings;
 use crate::decode::error::{DecodeError, WarningKind};
-use crate::decode::reader::{Elem, Parser, SOAP_ENC, XSD, XSD_1999};
+use crate::decode::reader::{Elem, Parser, QRef, SOAP_ENC, XSD, XSD_1999};
 
 /// A `ParameterList` of `ParameterValueStruct`.
 pub(super) fn parameter_values<'a>(
@@ -18,10 +18,28 @@ pub(super) fn parameter_values<'a>(
 ) -> Result<Vec<ParameterValue<'a>>, DecodeError> {
     // `<ParameterValueStruct/>` is 23 bytes.
     let mut out = Vec::with_capacity(p.array_capacity(e, 23));
-    p.array(e, "ParameterValueStruct", |p, c| {
-        out.push(parameter_value(p, &c)?);
-        Ok(())
-    })?;
+    p.array_into(
+        e,
+        "ParameterValueStruct",
+        &mut out,
+        |p| {
+            let Some(f) = p.fast_pvs() else {
+                return Ok(None);
+            };
+            let ty = value_type(p, f.xsi_type, f.value_offset)?;
+            if !ty.accepts(f.value) {
+                p.warn(WarningKind::InvalidValueText, f.value_offset)?;
+            }
+            Ok(Some(ParameterValue {
+                name: Cow::Borrowed(f.name),
+                value: Value {
+                    ty,
+                    text: Cow::Borrowed(f.value),
+                },
+            }))
+        },
+        |p, c| parameter_value(p, &c),
+    )?;
     Ok(out)
 }
 
@@ -46,28 +64,38 @@ fn parameter_value<'a>(
 /// A `Value` with its `xsi:type` (missing: string; unknown: `ValueType::Other`).
 #[inline(always)]
 fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError> {
-    let ty = match p.xsi_type(c) {
-        None => {
-            p.warn(WarningKind::MissingValueType, c.offset)?;
-            ValueType::String
-        }
-        Some(q) if matches!(q.ns, XSD | XSD_1999 | SOAP_ENC | "") => {
-            let ty = ValueType::from_xsd_name(q.local);
-            if matches!(ty, ValueType::Other(_)) {
-                p.warn(WarningKind::UnknownValueType, c.offset)?;
-            }
-            ty
-        }
-        Some(q) => {
-            p.warn(WarningKind::UnknownValueType, c.offset)?;
-            ValueType::Other(Cow::Borrowed(q.local))
-        }
-    };
+    let ty = value_type(p, p.xsi_type(c), c.offset)?;
     let text = p.text(c)?;
     if !ty.accepts(&text) {
         p.warn(WarningKind::InvalidValueText, c.offset)?;
     }
     Ok(Value { ty, text })
+}
+
+/// The value type named by a `Value`'s resolved `xsi:type` (at `offset`, for warnings).
+#[inline(always)]
+fn value_type<'a>(
+    p: &mut Parser<'a>,
+    xsi_type: Option<QRef<'a>>,
+    offset: usize,
+) -> Result<ValueType<'a>, DecodeError> {
+    Ok(match xsi_type {
+        None => {
+            p.warn(WarningKind::MissingValueType, offset)?;
+            ValueType::String
+        }
+        Some(q) if matches!(q.ns, XSD | XSD_1999 | SOAP_ENC | "") => {
+            let ty = ValueType::from_xsd_name(q.local);
+            if matches!(ty, ValueType::Other(_)) {
+                p.warn(WarningKind::UnknownValueType, offset)?;
+            }
+            ty
+        }
+        Some(q) => {
+            p.warn(WarningKind::UnknownValueType, offset)?;
+            ValueType::Other(Cow::Borrowed(q.local))
+        }
+    })
 }
 
 pub(super) fn set_parameter_values<'a>(

@@ -30,8 +30,7 @@ fn authorization_for_a_huge_nonce_stays_within_the_header_limit() {
     if client.handle_unauthorized([&value], false).is_err() {
         return; // refusing the challenge is a fix
     }
-    let Ok(auth) = client.authorization_with_cnonce(&Method::POST, "/cwmp", b"", "0a4f113b")
-    else {
+    let Ok(auth) = client.authorization_with_cnonce(&Method::POST, "/cwmp", b"", "0a4f113b") else {
         return; // refusing to build the header is a fix too
     };
     parse_credentials(auth.as_bytes(), &limits).unwrap();

@@ -48,8 +48,17 @@ impl<'a> NsSeen<'a> {
 /// Decodes a whole document.
 pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError> {
     let mut leading_ws = false;
+    // After a declaration, comment or PI (quick-xml's first event strips a BOM; a text event
+    // leaves it inside markup), the root's start tag may be read directly like any other.
+    let mut fast = false;
     let root = loop {
+        if fast {
+            if let Some(root) = p.fast_open()? {
+                break root;
+            }
+        }
         let (pos, ev) = p.read()?;
+        fast = matches!(ev, Event::Decl(_) | Event::Comment(_) | Event::PI(_));
         match ev {
             Event::Decl(_) => {
                 if leading_ws {

@@ -154,9 +154,8 @@ pub(crate) struct Parser<'a> {
     attr_cache_next: usize,
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
-    path: Vec<&'a str>,
-    /// The qualified names of the open elements, to check end tags against.
-    qnames: Vec<&'a str>,
+    /// The open elements: local name (for paths) and qualified name (to check end tags).
+    path: Vec<(&'a str, &'a str)>,
     elements: usize,
     limits: Limits,
     controls: Option<ControlCharPolicy>,
@@ -177,7 +176,7 @@ impl<'a> Parser<'a> {
         let config = reader.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
-        // End tags are checked against `qnames` (the fast path reads some tags itself).
+        // End tags are checked against `path` (the fast path reads some tags itself).
         config.check_end_names = false;
         config.allow_unmatched_ends = true;
         Parser {
@@ -192,7 +191,6 @@ impl<'a> Parser<'a> {
             attr_cache_next: 0,
             default_bindings: 0,
             path: Vec::with_capacity(16),
-            qnames: Vec::with_capacity(16),
             elements: 0,
             limits,
             controls,
@@ -203,11 +201,18 @@ impl<'a> Parser<'a> {
 
     /// The current element path, `Envelope/Body/...`.
     pub fn path(&self) -> String {
-        self.path.join("/")
+        let mut out = String::new();
+        for (i, (local, _)) in self.path.iter().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(local);
+        }
+        out
     }
 
     fn path_with(&self, local: &str) -> String {
-        if self.path.last() == Some(&local) {
+        if self.path.last().is_some_and(|(l, _)| *l == local) {
             self.path()
         } else {
             let mut p = self.path();
@@ -291,7 +296,7 @@ impl<'a> Parser<'a> {
             }),
             Ok(Event::End(e)) => {
                 let found = e.name();
-                match self.qnames.last() {
+                match self.path.last().map(|(_, q)| q) {
                     Some(open) if open.as_bytes() == found.as_ref() => Ok((pos, Event::End(e))),
                     // What quick-xml's own check reports, at the `<` of the end tag.
                     open => {
@@ -435,8 +440,7 @@ impl<'a> Parser<'a> {
             return Err(self.limit_error(depth, offset));
         }
         self.elements += 1;
-        self.path.push(local);
-        self.qnames.push(name);
+        self.path.push((local, name));
         let mut has_attrs = false;
         let mut found = None;
         if !raw.is_empty() {
@@ -701,11 +705,21 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The next element if its start tag can be read directly (see [`Parser::child`]).
+    ///
+    /// Must only be called where quick-xml is between events in text.
+    pub fn fast_open(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+        match self.fast_tag() {
+            Some(tag) => self.open_tag(tag).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The fast path for the end tag of an element whose start tag the fast path read:
     /// consumes `ws* </name ws*>` if that is what follows.
     fn fast_end(&mut self) -> bool {
         let rest: &'a [u8] = self.reader.get_ref();
-        let Some(name) = self.qnames.last() else {
+        let Some((_, name)) = self.path.last() else {
             return false;
         };
         let mut i = 0;
@@ -730,7 +744,6 @@ impl<'a> Parser<'a> {
             }
         }
         self.path.pop();
-        self.qnames.pop();
     }
 
     /// The next child element of `parent`, or `None` at its end (which closes it).

@@ -122,9 +122,10 @@ struct RawAttrs<'a> {
     binds: bool,
 }
 
-/// Entries of the attribute cache: most documents repeat a few attribute texts
+/// Entries of the attribute cache (more than the xsd types a Value may name, so that a cycle
+/// through all of them still hits): most documents repeat a few attribute texts
 /// (`xsi:type="xsd:string"`) under the same bindings.
-const ATTR_CACHE: usize = 4;
+const ATTR_CACHE: usize = 16;
 
 #[derive(Clone, Copy)]
 struct AttrCacheEntry<'a> {
@@ -719,13 +720,17 @@ impl<'a> Parser<'a> {
     /// consumes `ws* </name ws*>` if that is what follows.
     fn fast_end(&mut self) -> bool {
         let rest: &'a [u8] = self.reader.get_ref();
+        let i = if rest.first() == Some(&b'<') {
+            0
+        } else {
+            ws_len(rest)
+        };
+        if rest.get(i..i + 2) != Some(b"</") {
+            return false;
+        }
         let Some((_, name)) = self.path.last() else {
             return false;
         };
-        let mut i = 0;
-        while rest.get(i).copied().is_some_and(is_xml_ws) {
-            i += 1;
-        }
         let Some(len) = rest.get(i..).and_then(|r| end_tag_len(r, name.as_bytes())) else {
             return false;
         };

@@ -105,6 +105,16 @@ impl UdpConnectionRequest {
         }
         let text = std::str::from_utf8(datagram).map_err(|_| Error::UdpMalformed("not UTF-8"))?;
         let line = text.lines().next().unwrap_or("").trim();
+        // A request line is printable ASCII (RFC 9112, RFC 3986); raw control or non-ASCII bytes
+        // in it are malformed, not something to percent-encode on our side.
+        if line
+            .bytes()
+            .any(|b| !(b == b' ' || b == b'\t' || b.is_ascii_graphic()))
+        {
+            return Err(Error::UdpMalformed(
+                "control or non-ASCII byte in the request line",
+            ));
+        }
         let mut words = line.split_ascii_whitespace();
         let method = words
             .next()
@@ -148,14 +158,22 @@ impl UdpConnectionRequest {
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::UdpMalformed("id is not a decimal number"));
         }
-        Ok(UdpConnectionRequest {
+        let request = UdpConnectionRequest {
             host,
             ts,
             id,
             username: un.ok_or(Error::UdpMalformed("no un"))?,
             cnonce: cn.ok_or(Error::UdpMalformed("no cn"))?,
             sig: sig.ok_or(Error::UdpMalformed("no sig"))?,
-        })
+        };
+        // What we accept we must be able to send again: a value written raw but percent-encoded
+        // by `to_datagram` (e.g. `<`) grows threefold, so check the canonical form's length.
+        if request.to_datagram().len() > MAX_DATAGRAM {
+            return Err(Error::UdpMalformed(
+                "datagram too long once percent-encoded",
+            ));
+        }
+        Ok(request)
     }
 
     /// `host[:port]` as written in the request.

@@ -19,7 +19,6 @@ use cwmp_auth::udp::{MAX_DATAGRAM, UdpConnectionRequest};
 /// refuses. The client should refuse such a challenge or fail to build the header, not send
 /// credentials its own server side cannot read.
 #[test]
-#[ignore = "open finding, reported to the cwmp-auth owner"]
 fn authorization_for_a_huge_nonce_stays_within_the_header_limit() {
     let limits = Limits::default();
     let nonce = "d".repeat(8100);
@@ -27,12 +26,25 @@ fn authorization_for_a_huge_nonce_stays_within_the_header_limit() {
     assert!(challenge.len() <= limits.max_len);
     let value = HeaderValue::from_str(&challenge).unwrap();
     let mut client = DigestClient::new("cpe-user", "s3cret");
-    if client.handle_unauthorized([&value], false).is_err() {
-        return; // refusing the challenge is a fix
-    }
-    let Ok(auth) = client.authorization_with_cnonce(&Method::POST, "/cwmp", b"", "0a4f113b") else {
-        return; // refusing to build the header is a fix too
-    };
+    client.handle_unauthorized([&value], false).unwrap();
+    // Fixed: the client refuses to build credentials past the limit instead of sending them.
+    let err = client
+        .authorization_with_cnonce(&Method::POST, "/cwmp", b"", "0a4f113b")
+        .unwrap_err();
+    assert!(
+        matches!(err, cwmp_auth::Error::TooLong { limit: 8192, .. }),
+        "{err:?}"
+    );
+    // A nonce that leaves room still works, and our own parser reads the result.
+    let fits = HeaderValue::from_str(&format!(
+        r#"Digest realm="y", nonce="{}""#,
+        "d".repeat(7000)
+    ))
+    .unwrap();
+    client.handle_unauthorized([&fits], false).unwrap();
+    let auth = client
+        .authorization_with_cnonce(&Method::POST, "/cwmp", b"", "0a4f113b")
+        .unwrap();
     parse_credentials(auth.as_bytes(), &limits).unwrap();
 }
 
@@ -42,15 +54,24 @@ fn authorization_for_a_huge_nonce_stays_within_the_header_limit() {
 /// refuses it. Either refuse unencoded control bytes when parsing (`sig` must be hex anyway) or
 /// keep what `to_datagram` writes within the limit.
 #[test]
-#[ignore = "open finding, reported to the cwmp-auth owner"]
 fn udp_request_reserialises_within_the_datagram_limit() {
     let mut d = b"GET http://h?ts=5&id=6&un=cr-user&cn=&sig=".to_vec();
     d.extend(std::iter::repeat_n(0u8, 700));
     d.extend_from_slice(b" HTTP/1.1\r\n\r\n");
     assert!(d.len() <= MAX_DATAGRAM);
-    let Ok(req) = UdpConnectionRequest::parse(&d) else {
-        return; // refusing raw control bytes is a fix
+    // Fixed: raw control bytes in the request line are refused.
+    assert!(UdpConnectionRequest::parse(&d).is_err());
+    // Printable bytes that `to_datagram` percent-encodes are accepted only while the
+    // re-serialised request stays within the limit, and then it parses back to the same value.
+    let raw = |n: usize| {
+        let mut d = b"GET http://h?ts=5&id=6&un=cr-user&cn=".to_vec();
+        d.extend(std::iter::repeat_n(b'<', n));
+        d.extend_from_slice(b"&sig=ab HTTP/1.1\r\n\r\n");
+        d
     };
+    assert!(UdpConnectionRequest::parse(&raw(700)).is_err());
+    let req = UdpConnectionRequest::parse(&raw(100)).unwrap();
     let again = req.to_datagram();
+    assert!(again.len() <= MAX_DATAGRAM);
     assert_eq!(UdpConnectionRequest::parse(&again).unwrap(), req);
 }

@@ -220,6 +220,15 @@ impl DigestClient {
         if ch.userhash {
             s.push_str(", userhash=true");
         }
+        // Never send credentials that a server with default limits (ours included) cannot read:
+        // a huge nonce, realm or opaque echoed back would push the header past them.
+        let limit = crate::header::Limits::default().max_len;
+        if s.len() > limit {
+            return Err(Error::TooLong {
+                len: s.len(),
+                limit,
+            });
+        }
         let value = header_value(s)?;
         self.nc = nc_num;
         self.last = Some(LastRequest {

@@ -304,7 +304,10 @@ fn decode_body<'a>(
     })
 }
 
+/// An unknown method: its local name and namespace are kept, so its name must be one the
+/// encoder writes back unchanged ([`Parser::check_name`]; anything else is refused).
 fn unknown<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Body<'a>, DecodeError> {
+    p.check_name(c)?;
     p.skip(c)?;
     Ok(Body::Unknown(cwmp_core::envelope::UnknownMethod {
         name: Cow::Borrowed(c.local),

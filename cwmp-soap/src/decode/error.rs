@@ -234,6 +234,20 @@ pub enum DecodeError {
         /// Element path.
         path: String,
     },
+    /// An element name the decoder would keep (an unknown method's) that is not an XML
+    /// `QName`, so the document is not well-formed, or that the encoder cannot write back
+    /// unchanged (see the [module docs](super)).
+    #[error(
+        "element name {name:?} is not an XML name the encoder can write, at byte {offset} ({path})"
+    )]
+    InvalidName {
+        /// The qualified name (truncated to 64 bytes).
+        name: String,
+        /// Byte offset.
+        offset: usize,
+        /// Element path.
+        path: String,
+    },
     /// Content after the end of the Envelope.
     #[error("content after the Envelope at byte {offset}")]
     TrailingContent {
@@ -297,6 +311,7 @@ impl DecodeError {
             | DecodeError::InvalidValue { offset, .. }
             | DecodeError::UnexpectedElement { offset, .. }
             | DecodeError::MalformedAttribute { offset, .. }
+            | DecodeError::InvalidName { offset, .. }
             | DecodeError::TrailingContent { offset }
             | DecodeError::Strict { offset, .. } => *offset,
         }
@@ -318,7 +333,8 @@ impl DecodeError {
             | DecodeError::MustUnderstand { path, .. }
             | DecodeError::InvalidValue { path, .. }
             | DecodeError::UnexpectedElement { path, .. }
-            | DecodeError::MalformedAttribute { path, .. } => Some(path),
+            | DecodeError::MalformedAttribute { path, .. }
+            | DecodeError::InvalidName { path, .. } => Some(path),
             _ => None,
         }
     }

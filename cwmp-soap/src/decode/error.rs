@@ -413,6 +413,11 @@ pub enum WarningKind {
     /// A value type CWMP does not define, kept as `ValueType::Other` (QUIRKS 18).
     #[error("value type not defined by CWMP")]
     UnknownValueType,
+    /// An `xsi:type` naming one of CWMP's value types (`string`, `int` ...) in a namespace
+    /// other than XML Schema or SOAP encoding (`x:string` with `x` bound to `urn:other`): read
+    /// as that type, which is how the encoder writes it back (`xsd:string`).
+    #[error("xsi:type names a CWMP value type in a foreign namespace, read as that type")]
+    ForeignValueType,
     /// A value whose text is not a valid instance of its declared type (kept as is).
     #[error("value text does not match its xsi:type")]
     InvalidValueText,

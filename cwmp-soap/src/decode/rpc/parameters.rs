@@ -61,7 +61,7 @@ fn parameter_value<'a>(
     Ok(pv)
 }
 
-/// A `Value` with its `xsi:type` (missing: string; unknown: `ValueType::Other`).
+/// A `Value` with its `xsi:type` (see [`value_type`]).
 #[inline(always)]
 fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError> {
     let ty = value_type(p, p.xsi_type(c), c.offset)?;
@@ -72,7 +72,9 @@ fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError>
     Ok(Value { ty, text })
 }
 
-/// The value type named by a `Value`'s resolved `xsi:type` (at `offset`, for warnings).
+/// The value type named by a `Value`'s resolved `xsi:type` (at `offset`, for warnings):
+/// missing, a string; a known name, that type; an unknown one, `Other` (see
+/// [`foreign_value_type`] for other namespaces).
 #[inline(always)]
 fn value_type<'a>(
     p: &mut Parser<'a>,
@@ -91,11 +93,27 @@ fn value_type<'a>(
             }
             ty
         }
-        Some(q) => {
-            p.warn(WarningKind::UnknownValueType, offset)?;
-            ValueType::Other(Cow::Borrowed(q.local))
-        }
+        Some(q) => foreign_value_type(p, q, offset)?,
     })
+}
+
+/// [`value_type`] for an `xsi:type` outside the XML Schema and SOAP encoding namespaces.
+/// Whatever the model keeps must come back from the encoder's `xsd:<name>`: a known name is
+/// that type, an unknown one `Other`.
+#[cold]
+#[inline(never)]
+fn foreign_value_type<'a>(
+    p: &mut Parser<'a>,
+    q: QRef<'a>,
+    offset: usize,
+) -> Result<ValueType<'a>, DecodeError> {
+    let ty = ValueType::from_xsd_name(q.local);
+    if matches!(ty, ValueType::Other(_)) {
+        p.warn(WarningKind::UnknownValueType, offset)?;
+    } else {
+        p.warn(WarningKind::ForeignValueType, offset)?;
+    }
+    Ok(ty)
 }
 
 pub(super) fn set_parameter_values<'a>(

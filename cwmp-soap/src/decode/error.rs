@@ -418,6 +418,11 @@ pub enum WarningKind {
     /// as that type, which is how the encoder writes it back (`xsd:string`).
     #[error("xsi:type names a CWMP value type in a foreign namespace, read as that type")]
     ForeignValueType,
+    /// An `xsi:type` whose value is not a `QName` (control characters, characters that are
+    /// not name characters, character references, a second `:` ...): no type can be written
+    /// back from it, so the value is read as a string, as without `xsi:type`.
+    #[error("xsi:type is not a QName, value read as string")]
+    MalformedValueType,
     /// A value whose text is not a valid instance of its declared type (kept as is).
     #[error("value text does not match its xsi:type")]
     InvalidValueText,

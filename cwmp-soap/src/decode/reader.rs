@@ -28,6 +28,11 @@ pub(crate) const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// XML Schema instance, 1999 draft.
 pub(crate) const XSI_1999: &str = "http://www.w3.org/1999/XMLSchema-instance";
 
+/// The namespace of a [`QRef`] resolved from an attribute value that is not a QName (see
+/// [`Parser::resolve_value`]); its `local` is then the whole trimmed value. No namespace
+/// declaration can bind it: the input never holds a NUL.
+pub(crate) const MALFORMED_QNAME: &str = "\0malformed QName";
+
 /// A resolved qualified name.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct QRef<'a> {
@@ -347,8 +352,19 @@ impl<'a> Parser<'a> {
     }
 
     /// Resolves a QName-valued attribute (`xsd:string`) against the bindings in scope.
+    ///
+    /// A value that is not a QName after trimming (a name character other than those of XML
+    /// 1.0, a control character, a character reference, an empty part, a second `:`) resolves
+    /// to the namespace [`MALFORMED_QNAME`] with the whole value as its local name, without a
+    /// warning here: what it means is the caller's to say (see `rpc::parameters::value_type`).
     fn resolve_value(&mut self, value: &'a str, offset: usize) -> Result<QRef<'a>, DecodeError> {
         let value = text::trim_xml(value);
+        if !is_qname(value) {
+            return Ok(QRef {
+                ns: MALFORMED_QNAME,
+                local: value,
+            });
+        }
         let (prefix, local) = split_qname(value);
         let ns = match self.lookup(prefix) {
             Some(ns) => ns,
@@ -610,7 +626,11 @@ impl<'a> Parser<'a> {
             {
                 Some((ty, count)) => {
                     let q = self.resolve_value(ty, offset)?;
-                    array_type = Some((q, count));
+                    if q.ns == MALFORMED_QNAME {
+                        array_type_malformed = true;
+                    } else {
+                        array_type = Some((q, count));
+                    }
                 }
                 None => array_type_malformed = true,
             }

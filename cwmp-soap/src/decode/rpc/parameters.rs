@@ -9,7 +9,7 @@ use cwmp_core::value::{Value, ValueType};
 
 use super::strings;
 use crate::decode::error::{DecodeError, WarningKind};
-use crate::decode::reader::{Elem, Parser, QRef, SOAP_ENC, XSD, XSD_1999};
+use crate::decode::reader::{Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENC, XSD, XSD_1999};
 
 /// A `ParameterList` of `ParameterValueStruct`.
 pub(super) fn parameter_values<'a>(
@@ -74,7 +74,7 @@ fn value<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Value<'a>, DecodeError>
 
 /// The value type named by a `Value`'s resolved `xsi:type` (at `offset`, for warnings):
 /// missing, a string; a known name, that type; an unknown one, `Other` (see
-/// [`foreign_value_type`] for other namespaces).
+/// [`foreign_value_type`] for other namespaces and malformed names).
 #[inline(always)]
 fn value_type<'a>(
     p: &mut Parser<'a>,
@@ -97,9 +97,9 @@ fn value_type<'a>(
     })
 }
 
-/// [`value_type`] for an `xsi:type` outside the XML Schema and SOAP encoding namespaces.
-/// Whatever the model keeps must come back from the encoder's `xsd:<name>`: a known name is
-/// that type, an unknown one `Other`.
+/// [`value_type`] for an `xsi:type` outside the XML Schema and SOAP encoding namespaces, or
+/// that is not a `QName` at all. Whatever the model keeps must come back from the encoder's
+/// `xsd:<name>`: a known name is that type, an unknown one `Other`, a malformed one a string.
 #[cold]
 #[inline(never)]
 fn foreign_value_type<'a>(
@@ -107,6 +107,10 @@ fn foreign_value_type<'a>(
     q: QRef<'a>,
     offset: usize,
 ) -> Result<ValueType<'a>, DecodeError> {
+    if q.ns == MALFORMED_QNAME {
+        p.warn(WarningKind::MalformedValueType, offset)?;
+        return Ok(ValueType::String);
+    }
     let ty = ValueType::from_xsd_name(q.local);
     if matches!(ty, ValueType::Other(_)) {
         p.warn(WarningKind::UnknownValueType, offset)?;

@@ -12,6 +12,25 @@
 //!   kept exactly as sent (numbers and booleans are trimmed before parsing).
 //! - [`Decoder::strict`] turns every warning into an error and checks the decoded message
 //!   against the schema limits ([`cwmp_core::limits::Validate`]).
+//! - What the decoder keeps, the encoder writes back unchanged (decode → encode → decode is the
+//!   identity on the model, with [`ControlCharPolicy::Replace`] for text holding control
+//!   characters, which the encoder cannot write). So for the few names and attribute values it
+//!   keeps:
+//!   - an `xsi:type` naming one of CWMP's value types in a namespace other than XML Schema or
+//!     SOAP encoding (`x:string`, `x` bound to `urn:other`) is read as that type with
+//!     [`WarningKind::ForeignValueType`]; an unknown local name in any namespace is kept as
+//!     `ValueType::Other(local)` with [`WarningKind::UnknownValueType`];
+//!   - an `xsi:type` that is not a `QName` (after trimming whitespace: control characters,
+//!     characters that are not XML name characters, character or entity references, an empty
+//!     part, a second `:`) is read as a string with [`WarningKind::MalformedValueType`], under
+//!     every control-character policy; an `arrayType` whose type is not a `QName` is
+//!     [`WarningKind::MalformedArrayType`];
+//!   - an unknown method whose element name is not an XML `QName`, or whose local name the
+//!     encoder would rewrite (it writes only letters, digits, `_`, `-` and `.`, a subset of
+//!     XML's name characters), is refused with [`DecodeError::InvalidName`];
+//!   - a namespace declaration written with references (`urn:dslforum-org&#58;cwmp-1-0`)
+//!     that stands for a namespace the decoder knows is that namespace; the namespace of an
+//!     unknown method is kept unescaped, its control characters handled like text's.
 //! - Bounded and hostile-input safe: no DTD processing (a `<!DOCTYPE` is refused), only the
 //!   five predefined entities and character references, size / depth / element / array /
 //!   attribute / text limits ([`Limits`]), no recursion on input depth.

@@ -569,6 +569,12 @@ impl<'a> Parser<'a> {
                     rest.strip_prefix(':')
                 };
                 if let Some(prefix) = prefix {
+                    // A known namespace written with references (`&#58;`) is that namespace.
+                    let value = if value.contains('&') {
+                        known_namespace(value).unwrap_or(value)
+                    } else {
+                        value
+                    };
                     if self.cwmp_declared.is_none()
                         && cwmp_core::CwmpVersion::from_namespace(value).is_some()
                     {
@@ -1535,6 +1541,17 @@ fn find_lt_amp(b: &[u8]) -> Option<usize> {
         .iter()
         .position(|&c| c == b'<' || c == b'&')
         .map(|i| base + i)
+}
+
+/// The namespace constant that `raw` (an attribute value holding references) stands for once
+/// unescaped, when it is one the decoder matches on.
+#[cold]
+fn known_namespace(raw: &str) -> Option<&'static str> {
+    let uri = text::unescape(raw).ok()?;
+    [SOAP_ENV, SOAP12_ENV, SOAP_ENC, XSD, XSD_1999, XSI, XSI_1999]
+        .into_iter()
+        .chain(cwmp_core::version::NAMESPACES.iter().map(|(ns, _)| *ns))
+        .find(|ns| *ns == uri)
 }
 
 /// Whether `c` is an XML 1.0 (fifth edition) `NameStartChar` other than `:`.

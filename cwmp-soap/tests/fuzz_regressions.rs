@@ -271,3 +271,45 @@ fn xsi_type_with_an_entity_reference_round_trips() {
         assert_eq!(again, env, "{}", String::from_utf8_lossy(&out));
     }
 }
+
+/// Found looking for the same class: U+FFFE and U+FFFF, which XML 1.0 forbids like the C0
+/// controls and the encoder replaces by U+FFFD, were kept in text and attribute values (raw, or
+/// as `&#xFFFE;`) even under `ControlCharPolicy::Replace`, so decode(encode(m)) != m. They now
+/// follow the control-character policy (raw) and are refused as character references.
+#[test]
+fn noncharacters_follow_the_control_character_policy() {
+    let reboot = |key: &str| {
+        format!(
+            "<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-0\"><soap-env:Body><cwmp:Reboot><CommandKey>{key}</CommandKey></cwmp:Reboot></soap-env:Body></soap-env:Envelope>"
+        )
+    };
+    let unknown = "<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap-env:Body><X xmlns=\"urn:a\u{FFFF}\"/></soap-env:Body></soap-env:Envelope>";
+    let replace = Decoder::new().with_control_chars(ControlCharPolicy::Replace);
+    for xml in [reboot("a\u{FFFE}b"), unknown.to_owned()] {
+        let d = replace.decode(xml.as_bytes()).unwrap();
+        assert!(has_warning(&d.warnings, WarningKind::ControlCharacter));
+        assert_round_trips(&replace, xml.as_bytes());
+        let keep = Decoder::new().decode(xml.as_bytes()).unwrap();
+        assert!(has_warning(&keep.warnings, WarningKind::ControlCharacter));
+        assert!(matches!(
+            Decoder::new()
+                .with_control_chars(ControlCharPolicy::Error)
+                .decode(xml.as_bytes()),
+            Err(DecodeError::ControlCharacter { byte: 0xEF, .. })
+        ));
+    }
+    let xml = reboot("a\u{FFFE}b");
+    let d = replace.decode(xml.as_bytes()).unwrap();
+    let Body::Reboot(r) = &d.envelope.body else {
+        panic!("{d:?}")
+    };
+    assert_eq!(r.command_key, "a\u{FFFD}b");
+    assert!(matches!(
+        cwmp_soap::decode(reboot("a&#xFFFE;b").as_bytes()),
+        Err(DecodeError::UnknownEntity { .. })
+    ));
+    // Other characters with the lead byte 0xEF are ordinary text.
+    let xml = reboot("\u{FF21}\u{FEFF}");
+    let d = Decoder::new().decode(xml.as_bytes()).unwrap();
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+}

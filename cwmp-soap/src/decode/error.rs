@@ -86,8 +86,9 @@ pub enum DecodeError {
         /// Byte offset.
         offset: usize,
     },
-    /// A control character (invalid in XML 1.0) while the policy is
-    /// [`ControlCharPolicy::Error`](super::ControlCharPolicy::Error).
+    /// A control character (invalid in XML 1.0), or U+FFFE / U+FFFF, while the policy is
+    /// [`ControlCharPolicy::Error`](super::ControlCharPolicy::Error). For U+FFFE / U+FFFF,
+    /// `byte` is the first byte of its UTF-8 form, `0xEF`.
     #[error("control character 0x{byte:02X} at byte {offset}")]
     ControlCharacter {
         /// The byte.
@@ -441,7 +442,8 @@ pub enum WarningKind {
     /// Text where only elements may appear, ignored.
     #[error("text between elements, ignored")]
     UnexpectedText,
-    /// A control character that XML 1.0 forbids (QUIRKS 19), kept or replaced by policy.
+    /// A control character that XML 1.0 forbids (QUIRKS 19), or the noncharacter U+FFFE or
+    /// U+FFFF, which it forbids too; kept or replaced by policy.
     #[error("control character in text")]
     ControlCharacter,
     /// A boolean written other than `0`, `1`, `true`, `false` (e.g. `TRUE`) (QUIRKS 21).

@@ -89,7 +89,10 @@ pub fn decode(input: &[u8]) -> Result<Envelope<'_>, DecodeError> {
 }
 
 /// What to do with C0 control characters, which XML 1.0 forbids in documents but some devices
-/// send (QUIRKS 19). NUL is always refused.
+/// send (QUIRKS 19), and with U+FFFE and U+FFFF, which it forbids too (the encoder replaces
+/// all of them by U+FFFD, so only [`ControlCharPolicy::Replace`] keeps decode → encode →
+/// decode the identity for such text). NUL is always refused, and so are character references
+/// to any of them (`&#1;`, `&#xFFFE;`: [`DecodeError::UnknownEntity`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ControlCharPolicy {

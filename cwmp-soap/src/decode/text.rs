@@ -8,24 +8,48 @@ pub(crate) const fn is_control(b: u8) -> bool {
     b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r'
 }
 
-/// Offset of the first forbidden control character (or NUL) in `input`.
+/// Whether `c` is a character XML 1.0 cannot carry that the control-character policy covers:
+/// a forbidden C0 control, U+FFFE or U+FFFF (the noncharacters the encoder replaces too).
+#[inline]
+pub(crate) fn is_forbidden_char(c: char) -> bool {
+    (c.is_ascii() && is_control(c as u8)) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether `input` holds U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`) at `i`.
+#[inline]
+fn is_nonchar_at(input: &[u8], i: usize) -> bool {
+    matches!(input.get(i..i + 3), Some([0xEF, 0xBF, 0xBE | 0xBF]))
+}
+
+/// Offset of the first forbidden control character (or NUL), U+FFFE or U+FFFF in `input`.
 ///
-/// Scans 32-byte blocks without branches so the common case (none) stays fast.
+/// Scans 32-byte blocks without branches so the common case (none) stays fast; a block with
+/// `0xEF` (the lead byte of U+F000 to U+FFFF) is looked at closely.
 pub(crate) fn find_control(input: &[u8]) -> Option<usize> {
     let mut chunks = input.chunks_exact(32);
     let mut base = 0usize;
     for chunk in &mut chunks {
-        let any = chunk.iter().fold(false, |acc, &b| acc | is_control(b));
+        let any = chunk
+            .iter()
+            .fold(false, |acc, &b| acc | is_control(b) | (b == 0xEF));
         if any {
-            return chunk.iter().position(|&b| is_control(b)).map(|i| base + i);
+            if let Some(i) = find_forbidden(input, base, base + 32) {
+                return Some(i);
+            }
         }
         base += 32;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_control(b))
-        .map(|i| base + i)
+    find_forbidden(input, base, input.len())
+}
+
+/// [`find_control`] byte by byte over `input[from..to]`.
+#[cold]
+fn find_forbidden(input: &[u8], from: usize, to: usize) -> Option<usize> {
+    (from..to).find(|&i| match input.get(i) {
+        Some(&b) if is_control(b) => true,
+        Some(0xEF) => is_nonchar_at(input, i),
+        _ => false,
+    })
 }
 
 /// Whether every byte is XML whitespace.
@@ -107,26 +131,21 @@ pub(crate) fn resolve_entity(name: &str) -> Option<char> {
                 num.parse::<u32>().ok()?
             };
             let c = char::from_u32(code)?;
-            // XML 1.0 Char production: no NUL, no other C0 controls but tab, LF, CR.
-            (c >= ' ' || matches!(c, '\t' | '\n' | '\r')).then_some(c)
+            // XML 1.0 Char production: no NUL, no other C0 controls but tab, LF, CR, no
+            // U+FFFE or U+FFFF (surrogates are no `char`).
+            (!is_forbidden_char(c) && c != '\0').then_some(c)
         }
     }
 }
 
-/// Replaces every forbidden control character with U+FFFD.
+/// Replaces every forbidden control character, U+FFFE and U+FFFF with U+FFFD.
 pub(crate) fn replace_controls(text: Cow<'_, str>) -> Cow<'_, str> {
-    if !text.bytes().any(is_control) {
+    if !text.chars().any(is_forbidden_char) {
         return text;
     }
     Cow::Owned(
         text.chars()
-            .map(|c| {
-                if c.is_ascii() && is_control(c as u8) {
-                    '\u{FFFD}'
-                } else {
-                    c
-                }
-            })
+            .map(|c| if is_forbidden_char(c) { '\u{FFFD}' } else { c })
             .collect(),
     )
 }
@@ -173,5 +192,20 @@ mod tests {
         assert_eq!(find_control(b"ab\x00"), Some(2));
         assert_eq!(find_control(b"a\tb\r\n"), None);
         assert_eq!(replace_controls(Cow::Borrowed("a\u{2}b")), "a\u{FFFD}b");
+        let mut w = vec![b'a'; 100];
+        w[31..34].copy_from_slice("\u{FFFE}".as_bytes());
+        assert_eq!(find_control(&w), Some(31));
+        w[31..34].copy_from_slice("\u{FF21}".as_bytes());
+        assert_eq!(find_control(&w), None);
+        w[98..100].copy_from_slice(&[0xEF, 0xBF]);
+        assert_eq!(find_control(&w), None);
+        assert_eq!(find_control("ab\u{FFFF}".as_bytes()), Some(2));
+        assert_eq!(
+            replace_controls(Cow::Borrowed("\u{FFFE}x\u{FFFF}\u{FFFD}")),
+            "\u{FFFD}x\u{FFFD}\u{FFFD}"
+        );
+        assert!(resolve_entity("#xFFFE").is_none());
+        assert!(resolve_entity("#65535").is_none());
+        assert_eq!(resolve_entity("#xFFFD"), Some('\u{FFFD}'));
     }
 }

@@ -56,6 +56,7 @@
 
 pub mod decode;
 pub mod encode;
+mod name;
 pub use decode::{
     ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
 };

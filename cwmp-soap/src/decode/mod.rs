@@ -25,9 +25,8 @@
 //!     part, a second `:`) is read as a string with [`WarningKind::MalformedValueType`], under
 //!     every control-character policy; an `arrayType` whose type is not a `QName` is
 //!     [`WarningKind::MalformedArrayType`];
-//!   - an unknown method whose element name is not an XML `QName`, or whose local name the
-//!     encoder would rewrite (it writes only letters, digits, `_`, `-` and `.`, a subset of
-//!     XML's name characters), is refused with [`DecodeError::InvalidName`];
+//!   - an unknown method whose element name is not an XML `QName` is refused with
+//!     [`DecodeError::InvalidName`] (the encoder writes back every XML name unchanged);
 //!   - a namespace declaration written with references (`urn:dslforum-org&#58;cwmp-1-0`)
 //!     that stands for a namespace the decoder knows is that namespace; the namespace of an
 //!     unknown method is kept unescaped, its control characters handled like text's.

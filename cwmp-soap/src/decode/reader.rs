@@ -12,6 +12,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::error::{DecodeError, Warning, WarningKind};
 use super::text::{self, UnescapeError};
 use super::{ControlCharPolicy, Limits};
+use crate::name::is_qname;
 
 /// SOAP 1.1 envelope namespace.
 pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -674,21 +675,15 @@ impl<'a> Parser<'a> {
         self.attrs.get(e.depth())
     }
 
-    /// Refuses open element `e` (the innermost) when its qualified name is not an XML `QName`
-    /// whose local part the encoder writes unchanged: the decoder keeps only that local name
-    /// (an unknown method's), so it must survive encode → decode. The encoder writes ASCII
-    /// letters, `_`, and non-ASCII alphabetic characters to start, digits, `-`, `.` and
-    /// non-ASCII alphanumeric characters after (a subset of XML's name characters: a name that
-    /// is well-formed but outside it, such as one with U+00B7, is refused too).
+    /// Refuses open element `e` (the innermost) when its qualified name is not an XML `QName`:
+    /// the decoder keeps that local name (an unknown method's), and the encoder writes back
+    /// exactly the names XML allows (`crate::name`), so it survives encode → decode.
     pub fn check_name(&self, e: &Elem<'a>) -> Result<(), DecodeError> {
         let name = match self.path.last() {
             Some((local, name)) if same(local, e.local) => *name,
             _ => e.local,
         };
-        let mut chars = e.local.chars();
-        let writable = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-            && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if writable && is_qname(name) {
+        if is_qname(name) {
             return Ok(());
         }
         Err(DecodeError::InvalidName {
@@ -1552,37 +1547,6 @@ fn known_namespace(raw: &str) -> Option<&'static str> {
         .into_iter()
         .chain(cwmp_core::version::NAMESPACES.iter().map(|(ns, _)| *ns))
         .find(|ns| *ns == uri)
-}
-
-/// Whether `c` is an XML 1.0 (fifth edition) `NameStartChar` other than `:`.
-fn is_name_start(c: char) -> bool {
-    matches!(c,
-        'A'..='Z' | 'a'..='z' | '_'
-        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
-        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
-        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
-        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
-}
-
-/// Whether `c` is an XML 1.0 (fifth edition) `NameChar` other than `:`.
-fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c,
-            '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
-}
-
-/// Whether `s` is an XML `NCName` (a name without `:`).
-pub(crate) fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
-}
-
-/// Whether `s` is an XML `QName`: an `NCName`, or two joined by one `:`.
-pub(crate) fn is_qname(s: &str) -> bool {
-    match s.split_once(':') {
-        Some((prefix, local)) => is_ncname(prefix) && is_ncname(local),
-        None => is_ncname(s),
-    }
 }
 
 /// Splits `prefix:local`.

@@ -7,6 +7,7 @@ use cwmp_core::datetime::{DateTime, DateTimeText};
 use cwmp_core::value::{Value, ValueType, parse_bool};
 
 use super::{BoolFormat, DateTimeFraction, EncodeOptions};
+use crate::name::{is_name_char, is_name_start, is_ncname};
 
 /// U+FFFD REPLACEMENT CHARACTER in UTF-8: what a character XML 1.0 cannot carry becomes.
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
@@ -246,15 +247,6 @@ pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
 
 /// Whether `name` is an XML NCName (a name without a colon), checked conservatively: ASCII
 /// letters, `_` and non-ASCII letters to start; also digits, `-` and `.` after.
-pub(crate) fn is_ncname(name: &str) -> bool {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    (first.is_alphabetic() || first == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
 /// Appends `name` made into an NCName: every character that cannot appear in one becomes `_`
 /// (an empty name becomes `_`).
 pub(crate) fn push_ncname(out: &mut Vec<u8>, name: &str) {
@@ -268,9 +260,9 @@ pub(crate) fn push_ncname(out: &mut Vec<u8>, name: &str) {
     }
     for (i, c) in name.chars().enumerate() {
         let ok = if i == 0 {
-            c.is_alphabetic() || c == '_'
+            is_name_start(c)
         } else {
-            c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+            is_name_char(c)
         };
         if ok {
             let mut buf = [0u8; 4];

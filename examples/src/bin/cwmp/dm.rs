@@ -59,23 +59,9 @@ enum Command {
 
 /// Runs `cwmp dm` with the arguments after `dm`.
 pub fn run(args: &[String]) -> ExitCode {
-    let argv = std::iter::once("cwmp dm".to_owned()).chain(args.iter().cloned());
-    let cli = match Cli::try_parse_from(argv) {
-        Ok(c) => c,
-        Err(e) => {
-            if matches!(
-                e.kind(),
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
-            ) {
-                print!("{e}");
-                return ExitCode::SUCCESS;
-            }
-            let text = e.to_string();
-            let line = text.lines().next().unwrap_or("invalid arguments");
-            let line = line.strip_prefix("error: ").unwrap_or(line);
-            eprintln!("error: {line}");
-            return ExitCode::from(1);
-        }
+    let cli: Cli = match crate::parse_args("cwmp dm", args) {
+        Ok(cli) => cli,
+        Err(code) => return code,
     };
     match execute(cli.command) {
         Ok(code) => code,

@@ -37,3 +37,27 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// What a clap parse failure becomes: `--help` / `--version` printed with success, anything
+/// else as one `error:` line and exit status 1.
+pub(crate) fn clap_exit(e: &clap::Error) -> ExitCode {
+    if matches!(
+        e.kind(),
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+    ) {
+        print!("{e}");
+        return ExitCode::SUCCESS;
+    }
+    let text = e.to_string();
+    let line = text.lines().next().unwrap_or("invalid arguments");
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    eprintln!("error: {line}");
+    ExitCode::from(1)
+}
+
+/// Parses `args` (those after the command words in `program`) into `T`, or the exit code that
+/// ends the run.
+pub(crate) fn parse_args<T: clap::Parser>(program: &str, args: &[String]) -> Result<T, ExitCode> {
+    let argv = std::iter::once(program.to_owned()).chain(args.iter().cloned());
+    T::try_parse_from(argv).map_err(|e| clap_exit(&e))
+}

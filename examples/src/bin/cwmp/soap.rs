@@ -141,20 +141,7 @@ pub fn run(command: &str, args: &[String]) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(1)
         }
-        Err(e) => {
-            if matches!(
-                e.kind(),
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
-            ) {
-                print!("{e}");
-                return ExitCode::SUCCESS;
-            }
-            let text = e.to_string();
-            let line = text.lines().next().unwrap_or("invalid arguments");
-            let line = line.strip_prefix("error: ").unwrap_or(line);
-            eprintln!("error: {line}");
-            ExitCode::from(1)
-        }
+        Err(e) => crate::clap_exit(&e),
     }
 }
 

@@ -1018,30 +1018,31 @@ impl<'a> Parser<'a> {
 
     /// A `u32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).
     pub fn u32(&mut self, e: &Elem<'a>) -> Result<u32, DecodeError> {
-        let t = self.text(e)?;
-        let s = text::trim_xml(&t);
-        if s.is_empty() {
-            self.warn(WarningKind::EmptyNumber, e.offset)?;
-            return Ok(0);
-        }
-        s.strip_prefix('+')
-            .unwrap_or(s)
-            .parse()
-            .map_err(|_| self.invalid(e, "unsignedInt", &t))
+        self.number(e, "unsignedInt")
     }
 
-    /// An `i32` element (surrounding whitespace allowed; empty reads as 0).
+    /// An `i32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).
     pub fn i32(&mut self, e: &Elem<'a>) -> Result<i32, DecodeError> {
+        self.number(e, "int")
+    }
+
+    /// A numeric element of xsd type `xsd_type`: trimmed, an optional `+`, empty reads as 0
+    /// with [`WarningKind::EmptyNumber`].
+    fn number<T: std::str::FromStr + Default>(
+        &mut self,
+        e: &Elem<'a>,
+        xsd_type: &'static str,
+    ) -> Result<T, DecodeError> {
         let t = self.text(e)?;
         let s = text::trim_xml(&t);
         if s.is_empty() {
             self.warn(WarningKind::EmptyNumber, e.offset)?;
-            return Ok(0);
+            return Ok(T::default());
         }
         s.strip_prefix('+')
             .unwrap_or(s)
             .parse()
-            .map_err(|_| self.invalid(e, "int", &t))
+            .map_err(|_| self.invalid(e, xsd_type, &t))
     }
 
     /// A boolean element: `0`, `1`, `true`, `false`; other cases warn.

@@ -6,6 +6,8 @@
 //!   cookies) and envelope encode/decode with cwmp-soap.
 //! - [`auth`]: digest guard (server side) and CPE client authentication over cwmp-auth.
 //! - [`rpcs`]: ACS requests written as `--queue` short forms or JSON, and one-line summaries.
+//! - [`tls`]: HTTPS with rustls: server and client configs, client-certificate device binding,
+//!   readable handshake failures, the lab PKI.
 //! - [`log`]: the programs' log lines and the demo's transcript.
 pub mod acs;
 pub mod auth;
@@ -14,6 +16,7 @@ pub mod log;
 pub mod net;
 pub mod rpcs;
 pub mod store;
+pub mod tls;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -8,6 +8,7 @@
 //! cwmp auth udp-request ...                UDP connection request datagram
 //! cwmp dm lookup --model FILE PATH         data-model definition as JSON
 //! cwmp dm check --model FILE PATH VALUE    validate a value
+//! cwmp tls make-ca|issue ...               lab certificates (PEM) for HTTPS and mutual TLS
 //! ```
 //!
 //! Every failure is one stderr line starting `error:` and exit status 1; the tool never panics
@@ -18,20 +19,22 @@ use std::process::ExitCode;
 mod auth;
 mod dm;
 mod soap;
+mod tls;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        eprintln!("error: usage: cwmp <decode|encode|reencode|auth|dm> ...");
+        eprintln!("error: usage: cwmp <decode|encode|reencode|auth|dm|tls> ...");
         return ExitCode::from(1);
     };
     match command.as_str() {
         "decode" | "encode" | "reencode" => soap::run(command, rest),
         "auth" => auth::run(rest),
         "dm" => dm::run(rest),
+        "tls" => tls::run(rest),
         other => {
             eprintln!(
-                "error: unknown command `{other}` (expected decode, encode, reencode, auth or dm)"
+                "error: unknown command `{other}` (expected decode, encode, reencode, auth, dm or tls)"
             );
             ExitCode::from(1)
         }

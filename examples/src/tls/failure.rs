@@ -186,7 +186,7 @@ fn certificate_kind(c: &CertificateError) -> FailureKind {
             presented,
         } => FailureKind::NameMismatch {
             expected: server_name_text(expected),
-            presented: presented.clone(),
+            presented: presented.iter().map(|p| presented_name(p)).collect(),
         },
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => FailureKind::Expired,
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
@@ -194,6 +194,16 @@ fn certificate_kind(c: &CertificateError) -> FailureKind {
         }
         other => FailureKind::BadCertificate(format!("{other:?}")),
     }
+}
+
+/// rustls writes presented names as `DnsName("host")` / `IpAddress(1.2.3.4)`: keep the name.
+fn presented_name(p: &str) -> String {
+    let inner = p
+        .strip_prefix("DnsName(")
+        .or_else(|| p.strip_prefix("IpAddress("))
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(p);
+    inner.trim_matches('"').to_owned()
 }
 
 fn server_name_text(n: &rustls_pki_types::ServerName<'_>) -> String {

@@ -181,6 +181,16 @@ pub struct DeviceIdentity<'a> {
     pub serial: &'a str,
 }
 
+impl<'a> From<&'a cwmp_core::rpc::DeviceId<'_>> for DeviceIdentity<'a> {
+    fn from(id: &'a cwmp_core::rpc::DeviceId<'_>) -> DeviceIdentity<'a> {
+        DeviceIdentity {
+            oui: &id.oui,
+            product_class: &id.product_class,
+            serial: &id.serial_number,
+        }
+    }
+}
+
 impl DeviceIdentity<'_> {
     /// `OUI-ProductClass-SerialNumber`, or `OUI-SerialNumber` when the ProductClass is empty.
     pub fn full(&self) -> String {

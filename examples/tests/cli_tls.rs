@@ -209,3 +209,91 @@ fn refuses_to_overwrite_and_bad_input() {
     assert_eq!(err.lines().count(), 1, "{err}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+struct Serve(std::process::Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_and_probe() {
+    let d = tempdir("serve");
+    make_ca(&d);
+    assert!(
+        issue(&d, &["--server-name", "localhost"], "acs")
+            .status
+            .success()
+    );
+    assert!(
+        issue(&d, &["--device", "00CAFE-Box-SN7"], "cpe")
+            .status
+            .success()
+    );
+    let port_file = d.join("port");
+    let _serve = Serve(
+        Command::new(env!("CARGO_BIN_EXE_cwmp"))
+            .args(["tls", "serve", "--cert", &p(&d, "acs.pem"), "--key"])
+            .arg(p(&d, "acs-key.pem"))
+            .args(["--client-ca", &p(&d, "ca.pem"), "--client-cert", "required"])
+            .args([
+                "--port-file",
+                port_file.to_str().unwrap(),
+                "--max-runtime",
+                "60",
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut port = String::new();
+    for _ in 0..200 {
+        port = std::fs::read_to_string(&port_file).unwrap_or_default();
+        if !port.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(!port.is_empty(), "serve did not start");
+    let url = format!("https://localhost:{port}/probe");
+
+    let o = cwmp(&[
+        "probe",
+        "--url",
+        &url,
+        "--ca",
+        &p(&d, "ca.pem"),
+        "--cert",
+        &p(&d, "cpe.pem"),
+        "--key",
+        &p(&d, "cpe-key.pem"),
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let out = String::from_utf8(o.stdout).unwrap();
+    let mut lines = out.lines();
+    let head = lines.next().unwrap();
+    assert!(head.ends_with("HTTP 200"), "{head}");
+    let seen: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(
+        seen["client_certificate"]["common_names"][0],
+        "00CAFE-Box-SN7"
+    );
+    assert_eq!(seen["path"], "/probe");
+    assert_eq!(seen["authorization_sent"], false);
+
+    // No client certificate: refused, one line.
+    let o = cwmp(&["probe", "--url", &url, "--ca", &p(&d, "ca.pem")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Another CA: the server is not trusted.
+    let other = tempdir("serve-other");
+    make_ca(&other);
+    let o = cwmp(&["probe", "--url", &url, "--ca", &p(&other, "ca.pem")]);
+    assert_eq!(o.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_dir_all(&other);
+}

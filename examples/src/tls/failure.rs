@@ -128,8 +128,14 @@ impl TlsFailure {
             rustls::Error::NoCertificatesPresented => FailureKind::MissingClientCertificate,
             rustls::Error::AlertReceived(a) => alert_kind(*a),
             rustls::Error::PeerIncompatible(p) => {
+                // A ClientHello without signature_algorithms comes from a TLS 1.0/1.1-only
+                // client; the version-named variants say the same more directly.
                 let text = format!("{p:?}");
-                if text.contains("Tls12") || text.contains("Tls13") || text.contains("Version") {
+                if text.contains("Tls12")
+                    || text.contains("Tls13")
+                    || text.contains("Version")
+                    || *p == rustls::PeerIncompatible::SignatureAlgorithmsExtensionRequired
+                {
                     FailureKind::NoCommonVersion
                 } else {
                     FailureKind::Other(e.to_string())
@@ -279,6 +285,12 @@ mod tests {
         assert_eq!(
             kind(rustls::Error::AlertReceived(AlertDescription::UnknownCA)),
             FailureKind::CertificateRefused("unknown_ca".into())
+        );
+        assert_eq!(
+            kind(rustls::Error::PeerIncompatible(
+                rustls::PeerIncompatible::SignatureAlgorithmsExtensionRequired
+            )),
+            FailureKind::NoCommonVersion
         );
         let plain = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
         assert!(matches!(

@@ -20,6 +20,7 @@ mod auth;
 mod dm;
 mod soap;
 mod tls;
+mod tls_check;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -6,6 +6,7 @@
 //!                --cert cpe.pem --key cpe-key.pem [--days N] [--force]
 //! cwmp tls issue --ca ca.pem --ca-key ca-key.pem --server-name HOST [--server-name HOST ...]
 //!                --cert acs.pem --key acs-key.pem [--days N] [--force]
+//! cwmp tls serve ... / cwmp tls probe ...   (see tls_check.rs)
 //! ```
 //!
 //! Keys are ECDSA P-256 in PKCS#8 PEM, written with mode 0600; existing files are kept
@@ -77,6 +78,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// An HTTPS endpoint describing each TLS session (JSON), for trying certificates.
+    Serve(crate::tls_check::ServeArgs),
+    /// Connect to an HTTPS server the way the CPE does and report.
+    Probe(crate::tls_check::ProbeArgs),
 }
 
 /// Runs `cwmp tls` with the arguments after `tls`.
@@ -99,6 +104,8 @@ pub fn run(args: &[String]) -> ExitCode {
 
 fn execute(command: Command) -> Result<String, String> {
     match command {
+        Command::Serve(args) => crate::tls_check::serve(args),
+        Command::Probe(args) => crate::tls_check::probe(args),
         Command::MakeCa {
             cert,
             key,

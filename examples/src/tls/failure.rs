@@ -31,7 +31,8 @@ impl fmt::Display for Peer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FailureKind {
-    /// The peer's certificate does not chain to a trusted CA.
+    /// The peer's certificate does not chain to a trusted CA (unknown issuer, or a signature
+    /// that a trusted CA of that name did not make).
     UntrustedCertificate,
     /// The server certificate does not name the host we connected to.
     NameMismatch {
@@ -182,7 +183,11 @@ impl TlsFailure {
 
 fn certificate_kind(c: &CertificateError) -> FailureKind {
     match c {
-        CertificateError::UnknownIssuer => FailureKind::UntrustedCertificate,
+        // A bad signature in the chain is a certificate that only claims a trusted issuer
+        // (a CA of the same name, another key): untrusted all the same.
+        CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+            FailureKind::UntrustedCertificate
+        }
         CertificateError::NotValidForName => FailureKind::NameMismatch {
             expected: String::new(),
             presented: Vec::new(),

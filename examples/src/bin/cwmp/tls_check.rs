@@ -84,6 +84,9 @@ pub struct ProbeArgs {
     /// Client key (PEM).
     #[arg(long, requires = "cert")]
     key: Option<PathBuf>,
+    /// HTTP method of the request sent after the handshake (an empty body).
+    #[arg(long, default_value = "POST")]
+    method: http::Method,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -268,27 +271,36 @@ pub fn probe(args: ProbeArgs) -> Result<String, String> {
             .and_then(|c| c.first())
             .and_then(|der| PeerIdentity::from_der(der).ok())
             .map_or_else(|| "?".to_owned(), |id| id.to_string());
+        let handshake = format!(
+            "{version} with {}; server certificate {server_id}",
+            url.authority()
+        );
+        let http_failed = |e: hyper::Error| match TlsFailure::find(&e, Peer::Acs) {
+            Some(f) => f.to_string(),
+            None => format!("{handshake}; then HTTP failed: {e}"),
+        };
         let (mut sender, driver) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
             .await
-            .map_err(|e| TlsFailure::classify(&e, Peer::Acs).to_string())?;
+            .map_err(http_failed)?;
         let driver = tokio::spawn(driver);
-        let req = Request::post(url.path.as_str())
-            .header(http::header::HOST, url.authority())
-            .header(http::header::CONTENT_LENGTH, "0")
+        let mut req = Request::builder()
+            .method(args.method)
+            .uri(url.path.as_str())
+            .header(http::header::HOST, url.authority());
+        if req.method_ref() != Some(&http::Method::GET) {
+            req = req.header(http::header::CONTENT_LENGTH, "0");
+        }
+        let req = req
             .body(http_body_util::Full::new(Bytes::new()))
             .map_err(|e| e.to_string())?;
-        let resp = sender
-            .send_request(req)
-            .await
-            .map_err(|e| TlsFailure::classify(&e, Peer::Acs).to_string())?;
+        let resp = sender.send_request(req).await.map_err(http_failed)?;
         let status = resp.status();
         let body = net::read_body(resp.into_body(), net::MAX_BODY)
             .await
             .map_err(|e| e.to_string())?;
         driver.abort();
         Ok(format!(
-            "{version} with {}; server certificate {server_id}; HTTP {}\n{}",
-            url.authority(),
+            "{handshake}; HTTP {}\n{}",
             status.as_u16(),
             if body.is_empty() {
                 String::new()

@@ -11,6 +11,7 @@
 //! - [`failure`]: rustls errors turned into one line (untrusted certificate, name mismatch,
 //!   expired, missing client certificate, ...).
 //! - [`policy`]: HTTP Basic only inside TLS.
+//! - [`stream`]: one stream type for plain TCP and TLS.
 //! - [`pki`]: a throwaway lab PKI (rcgen) for `cwmp tls`, `demo --tls` and the tests.
 
 pub mod client;
@@ -21,6 +22,7 @@ pub mod pem;
 pub mod pki;
 pub mod policy;
 pub mod server;
+pub mod stream;
 
 pub use client::{ClientSettings, TlsClient, Trust};
 pub use error::ConfigError;
@@ -31,6 +33,7 @@ pub use identity::{
 pub use pem::Identity;
 pub use policy::{BasicPolicy, BasicVerdict, Transport};
 pub use server::{Accepted, ClientCertMode, ServerSettings, TlsServer};
+pub use stream::MaybeTls;
 
 /// The protocol versions we speak: TLS 1.3 and 1.2 (1.1 and 1.0 are refused).
 pub(crate) static VERSIONS: &[&rustls::SupportedProtocolVersion] =

@@ -66,6 +66,9 @@ pub struct Config {
     /// After each GetParameterNames answer, read the values of the leaf names it returned in
     /// the same session (what an ACS "refresh" of a subtree does).
     pub read_after_gpn: bool,
+    /// HTTPS instead of HTTP, with optional client certificates bound to the device
+    /// (issue 14).
+    pub tls: Option<crate::tls::AcsTls>,
 }
 
 impl Default for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
             initial_queue: Vec::new(),
             session_timeout: Duration::from_secs(30),
             read_after_gpn: false,
+            tls: None,
         }
     }
 }
@@ -242,6 +246,14 @@ impl Acs {
     }
 
     async fn connection(self, stream: tokio::net::TcpStream, peer: SocketAddr) {
+        // --- TLS (issue 14): the handshake; a failure is one log line and no HTTP at all.
+        let Some((stream, conn_tls)) =
+            crate::tls::acs::accept(self.inner.config.tls.as_ref(), stream, peer, WHO).await
+        else {
+            return;
+        };
+        let conn_tls = Arc::new(conn_tls);
+        // --- end TLS
         let bound: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
         let svc = {
             let acs = self.clone();
@@ -249,7 +261,8 @@ impl Acs {
             hyper::service::service_fn(move |req: Request<Incoming>| {
                 let acs = acs.clone();
                 let bound = bound.clone();
-                async move { Ok::<_, Infallible>(acs.request(req, peer, &bound).await) }
+                let conn_tls = conn_tls.clone();
+                async move { Ok::<_, Infallible>(acs.request(req, peer, &bound, &conn_tls).await) }
             })
         };
         let conn = hyper::server::conn::http1::Builder::new()
@@ -268,6 +281,7 @@ impl Acs {
         req: Request<Incoming>,
         peer: SocketAddr,
         bound: &Mutex<Option<String>>,
+        conn_tls: &crate::tls::ConnTls,
     ) -> Response<net::Body> {
         let (parts, body) = req.into_parts();
         let body = match net::read_body(body, net::MAX_BODY).await {
@@ -296,7 +310,7 @@ impl Acs {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        self.cwmp(&parts, &uri, body, peer, bound)
+        self.cwmp(&parts, &uri, body, peer, bound, conn_tls)
     }
 
     fn cwmp(
@@ -306,6 +320,7 @@ impl Acs {
         body: Bytes,
         peer: SocketAddr,
         bound: &Mutex<Option<String>>,
+        conn_tls: &crate::tls::ConnTls,
     ) -> Response<net::Body> {
         let now = Instant::now();
         let cookie = net::request_cookie(&parts.headers, "session").map(str::to_owned);
@@ -376,6 +391,27 @@ impl Acs {
                 return net::response(StatusCode::BAD_REQUEST, &[], format!("{e}\n"));
             }
         };
+        // --- TLS (issue 14): an Inform must come from the device its client certificate names;
+        // on a mismatch the session ends and nothing of the Inform is accepted.
+        if let Some(d) = &decoded {
+            if let Err(e) = crate::tls::acs::check_inform(
+                self.inner.config.tls.as_ref(),
+                conn_tls,
+                &d.envelope.body,
+            ) {
+                log::error(WHO, format!("{peer}: {e}: session ended, Inform refused"));
+                if let Some(entry) = st.sessions.get_mut(&sid) {
+                    entry.engine.handle_close();
+                }
+                self.drain(&mut st, &sid, now);
+                return net::response(
+                    StatusCode::FORBIDDEN,
+                    &[],
+                    "client certificate does not name this device\n",
+                );
+            }
+        }
+        // --- end TLS
         let Some(entry) = st.sessions.get_mut(&sid) else {
             return net::response(StatusCode::INTERNAL_SERVER_ERROR, &[], "");
         };

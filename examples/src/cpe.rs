@@ -74,6 +74,9 @@ pub struct Config {
     pub bootstrap: bool,
     /// Stop after this many completed sessions.
     pub max_sessions: Option<u32>,
+    /// TLS towards an `https://` ACS URL (CA bundle or system roots, optional client
+    /// certificate); required when the URL is `https://` (issue 14).
+    pub tls: Option<crate::tls::TlsClient>,
 }
 
 /// What the agent did, when it stops.
@@ -379,7 +382,15 @@ impl std::fmt::Debug for Agent {
 impl Agent {
     /// Binds the Connection Request listener and prepares the engine.
     pub async fn bind(mut config: Config) -> Result<Agent, String> {
-        HttpUrl::parse(&config.acs_url)?;
+        let acs_url = HttpUrl::parse(&config.acs_url)?;
+        // --- TLS (issue 14)
+        if acs_url.https && config.tls.is_none() {
+            return Err(format!(
+                "{}: an https:// ACS URL needs a TLS configuration",
+                config.acs_url
+            ));
+        }
+        // --- end TLS
         let listener = TcpListener::bind(config.cr_listen)
             .await
             .map_err(|e| format!("bind {}: {e}", config.cr_listen))?;
@@ -433,7 +444,17 @@ impl Agent {
             engine.add_event(EventStruct::new(EventCode::BOOTSTRAP), now);
         }
         engine.add_event(EventStruct::new(EventCode::BOOT), now);
-        let auth = ClientAuth::new(&config.username, &config.password, config.allow_basic);
+        // Basic only when the ACS asks for it and the connection is TLS (or explicitly allowed
+        // over plain HTTP).
+        let basic = crate::tls::policy::client_may_send_basic(
+            if acs_url.https {
+                crate::tls::Transport::Tls
+            } else {
+                crate::tls::Transport::Plain
+            },
+            config.allow_basic,
+        );
+        let auth = ClientAuth::new(&config.username, &config.password, basic);
         let (transfer_tx, transfer_rx) = mpsc::channel(8);
         Ok(Agent {
             config,
@@ -846,7 +867,7 @@ impl Agent {
         req: Request<net::Body>,
     ) -> Result<Response<Bytes>, String> {
         if client.is_none() {
-            *client = Some(Client::connect(url).await?);
+            *client = Some(Client::connect_tls(url, self.config.tls.as_ref()).await?);
         }
         match client {
             Some(c) => {

@@ -20,23 +20,31 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 /// How long to wait for a TCP connect.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// An `http://host:port/path` URL.
+/// An `http://host:port/path` or `https://host:port/path` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpUrl {
     /// Host as written (IPv6 literals keep their brackets).
     pub host: String,
-    /// Port (80 when absent).
+    /// Port (80, or 443 for `https`, when absent).
     pub port: u16,
     /// Path and query, at least `/`.
     pub path: String,
+    /// `https://`: the connection is TLS (see [`crate::tls`]).
+    pub https: bool,
 }
 
 impl HttpUrl {
-    /// Parses an `http://` URL. `https` is not supported by these examples.
+    /// Parses an `http://` or `https://` URL.
     pub fn parse(url: &str) -> Result<HttpUrl, String> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("{url:?}: only http:// URLs are supported"))?;
+        let (https, rest) = match url.strip_prefix("https://") {
+            Some(rest) => (true, rest),
+            None => (
+                false,
+                url.strip_prefix("http://").ok_or_else(|| {
+                    format!("{url:?}: only http:// and https:// URLs are supported")
+                })?,
+            ),
+        };
         let (authority, path) = match rest.find(['/', '?']) {
             Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("/")),
             None => (rest, "/"),
@@ -59,7 +67,7 @@ impl HttpUrl {
             return Err(format!("{url:?}: no host"));
         }
         let port = if port.is_empty() {
-            80
+            if https { 443 } else { 80 }
         } else {
             port.parse()
                 .map_err(|_| format!("{url:?}: bad port {port:?}"))?
@@ -69,7 +77,12 @@ impl HttpUrl {
         } else {
             path.to_owned()
         };
-        Ok(HttpUrl { host, port, path })
+        Ok(HttpUrl {
+            host,
+            port,
+            path,
+            https,
+        })
     }
 
     /// `host:port` for the Host header and for connecting.
@@ -77,10 +90,15 @@ impl HttpUrl {
         format!("{}:{}", self.host, self.port)
     }
 
-    /// Resolves a `Location` header against this URL (absolute `http://` or absolute path).
+    /// Resolves a `Location` header against this URL (absolute URL or absolute path). A
+    /// redirect from `https` to `http` is refused (it would drop the server check).
     pub fn join(&self, location: &str) -> Result<HttpUrl, String> {
-        if location.starts_with("http://") {
-            HttpUrl::parse(location)
+        if location.starts_with("http://") || location.starts_with("https://") {
+            let to = HttpUrl::parse(location)?;
+            if self.https && !to.https {
+                return Err(format!("refusing redirect from https to {location:?}"));
+            }
+            Ok(to)
         } else if location.starts_with('/') {
             Ok(HttpUrl {
                 path: location.to_owned(),
@@ -94,7 +112,8 @@ impl HttpUrl {
 
 impl std::fmt::Display for HttpUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "http://{}:{}{}", self.host, self.port, self.path)
+        let scheme = if self.https { "https" } else { "http" };
+        write!(f, "{scheme}://{}:{}{}", self.host, self.port, self.path)
     }
 }
 
@@ -144,11 +163,64 @@ pub fn json(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
 pub struct Client {
     sender: SendRequest<Body>,
     task: tokio::task::JoinHandle<()>,
+    /// The peer of a TLS connection, to name TLS failures (`None`: plain HTTP).
+    tls_peer: Option<crate::tls::Peer>,
 }
 
 impl Client {
-    /// Connects to `url`'s host and port.
+    /// Connects to an `http://` URL's host and port.
     pub async fn connect(url: &HttpUrl) -> Result<Client, String> {
+        Client::connect_tls(url, None).await
+    }
+
+    // --- TLS (issue 14) ---
+    /// Connects to `url`'s host and port; an `https://` URL runs the TLS handshake with `tls`
+    /// (server certificate and host name checked) before anything is sent, so credentials
+    /// never reach a server that failed the check. A TLS failure is one line
+    /// ([`crate::tls::TlsFailure`]).
+    pub async fn connect_tls(
+        url: &HttpUrl,
+        tls: Option<&crate::tls::TlsClient>,
+    ) -> Result<Client, String> {
+        let addr = url.authority();
+        let tcp = Client::tcp(url).await?;
+        let (stream, tls_peer) = match (url.https, tls) {
+            (false, _) => (crate::tls::MaybeTls::Plain(tcp), None),
+            (true, None) => return Err(format!("{url}: https:// needs a TLS configuration")),
+            (true, Some(tls)) => {
+                let s = tls
+                    .connect(tcp, &url.host)
+                    .await
+                    .map_err(|f| f.to_string())?;
+                (crate::tls::MaybeTls::Client(Box::new(s)), Some(tls.peer()))
+            }
+        };
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
+        let task = tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(Client {
+            sender,
+            task,
+            tls_peer,
+        })
+    }
+
+    /// An HTTP error, or the TLS failure inside it as one line.
+    fn error(&self, what: &str, e: hyper::Error) -> String {
+        match self
+            .tls_peer
+            .and_then(|peer| crate::tls::TlsFailure::find(&e, peer))
+        {
+            Some(f) => f.to_string(),
+            None => format!("{what}: {e}"),
+        }
+    }
+    // --- end TLS ---
+
+    async fn tcp(url: &HttpUrl) -> Result<TcpStream, String> {
         let addr = url.authority();
         let host = url.host.trim_start_matches('[').trim_end_matches(']');
         let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((host, url.port)))
@@ -156,26 +228,18 @@ impl Client {
             .map_err(|_| format!("connect to {addr}: timed out"))?
             .map_err(|e| format!("connect to {addr}: {e}"))?;
         let _ = stream.set_nodelay(true);
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
-        let task = tokio::spawn(async move {
-            let _ = conn.await;
-        });
-        Ok(Client { sender, task })
+        Ok(stream)
     }
 
     /// Sends a request and reads the whole response.
     pub async fn send(&mut self, req: Request<Body>) -> Result<Response<Bytes>, String> {
-        self.sender
-            .ready()
-            .await
-            .map_err(|e| format!("connection closed: {e}"))?;
-        let resp = self
-            .sender
-            .send_request(req)
-            .await
-            .map_err(|e| format!("HTTP request failed: {e}"))?;
+        if let Err(e) = self.sender.ready().await {
+            return Err(self.error("connection closed", e));
+        }
+        let resp = match self.sender.send_request(req).await {
+            Ok(r) => r,
+            Err(e) => return Err(self.error("HTTP request failed", e)),
+        };
         let (parts, body) = resp.into_parts();
         let body = read_body(body, MAX_BODY).await?;
         Ok(Response::from_parts(parts, body))
@@ -320,7 +384,12 @@ mod tests {
             ("[::1]", 80, "/")
         );
         assert_eq!(u.authority(), "[::1]:80");
-        assert!(HttpUrl::parse("https://x/").is_err());
+        let s = HttpUrl::parse("https://acs.example/cwmp").unwrap();
+        assert_eq!((s.port, s.https), (443, true));
+        assert_eq!(s.to_string(), "https://acs.example:443/cwmp");
+        assert!(s.join("http://acs.example/").is_err());
+        assert!(s.join("/x").unwrap().https);
+        assert!(HttpUrl::parse("ftp://x/").is_err());
         assert!(HttpUrl::parse("http://:80/").is_err());
         assert!(HttpUrl::parse("http://h:99999/").is_err());
         let j = u.join("/other").unwrap();

@@ -42,6 +42,7 @@ fn cpe_config(acs_url: &str, password: &str, max_sessions: u32) -> Config {
         periodic_interval: Some(0),
         bootstrap: true,
         max_sessions: Some(max_sessions),
+        tls: None,
     }
 }
 

@@ -40,6 +40,9 @@ struct Args {
     /// Stop after this many seconds (0: run until interrupted).
     #[arg(long, default_value_t = 0)]
     max_runtime: u64,
+    /// HTTPS (issue 14).
+    #[command(flatten)]
+    tls: cwmp_examples::tls::options::AcsTlsArgs,
 }
 
 fn split_pair(s: &str) -> Result<(String, String), String> {
@@ -70,6 +73,7 @@ async fn run(args: Args) -> Result<(), String> {
         cr_username,
         cr_password,
         initial_queue,
+        tls: args.tls.build()?,
         ..Config::default()
     })?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -79,9 +83,14 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(p) = &args.port_file {
         std::fs::write(p, local.port().to_string()).map_err(|e| format!("{}: {e}", p.display()))?;
     }
+    let scheme = if args.tls.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     log::info(
         "acs",
-        format!("listening on http://{local}/ (admin API under /admin/)"),
+        format!("listening on {scheme}://{local}/ (admin API under /admin/)"),
     );
     let shutdown = cwmp_examples::net::shutdown_signal(args.max_runtime, "acs");
     acs.serve(listener, shutdown).await;

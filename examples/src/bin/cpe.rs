@@ -27,6 +27,9 @@ struct Args {
     /// Answer a Basic-only challenge with Basic over plain HTTP (acsrs, some test ACSs).
     #[arg(long)]
     allow_basic: bool,
+    /// HTTPS towards the ACS (issue 14).
+    #[command(flatten)]
+    tls: cwmp_examples::tls::options::CpeTlsArgs,
     /// Connection Request listener address (port 0: any free port).
     #[arg(long, default_value = "127.0.0.1:0")]
     cr_listen: SocketAddr,
@@ -92,7 +95,9 @@ async fn run(args: Args) -> Result<(), String> {
             .ok_or_else(|| format!("{c:?}: expected USER:PASSWORD"))?,
         None => (String::new(), String::new()),
     };
+    let tls = args.tls.build(&args.acs_url)?;
     let agent = Agent::bind(Config {
+        tls,
         acs_url: args.acs_url,
         username: args.username,
         password: args.password,

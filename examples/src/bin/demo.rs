@@ -35,6 +35,9 @@ struct Args {
     /// Transcript detail.
     #[arg(long, value_enum, default_value = "info")]
     log: Level,
+    /// Run over mutual TLS with a CA, ACS and CPE certificates generated in memory.
+    #[arg(long)]
+    tls: bool,
 }
 
 const CPE_USER: &str = "cpe-demo";
@@ -78,7 +81,19 @@ async fn demo(args: &Args) -> Result<(), String> {
     };
     let interval = format!("{root}ManagementServer.PeriodicInformInterval");
 
+    // --- TLS (issue 14): a throwaway PKI; the CPE certificate names this device.
+    let (acs_tls, cpe_tls) = if args.tls {
+        let id = model.device_id();
+        let (a, c) =
+            cwmp_examples::tls::acs::lab_pair(&cwmp_examples::tls::DeviceIdentity::from(&id))?;
+        (Some(a), Some(c))
+    } else {
+        (None, None)
+    };
+    let scheme = if args.tls { "https" } else { "http" };
+    // --- end TLS
     let acs = Acs::new(acs::Config {
+        tls: acs_tls,
         users: Users::new().with(CPE_USER, CPE_PASS),
         cr_username: CR_USER.into(),
         cr_password: CR_PASS.into(),
@@ -102,11 +117,17 @@ async fn demo(args: &Args) -> Result<(), String> {
         let _ = stopped.await;
     }));
     step(&format!(
-        "ACS on http://{acs_addr}/, digest realm \"cwmp-rs\""
+        "ACS on {scheme}://{acs_addr}/, digest realm \"cwmp-rs\"{}",
+        if args.tls {
+            ", mutual TLS (lab CA generated in memory)"
+        } else {
+            ""
+        }
     ));
 
     let agent = Agent::bind(CpeConfig {
-        acs_url: format!("http://{acs_addr}/acs"),
+        tls: cpe_tls,
+        acs_url: format!("{scheme}://{acs_addr}/acs"),
         username: CPE_USER.into(),
         password: CPE_PASS.into(),
         allow_basic: false,

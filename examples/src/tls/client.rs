@@ -61,6 +61,11 @@ impl TlsClient {
         })
     }
 
+    /// The peer named in failures.
+    pub fn peer(&self) -> Peer {
+        self.peer
+    }
+
     /// Runs the handshake on a connected TCP stream; `host` is the URL's host (a DNS name or
     /// an IP address, IPv6 with or without brackets), checked against the certificate.
     ///

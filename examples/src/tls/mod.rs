@@ -12,18 +12,23 @@
 //!   expired, missing client certificate, ...).
 //! - [`policy`]: HTTP Basic only inside TLS.
 //! - [`stream`]: one stream type for plain TCP and TLS.
+//! - [`acs`]: the ACS's handshake per connection and the Inform's device binding.
+//! - [`options`]: the programs' TLS command-line options.
 //! - [`pki`]: a throwaway lab PKI (rcgen) for `cwmp tls`, `demo --tls` and the tests.
 
+pub mod acs;
 pub mod client;
 pub mod error;
 pub mod failure;
 pub mod identity;
+pub mod options;
 pub mod pem;
 pub mod pki;
 pub mod policy;
 pub mod server;
 pub mod stream;
 
+pub use acs::{AcsTls, ConnTls};
 pub use client::{ClientSettings, TlsClient, Trust};
 pub use error::ConfigError;
 pub use failure::{FailureKind, Peer, TlsFailure};

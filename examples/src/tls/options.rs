@@ -1,0 +1,95 @@
+//! The TLS command-line options of the reference programs (clap, flattened into their
+//! arguments).
+
+use std::path::PathBuf;
+
+use super::{
+    BindingRule, ClientCertMode, ClientSettings, Identity, Peer, ServerSettings, TlsClient,
+    TlsServer, Trust, acs::AcsTls, pem,
+};
+
+/// HTTPS listener options of the ACS.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AcsTlsArgs {
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long = "tls-cert", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The key of --tls-cert (PEM).
+    #[arg(long = "tls-key", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// CA certificates (PEM) that issue CPE client certificates.
+    #[arg(long = "client-ca", requires = "tls_cert")]
+    pub client_ca: Option<PathBuf>,
+    /// Client certificates: none, optional or required (default: required with
+    /// --client-ca, none without).
+    #[arg(long = "client-cert", requires = "client_ca")]
+    pub client_cert: Option<ClientCertMode>,
+    /// How a client certificate must name the Inform's DeviceId: off, cn, san or cn-or-san,
+    /// optionally followed by :full (OUI-ProductClass-Serial), :short (OUI-Serial) or
+    /// :either.
+    #[arg(long = "device-binding", default_value = "cn-or-san:either")]
+    pub device_binding: BindingRule,
+}
+
+impl AcsTlsArgs {
+    /// The ACS's TLS configuration, `None` without --tls-cert.
+    pub fn build(&self) -> Result<Option<AcsTls>, String> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        let client_ca_pem = match &self.client_ca {
+            Some(p) => Some(pem::read(p).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let client_cert = self.client_cert.unwrap_or(if client_ca_pem.is_some() {
+            ClientCertMode::Required
+        } else {
+            ClientCertMode::None
+        });
+        let server = TlsServer::new(&ServerSettings {
+            identity: Identity::from_files(cert, key).map_err(|e| e.to_string())?,
+            client_ca_pem,
+            client_cert,
+        })
+        .map_err(|e| e.to_string())?;
+        Ok(Some(AcsTls {
+            server,
+            binding: self.device_binding,
+        }))
+    }
+}
+
+/// HTTPS client options of the CPE.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CpeTlsArgs {
+    /// CA certificates (PEM) trusted for an https:// ACS URL (default: the system trust
+    /// store).
+    #[arg(long = "ca-file")]
+    pub ca_file: Option<PathBuf>,
+    /// Client certificate chain (PEM) presented when the ACS asks.
+    #[arg(long = "client-cert", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// The key of --client-cert (PEM).
+    #[arg(long = "client-key", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+}
+
+impl CpeTlsArgs {
+    /// The TLS client for `acs_url`: `None` for an `http://` URL.
+    pub fn build(&self, acs_url: &str) -> Result<Option<TlsClient>, String> {
+        if !acs_url.starts_with("https://") {
+            return Ok(None);
+        }
+        let trust = match &self.ca_file {
+            Some(p) => Trust::CaPem(pem::read(p).map_err(|e| e.to_string())?),
+            None => Trust::System,
+        };
+        let identity = match (&self.client_cert, &self.client_key) {
+            (Some(c), Some(k)) => Some(Identity::from_files(c, k).map_err(|e| e.to_string())?),
+            _ => None,
+        };
+        TlsClient::new(&ClientSettings { trust, identity }, Peer::Acs)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+}

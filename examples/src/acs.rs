@@ -404,11 +404,7 @@ impl Acs {
                     entry.engine.handle_close();
                 }
                 self.drain(&mut st, &sid, now);
-                return net::response(
-                    StatusCode::FORBIDDEN,
-                    &[],
-                    "client certificate does not name this device\n",
-                );
+                return net::response(StatusCode::FORBIDDEN, &[], "");
             }
         }
         // --- end TLS

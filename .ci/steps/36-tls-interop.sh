@@ -23,8 +23,10 @@ fi
 command -v openssl >/dev/null || { echo "error: openssl is needed" >&2; exit 1; }
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build -q -p cwmp-examples --bin cwmp
+cargo build -q -p cwmp-examples --bin cwmp --bin acs --bin cpe
 cwmp="$CARGO_TARGET_DIR/debug/cwmp"
+acs_bin="$CARGO_TARGET_DIR/debug/acs"
+cpe_bin="$CARGO_TARGET_DIR/debug/cpe"
 
 dir=$(mktemp -d)
 pids=()
@@ -116,17 +118,63 @@ rc=0; curl -sS --max-time 10 --cacert other/ca.pem "$opt" >/dev/null 2>/dev/null
 [ "$rc" = 60 ] || fail "curl trusting another CA: expected exit 60 (certificate problem), got $rc"
 echo "ok: curl trusting another CA refuses our certificate (exit 60)"
 
+# --- curl against the reference ACS over HTTPS (digest inside TLS, client certificates)
+"$acs_bin" --listen 127.0.0.1:0 --user 'cpe:s3cret' --port-file port-acs-req --max-runtime 240 \
+  --tls-cert acs.pem --tls-key acs-key.pem --client-ca ca.pem --client-cert required \
+  --log info 2> acs-req.log &
+pids+=($!)
+"$acs_bin" --listen 127.0.0.1:0 --user 'cpe:s3cret' --port-file port-acs-opt --max-runtime 240 \
+  --tls-cert acs.pem --tls-key acs-key.pem --client-ca ca.pem --client-cert optional \
+  --log info 2> acs-opt.log &
+pids+=($!)
+wait_file port-acs-req && wait_file port-acs-opt || fail "acs did not start"
+acs_req="https://127.0.0.1:$(cat port-acs-req)"
+acs_opt="https://localhost:$(cat port-acs-opt)"
+post() { # NAME URL CURL-ARGS... -> status in NAME.status
+  local name=$1 url=$2; shift 2
+  curl -sS --max-time 10 -o "$name.body" -w '%{http_code}' -H 'Content-Type: text/xml; charset="utf-8"' \
+    -H 'SOAPAction:' "$@" "$url/acs" > "$name.status" 2> "$name.err" || echo "curl exit $?" >> "$name.err"
+}
+post acs-good "$acs_req" --cacert ca.pem --cert cpe.pem --key cpe-key.pem --digest -u cpe:s3cret \
+  -c acs-good.cookies --data-binary @inform-good.xml
+[ "$(cat acs-good.status)" = 200 ] && grep -q InformResponse acs-good.body \
+  || fail "acs over mutual TLS: $(cat acs-good.status) $(cat acs-good.err)"
+post acs-good-end "$acs_req" --cacert ca.pem --cert cpe.pem --key cpe-key.pem -b acs-good.cookies --data-binary ''
+[ "$(cat acs-good-end.status)" = 204 ] || fail "acs over TLS: empty POST expected 204"
+devices=$(curl -sS --max-time 5 --cacert ca.pem --cert cpe.pem --key cpe-key.pem "$acs_req/admin/devices")
+grep -qF '"id":"00CAFE-Box-TLS0001"' <<<"$devices" || fail "admin API over TLS: device missing: $devices"
+echo "ok: curl --digest with the client certificate against the ACS over HTTPS: 200 InformResponse, 204"
+
+post acs-other "$acs_req" --cacert ca.pem --cert cpe.pem --key cpe-key.pem --digest -u cpe:s3cret \
+  --data-binary @inform-other.xml
+[ "$(cat acs-other.status)" = 403 ] || fail "Inform of another device: expected 403, got $(cat acs-other.status)"
+wait_log acs-req.log "does not name device 00CAFE-Box-TLS0002" || fail "acs did not log the binding mismatch"
+devices=$(curl -sS --max-time 5 --cacert ca.pem --cert cpe.pem --key cpe-key.pem "$acs_req/admin/devices")
+grep -qF 'TLS0002' <<<"$devices" && fail "the ACS accepted data of a device the certificate does not name"
+echo "ok: an Inform of another device over that certificate: 403, nothing accepted"
+
+post acs-nocert "$acs_req" --cacert ca.pem --digest -u cpe:s3cret --data-binary @inform-good.xml
+[ "$(cat acs-nocert.status)" = 000 ] || fail "acs (required) served a client without a certificate"
+wait_log acs-req.log "missing client certificate" || fail "acs did not log the missing certificate"
+echo "ok: acs with required client certificates refuses curl without one: $(head -c 120 acs-nocert.err)"
+
+post acs-opt "$acs_opt" --cacert ca.pem --digest -u cpe:s3cret --data-binary @inform-good.xml
+[ "$(cat acs-opt.status)" = 200 ] || fail "acs (optional) refused digest without a certificate: $(cat acs-opt.err)"
+post acs-untrusted "$acs_opt" --cacert other/ca.pem --digest -u cpe:s3cret --data-binary @inform-good.xml
+grep -q "curl exit 60" acs-untrusted.err || fail "curl trusting another CA: $(cat acs-untrusted.err)"
+echo "ok: acs with optional client certificates: digest alone accepted; curl refuses it under another CA"
+
 # --- protocol versions offered (openssl s_client)
-port=$(cat port-req)
+port=$(cat port-acs-req)
 for v in tls1_2 tls1_3; do
   out=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:$port" "-$v" -CAfile ca.pem \
     -cert cpe.pem -key cpe-key.pem -servername localhost 2>&1) || fail "s_client -$v failed: $out"
   want=$([ "$v" = tls1_2 ] && echo TLSv1.2 || echo TLSv1.3)
   grep -qE "(Protocol *: *$want|New, $want)" <<<"$out" || fail "s_client -$v did not negotiate $want"
   grep -qF "Verify return code: 0 (ok)" <<<"$out" || fail "s_client -$v: chain not verified"
-  echo "ok: $want negotiated"
+  echo "ok: $want negotiated with the ACS"
 done
-before=$(grep -c "no common protocol version" serve-req.log || true)
+before=$(grep -c "no common protocol version" acs-req.log || true)
 for v in tls1_1 tls1; do
   rc=0; echo | timeout 10 openssl s_client -connect "127.0.0.1:$port" "-$v" -cipher 'DEFAULT@SECLEVEL=0' \
     -CAfile ca.pem > "sclient-$v.out" 2>&1 || rc=$?
@@ -134,12 +182,12 @@ for v in tls1_1 tls1; do
   grep -q "Cipher is (NONE)\|alert\|no protocols available" "sclient-$v.out" || fail "s_client -$v: $(tail -n 5 "sclient-$v.out")"
 done
 for _ in $(seq 1 50); do
-  [ "$(grep -c "no common protocol version" serve-req.log || true)" -ge $(( before + 2 )) ] && break
+  [ "$(grep -c "no common protocol version" acs-req.log || true)" -ge $(( before + 2 )) ] && break
   sleep 0.1
 done
-[ "$(grep -c "no common protocol version" serve-req.log || true)" -ge $(( before + 2 )) ] \
+[ "$(grep -c "no common protocol version" acs-req.log || true)" -ge $(( before + 2 )) ] \
   || fail "the server did not refuse TLS 1.1 and 1.0 itself (maybe the client never offered them)"
-echo "ok: TLS 1.1 and 1.0 refused by our server"
+echo "ok: TLS 1.1 and 1.0 refused by the ACS"
 
 # --- our client against openssl s_server
 s_port=$(free_port)

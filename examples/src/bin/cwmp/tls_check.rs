@@ -219,17 +219,9 @@ async fn describe(
 
 /// `https://host[:port][/path]` as host, port and path.
 fn parse_https(url: &str) -> Result<net::HttpUrl, String> {
-    let rest = url
-        .strip_prefix("https://")
-        .ok_or_else(|| format!("{url:?}: expected an https:// URL"))?;
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    let has_port = match authority.rfind(']') {
-        Some(end) => authority.get(end..).is_some_and(|t| t.contains(':')),
-        None => authority.contains(':'),
-    };
-    let mut u = net::HttpUrl::parse(&format!("http://{rest}"))?;
-    if !has_port {
-        u.port = 443;
+    let u = net::HttpUrl::parse(url)?;
+    if !u.https {
+        return Err(format!("{url:?}: expected an https:// URL"));
     }
     Ok(u)
 }

@@ -69,6 +69,8 @@ pub struct Config {
     /// HTTPS instead of HTTP, with optional client certificates bound to the device
     /// (issue 14).
     pub tls: Option<crate::tls::AcsTls>,
+    /// TLS client for `https://` connection-request URLs (issue 14).
+    pub cr_tls: Option<crate::tls::TlsClient>,
 }
 
 impl Default for Config {
@@ -82,6 +84,7 @@ impl Default for Config {
             session_timeout: Duration::from_secs(30),
             read_after_gpn: false,
             tls: None,
+            cr_tls: None,
         }
     }
 }
@@ -796,7 +799,7 @@ impl Acs {
             self.inner.config.cr_username.clone(),
             self.inner.config.cr_password.clone(),
         );
-        let mut client = net::Client::connect(&url).await?;
+        let mut client = net::Client::connect_tls(&url, self.inner.config.cr_tls.as_ref()).await?;
         let mut authorization = None;
         for _ in 0..3 {
             let mut req = Request::builder()
@@ -844,7 +847,8 @@ impl Acs {
                         .get(http::header::CONNECTION)
                         .is_some_and(|c| c == "close")
                     {
-                        client = net::Client::connect(&url).await?;
+                        client = net::Client::connect_tls(&url, self.inner.config.cr_tls.as_ref())
+                            .await?;
                     }
                     authorization = Some(v);
                 }

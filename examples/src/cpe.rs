@@ -77,6 +77,9 @@ pub struct Config {
     /// TLS towards an `https://` ACS URL (CA bundle or system roots, optional client
     /// certificate); required when the URL is `https://` (issue 14).
     pub tls: Option<crate::tls::TlsClient>,
+    /// Serve the Connection Request listener over HTTPS (default plain HTTP, as in the
+    /// field; issue 14).
+    pub cr_tls: Option<crate::tls::TlsServer>,
 }
 
 /// What the agent did, when it stops.
@@ -257,7 +260,11 @@ fn cr_users(model: &DataModel) -> Users {
     }
 }
 
-async fn serve_cr(listener: TcpListener, shared: Arc<CrShared>) {
+async fn serve_cr(
+    listener: TcpListener,
+    shared: Arc<CrShared>,
+    tls: Option<crate::tls::TlsServer>,
+) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(a) => a,
@@ -268,7 +275,20 @@ async fn serve_cr(listener: TcpListener, shared: Arc<CrShared>) {
             }
         };
         let shared = shared.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
+            // --- TLS (issue 14): optional HTTPS on the listener.
+            let stream = match tls {
+                None => crate::tls::MaybeTls::Plain(stream),
+                Some(tls) => match tls.accept(stream).await {
+                    Ok(acc) => crate::tls::MaybeTls::Server(Box::new(acc.stream)),
+                    Err(f) => {
+                        log::error(WHO, format!("connection request from {peer}: {f}"));
+                        return;
+                    }
+                },
+            };
+            // --- end TLS
             let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
                 let shared = shared.clone();
                 async move { Ok::<_, std::convert::Infallible>(cr_request(&shared, req, peer)) }
@@ -401,7 +421,12 @@ impl Agent {
             SocketAddr::V4(a) => a.ip().to_string(),
             SocketAddr::V6(a) => format!("[{}]", a.ip()),
         };
-        let cr_url = format!("http://{host}:{}{}", local.port(), config.cr_path);
+        let cr_scheme = if config.cr_tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let cr_url = format!("{cr_scheme}://{host}:{}{}", local.port(), config.cr_path);
         let m = &mut config.model;
         for (leaf, value) in [
             ("URL", config.acs_url.as_str()),
@@ -491,7 +516,11 @@ impl Agent {
     /// Runs sessions until `shutdown` resolves or `max_sessions` sessions completed.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Summary {
         if let Some(listener) = self.cr_listener.take() {
-            tokio::spawn(serve_cr(listener, self.cr.clone()));
+            tokio::spawn(serve_cr(
+                listener,
+                self.cr.clone(),
+                self.config.cr_tls.clone(),
+            ));
         }
         log::info(
             WHO,

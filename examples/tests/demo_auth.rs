@@ -43,6 +43,7 @@ fn cpe_config(acs_url: &str, password: &str, max_sessions: u32) -> Config {
         bootstrap: true,
         max_sessions: Some(max_sessions),
         tls: None,
+        cr_tls: None,
     }
 }
 

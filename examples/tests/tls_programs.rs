@@ -79,6 +79,7 @@ async fn run_cpe(url: &str, tls: TlsClient, secs: u64) -> Summary {
         bootstrap: true,
         max_sessions: Some(1),
         tls: Some(tls),
+        cr_tls: None,
     })
     .await
     .unwrap();
@@ -148,5 +149,87 @@ fn demo_over_tls() {
         "{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn connection_request_over_https() {
+    let pki = LabPki::generate(&device_id()).unwrap();
+    let cr_cert = pki
+        .ca
+        .issue_server(&["127.0.0.1".to_owned()], Validity::days_from_now(1))
+        .unwrap();
+    let acs = Acs::new(acs::Config {
+        users: Users::new().with("cpe", "pw"),
+        cr_username: "acs".into(),
+        cr_password: "cr".into(),
+        tls: Some(acs_tls(&pki, ClientCertMode::Required)),
+        cr_tls: Some(
+            TlsClient::new(
+                &ClientSettings {
+                    trust: Trust::CaPem(pki.ca.cert_pem().as_bytes().to_vec()),
+                    identity: None,
+                },
+                Peer::Cpe,
+            )
+            .unwrap(),
+        ),
+        ..acs::Config::default()
+    })
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/acs", listener.local_addr().unwrap());
+    tokio::spawn(acs.clone().serve(listener, std::future::pending()));
+    let agent = Agent::bind(Config {
+        acs_url: url,
+        username: "cpe".into(),
+        password: "pw".into(),
+        allow_basic: false,
+        cr_listen: "127.0.0.1:0".parse().unwrap(),
+        cr_path: "/cr".into(),
+        cr_username: "acs".into(),
+        cr_password: "cr".into(),
+        model: DataModel::builtin(),
+        periodic_interval: Some(0),
+        bootstrap: true,
+        max_sessions: Some(2),
+        tls: Some(cpe_tls(pki.ca.cert_pem(), Some(&pki.cpe))),
+        cr_tls: Some(
+            TlsServer::new(&ServerSettings {
+                identity: cr_cert,
+                client_ca_pem: None,
+                client_cert: ClientCertMode::None,
+            })
+            .unwrap()
+            .with_peer(Peer::Acs),
+        ),
+    })
+    .await
+    .unwrap();
+    assert!(
+        agent.cr_url.starts_with("https://127.0.0.1:"),
+        "{}",
+        agent.cr_url
+    );
+    let cpe = tokio::spawn(agent.run(tokio::time::sleep(Duration::from_secs(20))));
+    let id = device_id();
+    assert!(
+        acs.wait_for(Duration::from_secs(10), |d| d
+            .iter()
+            .any(|d| d.sessions_completed == 1))
+            .await
+    );
+    assert_eq!(acs.connection_request(&id).await, Ok("accepted"));
+    assert!(
+        acs.wait_for(Duration::from_secs(10), |d| d
+            .iter()
+            .any(|d| d.sessions_completed == 2))
+            .await
+    );
+    let summary = cpe.await.unwrap();
+    assert_eq!(summary.connection_requests, 1, "{summary:?}");
+    assert_eq!(
+        acs.device(&id).unwrap().last_events,
+        ["6 CONNECTION REQUEST"]
     );
 }

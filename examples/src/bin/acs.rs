@@ -74,6 +74,7 @@ async fn run(args: Args) -> Result<(), String> {
         cr_password,
         initial_queue,
         tls: args.tls.build()?,
+        cr_tls: args.tls.build_cr()?,
         ..Config::default()
     })?;
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -96,8 +96,10 @@ async fn run(args: Args) -> Result<(), String> {
         None => (String::new(), String::new()),
     };
     let tls = args.tls.build(&args.acs_url)?;
+    let cr_tls = args.tls.build_cr()?;
     let agent = Agent::bind(Config {
         tls,
+        cr_tls,
         acs_url: args.acs_url,
         username: args.username,
         password: args.password,

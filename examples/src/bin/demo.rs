@@ -127,6 +127,7 @@ async fn demo(args: &Args) -> Result<(), String> {
 
     let agent = Agent::bind(CpeConfig {
         tls: cpe_tls,
+        cr_tls: None,
         acs_url: format!("{scheme}://{acs_addr}/acs"),
         username: CPE_USER.into(),
         password: CPE_PASS.into(),

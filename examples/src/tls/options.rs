@@ -29,9 +29,26 @@ pub struct AcsTlsArgs {
     /// :either.
     #[arg(long = "device-binding", default_value = "cn-or-san:either")]
     pub device_binding: BindingRule,
+    /// CA certificates (PEM) trusted for https:// connection-request URLs.
+    #[arg(long = "cr-ca-file")]
+    pub cr_ca_file: Option<PathBuf>,
 }
 
 impl AcsTlsArgs {
+    /// The TLS client for https:// connection-request URLs, `None` without --cr-ca-file.
+    pub fn build_cr(&self) -> Result<Option<TlsClient>, String> {
+        let Some(ca) = &self.cr_ca_file else {
+            return Ok(None);
+        };
+        let settings = ClientSettings {
+            trust: Trust::CaPem(pem::read(ca).map_err(|e| e.to_string())?),
+            identity: None,
+        };
+        TlsClient::new(&settings, Peer::Cpe)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
     /// The ACS's TLS configuration, `None` without --tls-cert.
     pub fn build(&self) -> Result<Option<AcsTls>, String> {
         let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
@@ -72,9 +89,31 @@ pub struct CpeTlsArgs {
     /// The key of --client-cert (PEM).
     #[arg(long = "client-key", requires = "client_cert")]
     pub client_key: Option<PathBuf>,
+    /// Serve the connection-request listener over HTTPS with this chain (PEM); needs
+    /// --cr-tls-key. Plain HTTP by default, as in the field.
+    #[arg(long = "cr-tls-cert", requires = "cr_tls_key")]
+    pub cr_tls_cert: Option<PathBuf>,
+    /// The key of --cr-tls-cert (PEM).
+    #[arg(long = "cr-tls-key", requires = "cr_tls_cert")]
+    pub cr_tls_key: Option<PathBuf>,
 }
 
 impl CpeTlsArgs {
+    /// The connection-request listener's TLS server, `None` without --cr-tls-cert.
+    pub fn build_cr(&self) -> Result<Option<TlsServer>, String> {
+        let (Some(cert), Some(key)) = (&self.cr_tls_cert, &self.cr_tls_key) else {
+            return Ok(None);
+        };
+        let settings = ServerSettings {
+            identity: Identity::from_files(cert, key).map_err(|e| e.to_string())?,
+            client_ca_pem: None,
+            client_cert: ClientCertMode::None,
+        };
+        TlsServer::new(&settings)
+            .map(|s| Some(s.with_peer(Peer::Acs)))
+            .map_err(|e| e.to_string())
+    }
+
     /// The TLS client for `acs_url`: `None` for an `http://` URL.
     pub fn build(&self, acs_url: &str) -> Result<Option<TlsClient>, String> {
         if !acs_url.starts_with("https://") {

@@ -61,6 +61,7 @@ pub struct ServerSettings {
 pub struct TlsServer {
     acceptor: TlsAcceptor,
     mode: ClientCertMode,
+    peer: Peer,
 }
 
 impl std::fmt::Debug for TlsServer {
@@ -90,7 +91,15 @@ impl TlsServer {
         Ok(TlsServer {
             acceptor: TlsAcceptor::from(Arc::new(config)),
             mode: settings.client_cert,
+            peer: Peer::Cpe,
         })
+    }
+
+    /// Names the clients in failures (default: [`Peer::Cpe`]; a CPE's connection-request
+    /// listener serves the ACS).
+    pub fn with_peer(mut self, peer: Peer) -> TlsServer {
+        self.peer = peer;
+        self
     }
 
     /// The client-certificate mode.
@@ -100,7 +109,7 @@ impl TlsServer {
 
     /// Runs the handshake on an accepted TCP connection (bounded by [`HANDSHAKE_TIMEOUT`]).
     pub async fn accept(&self, tcp: TcpStream) -> Result<Accepted, TlsFailure> {
-        let peer = Peer::Cpe;
+        let peer = self.peer;
         let stream = tokio::time::timeout(HANDSHAKE_TIMEOUT, self.acceptor.accept(tcp))
             .await
             .map_err(|_| TlsFailure {

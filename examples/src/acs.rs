@@ -71,6 +71,8 @@ pub struct Config {
     pub tls: Option<crate::tls::AcsTls>,
     /// TLS client for `https://` connection-request URLs (issue 14).
     pub cr_tls: Option<crate::tls::TlsClient>,
+    /// How CPEs authenticate (digest by default; issue 14).
+    pub auth: crate::tls::acs::AuthPolicy,
 }
 
 impl Default for Config {
@@ -85,6 +87,7 @@ impl Default for Config {
             read_after_gpn: false,
             tls: None,
             cr_tls: None,
+            auth: crate::tls::acs::AuthPolicy::Digest,
         }
     }
 }
@@ -337,11 +340,26 @@ impl Acs {
             Some(sid) => (sid, false, String::new()),
             None => {
                 drop(st);
-                let user = match self
-                    .inner
-                    .guard
-                    .check(&parts.method, uri, &body, &parts.headers)
-                {
+                // --- auth policy (issue 14)
+                let check = match crate::tls::acs::authenticate(
+                    self.inner.config.auth,
+                    &self.inner.guard,
+                    &self.inner.config.users,
+                    &self.inner.config.realm,
+                    conn_tls,
+                    &parts.method,
+                    uri,
+                    &body,
+                    &parts.headers,
+                ) {
+                    crate::tls::acs::AuthOutcome::Checked(c) => c,
+                    crate::tls::acs::AuthOutcome::Refused(why) => {
+                        log::error(WHO, format!("← POST from {peer}: {why} → 403"));
+                        return net::response(StatusCode::FORBIDDEN, &[], "");
+                    }
+                };
+                // --- end auth policy
+                let user = match check {
                     Check::Ok(user) => user,
                     Check::Challenge(challenges, why) => {
                         match why {

@@ -233,3 +233,103 @@ async fn connection_request_over_https() {
         ["6 CONNECTION REQUEST"]
     );
 }
+
+async fn start_acs_with(
+    tls: Option<AcsTls>,
+    auth: cwmp_examples::tls::acs::AuthPolicy,
+) -> (Acs, std::net::SocketAddr) {
+    let acs = Acs::new(acs::Config {
+        users: Users::new().with("cpe", "pw"),
+        tls,
+        auth,
+        ..acs::Config::default()
+    })
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(acs.clone().serve(listener, std::future::pending()));
+    (acs, addr)
+}
+
+async fn run_cpe_plain(url: &str, allow_basic: bool, secs: u64) -> Summary {
+    let agent = Agent::bind(Config {
+        acs_url: url.to_owned(),
+        username: "cpe".into(),
+        password: "pw".into(),
+        allow_basic,
+        cr_listen: "127.0.0.1:0".parse().unwrap(),
+        cr_path: "/cr".into(),
+        cr_username: "acs".into(),
+        cr_password: "cr".into(),
+        model: DataModel::builtin(),
+        periodic_interval: Some(0),
+        bootstrap: true,
+        max_sessions: Some(1),
+        tls: None,
+        cr_tls: None,
+    })
+    .await
+    .unwrap();
+    agent
+        .run(tokio::time::sleep(Duration::from_secs(secs)))
+        .await
+}
+
+#[tokio::test]
+async fn basic_policy_only_inside_tls() {
+    use cwmp_examples::tls::acs::AuthPolicy;
+    let basic = AuthPolicy::Basic {
+        allow_plain_http: false,
+    };
+    // Over TLS the CPE answers the Basic challenge (no --allow-basic needed) and the ACS
+    // accepts it.
+    let pki = LabPki::generate(&device_id()).unwrap();
+    let (acs, addr) = start_acs_with(Some(acs_tls(&pki, ClientCertMode::None)), basic).await;
+    let summary = run_cpe(
+        &format!("https://{addr}/acs"),
+        cpe_tls(pki.ca.cert_pem(), None),
+        15,
+    )
+    .await;
+    assert_eq!((summary.completed, summary.failed), (1, 0), "{summary:?}");
+    assert_eq!(acs.devices().len(), 1);
+    // Over plain HTTP the ACS refuses Basic even from a CPE willing to send it.
+    let (acs, addr) = start_acs_with(None, basic).await;
+    let summary = run_cpe_plain(&format!("http://{addr}/acs"), true, 2).await;
+    assert_eq!(summary.completed, 0, "{summary:?}");
+    assert!(acs.devices().is_empty());
+}
+
+#[tokio::test]
+async fn client_certificate_policy() {
+    use cwmp_examples::tls::acs::AuthPolicy;
+    let pki = LabPki::generate(&device_id()).unwrap();
+    let (acs, addr) = start_acs_with(
+        Some(acs_tls(&pki, ClientCertMode::Optional)),
+        AuthPolicy::ClientCertificate,
+    )
+    .await;
+    // With its certificate the CPE needs no password round trip.
+    let summary = run_cpe(
+        &format!("https://{addr}/acs"),
+        cpe_tls(pki.ca.cert_pem(), Some(&pki.cpe)),
+        15,
+    )
+    .await;
+    assert_eq!((summary.completed, summary.failed), (1, 0), "{summary:?}");
+    // Without one it is refused, even with the right password.
+    let (acs2, addr2) = start_acs_with(
+        Some(acs_tls(&pki, ClientCertMode::Optional)),
+        AuthPolicy::ClientCertificate,
+    )
+    .await;
+    let summary = run_cpe(
+        &format!("https://{addr2}/acs"),
+        cpe_tls(pki.ca.cert_pem(), None),
+        2,
+    )
+    .await;
+    assert_eq!(summary.completed, 0, "{summary:?}");
+    assert!(acs2.devices().is_empty());
+    assert_eq!(acs.devices().len(), 1);
+}

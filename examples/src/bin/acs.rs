@@ -75,6 +75,7 @@ async fn run(args: Args) -> Result<(), String> {
         initial_queue,
         tls: args.tls.build()?,
         cr_tls: args.tls.build_cr()?,
+        auth: args.tls.auth_policy()?,
         ..Config::default()
     })?;
     let listener = tokio::net::TcpListener::bind(args.listen)

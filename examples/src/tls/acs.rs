@@ -115,3 +115,103 @@ pub fn lab_pair(device: &DeviceIdentity<'_>) -> Result<(AcsTls, super::TlsClient
         client,
     ))
 }
+
+/// How the ACS authenticates CPEs (one policy for every device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthPolicy {
+    /// HTTP digest (the default).
+    #[default]
+    Digest,
+    /// HTTP Basic: only over TLS unless `allow_plain_http` (testing only).
+    Basic {
+        /// Accept Basic over plain HTTP too.
+        allow_plain_http: bool,
+    },
+    /// The verified client certificate is the credential (the user is its first CN).
+    ClientCertificate,
+    /// No authentication (lab simulators only).
+    None,
+}
+
+impl std::str::FromStr for AuthPolicy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AuthPolicy, String> {
+        match s {
+            "digest" => Ok(AuthPolicy::Digest),
+            "basic" => Ok(AuthPolicy::Basic {
+                allow_plain_http: false,
+            }),
+            "cert" => Ok(AuthPolicy::ClientCertificate),
+            "none" => Ok(AuthPolicy::None),
+            _ => Err(format!(
+                "auth policy {s:?}: expected digest, basic, cert or none"
+            )),
+        }
+    }
+}
+
+/// The outcome of authenticating the request that opens a session.
+#[derive(Debug)]
+pub enum AuthOutcome {
+    /// Authenticated (or challenged) the usual way.
+    Checked(crate::auth::Check),
+    /// Refused outright (403): the reason, for the log.
+    Refused(String),
+}
+
+/// Authenticates the request that opens a session under `policy`.
+#[allow(clippy::too_many_arguments)]
+pub fn authenticate(
+    policy: AuthPolicy,
+    digest: &crate::auth::DigestGuard,
+    users: &cwmp_auth::digest::Users,
+    realm: &str,
+    conn: &ConnTls,
+    method: &http::Method,
+    uri: &str,
+    body: &[u8],
+    headers: &http::HeaderMap,
+) -> AuthOutcome {
+    use crate::auth::Check;
+    match policy {
+        AuthPolicy::Digest => AuthOutcome::Checked(digest.check(method, uri, body, headers)),
+        AuthPolicy::Basic { allow_plain_http } => {
+            let basic = super::BasicPolicy {
+                realm: realm.to_owned(),
+                allow_over_plain_http: allow_plain_http,
+            };
+            match basic.check(conn.transport, headers, users) {
+                super::BasicVerdict::Accepted(user) => AuthOutcome::Checked(Check::Ok(user)),
+                super::BasicVerdict::Challenge {
+                    challenge,
+                    bad_credentials,
+                } => AuthOutcome::Checked(Check::Challenge(
+                    vec![challenge],
+                    bad_credentials.then_some(cwmp_auth::Error::BadCredentials),
+                )),
+                super::BasicVerdict::InsecureTransport { credentials_sent } => {
+                    AuthOutcome::Refused(format!(
+                        "Basic authentication is only accepted over TLS{}",
+                        if credentials_sent {
+                            " (the client sent a password in clear text)"
+                        } else {
+                            ""
+                        }
+                    ))
+                }
+            }
+        }
+        AuthPolicy::ClientCertificate => match &conn.client {
+            Some(id) => AuthOutcome::Checked(Check::Ok(
+                id.common_names
+                    .first()
+                    .or(id.dns_names.first())
+                    .cloned()
+                    .unwrap_or_else(|| "client certificate".to_owned()),
+            )),
+            None => AuthOutcome::Refused("the auth policy requires a client certificate".into()),
+        },
+        AuthPolicy::None => AuthOutcome::Checked(Check::Ok("anonymous".into())),
+    }
+}

@@ -29,12 +29,52 @@ pub struct AcsTlsArgs {
     /// :either.
     #[arg(long = "device-binding", default_value = "cn-or-san:either")]
     pub device_binding: BindingRule,
+    /// How CPEs authenticate: digest, basic (only over TLS unless
+    /// --allow-insecure-basic), cert (the client certificate) or none (lab only).
+    #[arg(long = "auth", default_value = "digest")]
+    pub auth: super::acs::AuthPolicy,
+    /// Accept Basic over plain HTTP (testing only).
+    #[arg(long = "allow-insecure-basic")]
+    pub allow_insecure_basic: bool,
     /// CA certificates (PEM) trusted for https:// connection-request URLs.
     #[arg(long = "cr-ca-file")]
     pub cr_ca_file: Option<PathBuf>,
 }
 
 impl AcsTlsArgs {
+    /// The auth policy; `cert` needs client certificates, `none` is warned about loudly.
+    pub fn auth_policy(&self) -> Result<super::acs::AuthPolicy, String> {
+        use super::acs::AuthPolicy;
+        let policy = match self.auth {
+            AuthPolicy::Basic { .. } => AuthPolicy::Basic {
+                allow_plain_http: self.allow_insecure_basic,
+            },
+            p => p,
+        };
+        match policy {
+            AuthPolicy::ClientCertificate if self.client_ca.is_none() => {
+                Err("--auth cert needs --client-ca (and --tls-cert)".into())
+            }
+            AuthPolicy::None => {
+                crate::log::error(
+                    "acs",
+                    "WARNING: --auth none: every client is accepted without authentication (lab simulators only)",
+                );
+                Ok(policy)
+            }
+            AuthPolicy::Basic {
+                allow_plain_http: true,
+            } => {
+                crate::log::error(
+                    "acs",
+                    "WARNING: --allow-insecure-basic: passwords may cross the network in clear text",
+                );
+                Ok(policy)
+            }
+            p => Ok(p),
+        }
+    }
+
     /// The TLS client for https:// connection-request URLs, `None` without --cr-ca-file.
     pub fn build_cr(&self) -> Result<Option<TlsClient>, String> {
         let Some(ca) = &self.cr_ca_file else {

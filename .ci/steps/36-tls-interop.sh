@@ -248,6 +248,16 @@ TOML
   rc=0; out=$("$cwmp" tls probe --url "https://127.0.0.1:$tls_port/cwmpWeb/CPEMgt" --ca other/ca.pem 2>&1) || rc=$?
   [ "$rc" = 1 ] && grep -qF "untrusted ACS certificate" <<<"$out" || fail "acsrs with an unknown CA: $out"
   echo "ok: our client refuses acsrs's certificate under another CA"
+  # Our CPE's boot session with acsrs over HTTPS: Basic (acsrs offers nothing else) is answered
+  # without --allow-basic because the connection is TLS.
+  "$cpe_bin" --acs-url "https://127.0.0.1:$tls_port/cwmpWeb/CPEMgt" --ca-file ca.pem \
+    --username tls-cpe --password tls-pw --cr-path / --serial "TLSINTEROP$$" \
+    --periodic-interval 0 --max-runtime 60 --log info > cpe-acsrs.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do grep -qF "session 1 ended" cpe-acsrs.log && break; sleep 0.2; done
+  grep -qF "session 1 ended" cpe-acsrs.log || fail "our CPE's HTTPS boot session with acsrs did not end"
+  grep -qF "answering the basic challenge" cpe-acsrs.log || fail "no Basic authentication over TLS with acsrs"
+  echo "ok: our CPE completed a boot session with acsrs over HTTPS (Basic inside TLS)"
 elif [ "${CI:-}" = "true" ]; then
   fail "acsrs is not installed (step 30 installs it)"
 else

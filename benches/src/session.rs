@@ -142,9 +142,23 @@ impl Fixture {
     }
 }
 
+/// The two wire buffers (one per direction), kept by the caller across runs as a server keeps
+/// them per connection: a fresh 146 kB buffer per message would measure the allocator's mmap
+/// path, not the engines.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    cpe_to_acs: Vec<u8>,
+    acs_to_cpe: Vec<u8>,
+}
+
 /// One boot session through both engines, with real bytes in between. Each side's work is
 /// wrapped in `meter`.
-pub fn run(fixture: &Fixture, mut script: Script, meter: &mut impl Meter) -> Trace {
+pub fn run(
+    fixture: &Fixture,
+    mut script: Script,
+    buffers: &mut Buffers,
+    meter: &mut impl Meter,
+) -> Trace {
     let now = Instant::now();
     let decoder = Decoder::new();
     let mut trace = Trace::default();
@@ -157,15 +171,17 @@ pub fn run(fixture: &Fixture, mut script: Script, meter: &mut impl Meter) -> Tra
         let _ = cpe.start_session(now, SessionStart::new(DateTimeText::UNKNOWN, params, 1));
         while cpe.poll_event().is_some() {}
     });
-    let mut post_bytes = Vec::new();
-    let mut reply_bytes = Vec::new();
+    let Buffers {
+        cpe_to_acs: post_bytes,
+        acs_to_cpe: reply_bytes,
+    } = buffers;
     for _ in 0..16 {
         // The CPE's POST.
         post_bytes.clear();
         let sent = meter.on(Side::Cpe, || match cpe.poll_transmit() {
             Some(tx) => {
                 if let Some(envelope) = tx.envelope {
-                    EncodeOptions::for_version(tx.version).encode(envelope, &mut post_bytes);
+                    EncodeOptions::for_version(tx.version).encode(envelope, post_bytes);
                 }
                 Some(
                     tx.envelope
@@ -183,7 +199,7 @@ pub fn run(fixture: &Fixture, mut script: Script, meter: &mut impl Meter) -> Tra
                 None
             } else {
                 decoder
-                    .decode(&post_bytes)
+                    .decode(post_bytes)
                     .ok()
                     .map(|d| Incoming::new(d.envelope, d.version))
             };
@@ -211,7 +227,7 @@ pub fn run(fixture: &Fixture, mut script: Script, meter: &mut impl Meter) -> Tra
             while acs.poll_event().is_some() {}
             match acs.poll_reply() {
                 Some(Reply::Envelope { envelope, version }) => {
-                    EncodeOptions::for_version(version).encode(envelope, &mut reply_bytes);
+                    EncodeOptions::for_version(version).encode(envelope, reply_bytes);
                     envelope.body.name().to_owned()
                 }
                 _ => "204".to_owned(),
@@ -223,7 +239,7 @@ pub fn run(fixture: &Fixture, mut script: Script, meter: &mut impl Meter) -> Tra
             let response = if reply_bytes.is_empty() {
                 HttpResponse::no_content()
             } else {
-                match decoder.decode(&reply_bytes) {
+                match decoder.decode(reply_bytes) {
                     Ok(d) => HttpResponse::ok(d.envelope, d.version),
                     Err(_) => HttpResponse::empty(500),
                 }
@@ -283,22 +299,26 @@ pub fn baseline(fixture: &Fixture) -> Baseline {
     }
 }
 
-/// Encodes and decodes the baseline's messages on the side that would, wrapped in `meter`.
-pub fn run_baseline(b: &Baseline, meter: &mut impl Meter) -> usize {
+/// Encodes and decodes the baseline's messages on the side that would, wrapped in `meter`,
+/// through the same buffers as [`run`].
+pub fn run_baseline(b: &Baseline, buffers: &mut Buffers, meter: &mut impl Meter) -> usize {
     let decoder = Decoder::new();
-    let mut bytes = Vec::new();
+    let Buffers {
+        cpe_to_acs: cpe_bytes,
+        acs_to_cpe: acs_bytes,
+    } = buffers;
     let mut decoded = 0;
     let opts = EncodeOptions::default();
-    for (sender, receiver, list) in [
-        (Side::Cpe, Side::Acs, &b.cpe_sends),
-        (Side::Acs, Side::Cpe, &b.acs_sends),
+    for (sender, receiver, list, bytes) in [
+        (Side::Cpe, Side::Acs, &b.cpe_sends, cpe_bytes),
+        (Side::Acs, Side::Cpe, &b.acs_sends, acs_bytes),
     ] {
         for envelope in list {
             bytes.clear();
-            meter.on(sender, || opts.encode(envelope, &mut bytes));
+            meter.on(sender, || opts.encode(envelope, bytes));
             decoded += meter.on(receiver, || {
                 decoder
-                    .decode(&bytes)
+                    .decode(bytes)
                     .map(|d| usize::from(d.envelope.header.id.is_some()))
                     .unwrap_or(0)
             });

@@ -35,15 +35,24 @@ impl Meter for Counter {
 fn a_boot_session_costs_each_side_at_most_twice_its_codec_allocations() {
     let fixture = session::fixture();
     // One warm-up run, then the counted one (the same each time: nothing is cached).
-    let _ = session::run(&fixture, fixture.script(), &mut session::NoMeter);
+    let mut buffers = session::Buffers::default();
+    let _ = session::run(
+        &fixture,
+        fixture.script(),
+        &mut buffers,
+        &mut session::NoMeter,
+    );
     let script = fixture.script();
     let mut whole = Counter::default();
-    let trace = session::run(&fixture, script, &mut whole);
+    let trace = session::run(&fixture, script, &mut buffers, &mut whole);
     assert_eq!(trace, session::expected_trace());
 
     let baseline = session::baseline(&fixture);
     let mut alone = Counter::default();
-    assert_eq!(session::run_baseline(&baseline, &mut alone), 6);
+    assert_eq!(
+        session::run_baseline(&baseline, &mut buffers, &mut alone),
+        6
+    );
     println!(
         "boot session allocations: CPE {} (codec alone {}), ACS {} (codec alone {})",
         whole.cpe, alone.cpe, whole.acs, alone.acs

@@ -888,7 +888,8 @@ impl cwmp_benches::session::Meter for SideAllocs {
 fn session_section(r: &mut Report) {
     use cwmp_benches::session::{self, NoMeter};
     let fixture = session::fixture();
-    let trace = session::run(&fixture, fixture.script(), &mut NoMeter);
+    let mut buffers = session::Buffers::default();
+    let trace = session::run(&fixture, fixture.script(), &mut buffers, &mut NoMeter);
     r.check(
         trace == session::expected_trace(),
         format!("boot session ran differently: {trace:?}"),
@@ -897,16 +898,21 @@ fn session_section(r: &mut Report) {
     // Each session needs fresh inputs (the applications' bodies are moved into the engines);
     // the baseline clones and drops the same inputs, so both closures pay for the clone.
     let whole_secs = r.time(|| {
-        black_box(session::run(&fixture, fixture.script(), &mut NoMeter));
+        black_box(session::run(
+            &fixture,
+            fixture.script(),
+            &mut buffers,
+            &mut NoMeter,
+        ));
     });
     let alone_secs = r.time(|| {
         black_box(fixture.script());
-        black_box(session::run_baseline(&baseline, &mut NoMeter));
+        black_box(session::run_baseline(&baseline, &mut buffers, &mut NoMeter));
     });
     let mut whole = SideAllocs::default();
-    session::run(&fixture, fixture.script(), &mut whole);
+    session::run(&fixture, fixture.script(), &mut buffers, &mut whole);
     let mut alone = SideAllocs::default();
-    session::run_baseline(&baseline, &mut alone);
+    session::run_baseline(&baseline, &mut buffers, &mut alone);
     let input = "boot: Inform 20, GPV 1,000, SPV 50, empty POST, 204";
     r.row(
         "session",

@@ -172,3 +172,77 @@ impl CpeTlsArgs {
             .map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::acs::AuthPolicy;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Acs {
+        #[command(flatten)]
+        tls: AcsTlsArgs,
+    }
+
+    fn acs(args: &[&str]) -> Result<AcsTlsArgs, clap::Error> {
+        Acs::try_parse_from(std::iter::once("acs").chain(args.iter().copied())).map(|a| a.tls)
+    }
+
+    #[test]
+    fn acs_options() {
+        let plain = acs(&[]).unwrap();
+        assert!(plain.build().unwrap().is_none());
+        assert_eq!(plain.auth_policy().unwrap(), AuthPolicy::Digest);
+        // A key without a certificate, a client CA without TLS: refused by clap.
+        assert!(acs(&["--tls-key", "k.pem"]).is_err());
+        assert!(acs(&["--client-ca", "ca.pem"]).is_err());
+        assert!(acs(&["--device-binding", "subject"]).is_err());
+        assert!(acs(&["--auth", "kerberos"]).is_err());
+        // Certificates as credentials need a client CA.
+        assert!(acs(&["--auth", "cert"]).unwrap().auth_policy().is_err());
+        let basic = acs(&["--auth", "basic", "--allow-insecure-basic"]).unwrap();
+        assert_eq!(
+            basic.auth_policy().unwrap(),
+            AuthPolicy::Basic {
+                allow_plain_http: true
+            }
+        );
+        // Missing files are one clear error.
+        let missing = acs(&[
+            "--tls-cert",
+            "/nonexistent/c.pem",
+            "--tls-key",
+            "/nonexistent/k.pem",
+        ])
+        .unwrap();
+        assert!(missing.build().unwrap_err().contains("/nonexistent/c.pem"));
+    }
+
+    #[derive(Parser)]
+    struct Cpe {
+        #[command(flatten)]
+        tls: CpeTlsArgs,
+    }
+
+    #[test]
+    fn cpe_options() {
+        let none = Cpe::try_parse_from(["cpe"]).unwrap().tls;
+        assert!(none.build("http://acs/").unwrap().is_none());
+        assert!(none.build_cr().unwrap().is_none());
+        let pki = crate::tls::pki::LabPki::generate("00CAFE-SN1").unwrap();
+        let dir = std::env::temp_dir().join(format!("cwmp-tls-options-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = dir.join("ca.pem");
+        std::fs::write(&ca, pki.ca.cert_pem()).unwrap();
+        let with_ca = Cpe::try_parse_from(["cpe", "--ca-file", ca.to_str().unwrap()])
+            .unwrap()
+            .tls;
+        assert_eq!(
+            with_ca.build("https://acs/").unwrap().map(|c| c.peer()),
+            Some(Peer::Acs)
+        );
+        assert!(Cpe::try_parse_from(["cpe", "--client-cert", "c.pem"]).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -15,6 +15,9 @@ pub enum BasicPolicy {
     Never,
     /// Only on a TLS connection (TR-069 allows Basic inside TLS).
     OverTls,
+    /// Also over plain HTTP: sends the password in clear. Only for test ACSs that offer
+    /// nothing else (an explicit, insecure opt-in).
+    EvenWithoutTls,
 }
 
 #[derive(Debug)]
@@ -129,7 +132,12 @@ impl AcsCredentials {
                 Ok(())
             }
             Err(Error::NoSupportedChallenge) if offers_basic(&values) => {
-                if self.basic == BasicPolicy::OverTls && over_tls && !sent_credentials {
+                let allowed = match self.basic {
+                    BasicPolicy::Never => false,
+                    BasicPolicy::OverTls => over_tls,
+                    BasicPolicy::EvenWithoutTls => true,
+                };
+                if allowed && !sent_credentials {
                     self.state = State::Basic;
                     Ok(())
                 } else {

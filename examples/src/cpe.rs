@@ -770,6 +770,16 @@ impl Agent {
         if inform.value_change {
             self.engine
                 .add_event(EventStruct::new(EventCode::VALUE_CHANGE), now);
+            for p in inform
+                .parameters
+                .iter()
+                .filter(|p| inform.changed.iter().any(|c| *c == p.name))
+            {
+                log::info(
+                    WHO,
+                    format!("4 VALUE CHANGE: {} = {:?}", p.name, p.value.text),
+                );
+            }
         }
         self.inform_sent = inform.parameters.clone();
         if let Err(e) = self.engine.start_session(

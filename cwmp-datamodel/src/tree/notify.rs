@@ -75,6 +75,8 @@ pub struct InformParameters {
     pub parameters: Vec<ParameterValue<'static>>,
     /// Whether `4 VALUE CHANGE` belongs in the Inform's events.
     pub value_change: bool,
+    /// The names whose change is notified (a subset of `parameters`' names).
+    pub changed: Vec<String>,
 }
 
 impl<B: Backend> ParameterTree<B> {
@@ -188,16 +190,20 @@ impl<B: Backend> ParameterTree<B> {
             }
         }
         for (name, change) in &self.notifier.pending {
-            if !parameters.iter().any(|p| p.name == name.as_str()) {
-                parameters.push(ParameterValue {
+            let value = self.read_value(name, change.value.clone());
+            match parameters.iter_mut().find(|p| p.name == name.as_str()) {
+                // a forced-inform parameter that changed carries the changed value
+                Some(p) => p.value = value,
+                None => parameters.push(ParameterValue {
                     name: name.clone().into(),
-                    value: self.read_value(name, change.value.clone()),
-                });
+                    value,
+                }),
             }
         }
         Ok(InformParameters {
             parameters,
             value_change: !self.notifier.pending.is_empty(),
+            changed: self.notifier.pending.keys().cloned().collect(),
         })
     }
 

@@ -530,6 +530,7 @@ fn notification_3_2_1_passive_goes_into_the_next_inform_without_a_session() {
     assert_eq!(t.session_due(), None, "passive opens no session");
     let inform = run(t.inform_parameters()).unwrap();
     assert!(inform.value_change);
+    assert_eq!(inform.changed, ["Device.IP.Interface.1.Name"]);
     assert_eq!(inform.parameters.len(), 2);
     assert_eq!(
         inform.parameters[0].name,

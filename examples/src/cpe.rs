@@ -1174,3 +1174,137 @@ async fn simulate_download(d: &Download<'static>) -> TransferComplete<'static> {
         complete_time: now_text(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, ct: Option<&str>, body: &str, retry: Option<&str>) -> Response<Bytes> {
+        let mut b = Response::builder().status(status);
+        if let Some(ct) = ct {
+            b = b.header(http::header::CONTENT_TYPE, ct);
+        }
+        if let Some(r) = retry {
+            b = b.header(http::header::RETRY_AFTER, r);
+        }
+        b.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn non_soap_answers_are_not_decoded() {
+        let soap = resp(
+            200,
+            Some("text/xml; charset=utf-8"),
+            "<soap:Envelope/>",
+            None,
+        );
+        assert!(matches!(payload(&soap), Payload::Soap));
+        let untyped = resp(200, None, "  <Envelope/>", None);
+        assert!(matches!(payload(&untyped), Payload::Soap));
+        for r in [
+            resp(
+                401,
+                Some("text/html"),
+                "<html><body>401</body></html>",
+                None,
+            ),
+            resp(503, Some("text/plain"), "busy, come back later", None),
+            resp(500, None, "Internal error", None),
+            resp(200, Some("text/html"), "<!DOCTYPE html><p>portal</p>", None),
+        ] {
+            assert!(matches!(payload(&r), Payload::Other(_)), "{r:?}");
+        }
+        assert!(matches!(
+            payload(&resp(204, None, "", None)),
+            Payload::Empty
+        ));
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        assert_eq!(
+            retry_after(&resp(503, None, "", Some("120"))),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(&resp(503, None, "", Some("Fri, 31 Dec 1999 23:59:59 GMT"))),
+            None
+        );
+        assert_eq!(retry_after(&resp(503, None, "", None)), None);
+    }
+
+    #[test]
+    fn periodic_schedule_follows_interval_and_phase() {
+        let now = Instant::now();
+        let p = Periodic {
+            enabled: true,
+            interval: 300,
+            time: None,
+        };
+        assert_eq!(p.next(now), Some(now + Duration::from_secs(300)));
+        let off = Periodic {
+            enabled: false,
+            ..p.clone()
+        };
+        assert_eq!(off.next(now), None);
+        // a phase in the past or future: the next instant on it, within one interval
+        for offset in [-1_000i64, 7, 1_000] {
+            let phase = if offset < 0 {
+                SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
+            } else {
+                SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
+            };
+            let with_phase = Periodic {
+                time: Some(phase),
+                ..p.clone()
+            };
+            let next = with_phase.next(now).unwrap();
+            let wait = next.duration_since(now).as_secs();
+            assert!((1..=300).contains(&wait), "{offset}: {wait}");
+            let expected = (offset.rem_euclid(300)) as u64;
+            let expected = if expected == 0 { 300 } else { expected };
+            assert!(
+                wait.abs_diff(expected) <= 1,
+                "{offset}: {wait} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_acs_change_of_the_interval_is_seen() {
+        let mut h = Handler::new(DataModel::builtin());
+        let before = Periodic::read(&h);
+        assert_eq!(before.interval, 300);
+        let spv: Body<'_> = cwmp_core::rpc::SetParameterValues {
+            parameters: vec![ParameterValue::new(
+                "Device.ManagementServer.PeriodicInformInterval",
+                30u32,
+            )],
+            parameter_key: "k".into(),
+        }
+        .into();
+        assert!(h.handle(&spv, Instant::now()).is_ok());
+        let after = Periodic::read(&h);
+        assert_ne!(
+            after, before,
+            "after_session reschedules on this difference"
+        );
+        let now = Instant::now();
+        assert_eq!(after.next(now), Some(now + Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn handler_masks_only_string_passwords() {
+        let mut dm = DataModel::builtin();
+        dm.set_local("Device.ManagementServer.Password", "secret");
+        let mut h = Handler::new(dm);
+        let gpv: Body<'_> = cwmp_core::rpc::GetParameterValues {
+            parameter_names: vec!["Device.ManagementServer.Password".into()],
+        }
+        .into();
+        let Ok(Body::GetParameterValuesResponse(r)) = h.handle(&gpv, Instant::now()) else {
+            panic!("GPV answered");
+        };
+        assert_eq!(r.parameters[0].value.text, "");
+    }
+}

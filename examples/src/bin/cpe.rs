@@ -128,24 +128,30 @@ async fn run(args: Args) -> Result<(), String> {
 }
 
 /// Ctrl-C (SIGINT), SIGTERM (systemd, docker stop, kill) or the run time limit: all three
-/// end the same way, with the summary line.
-async fn shutdown(max_runtime: u64) {
+/// end the same way, with the summary line. The handlers are installed here, before the
+/// agent runs, so a signal arriving early is not lost.
+fn shutdown(max_runtime: u64) -> impl Future<Output = ()> {
     let common = cwmp_examples::net::shutdown_signal(max_runtime, "cpe");
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = common => {}
-                    _ = term.recv() => log::info("cpe", "SIGTERM, stopping"),
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (int, term) {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = common => {}
+                        _ = int.recv() => log::info("cpe", "SIGINT, stopping"),
+                        _ = term.recv() => log::info("cpe", "SIGTERM, stopping"),
+                    }
                 }
+                _ => common.await,
             }
-            Err(_) => common.await,
         }
     }
     #[cfg(not(unix))]
-    common.await;
+    common
 }
 
 #[tokio::main]

@@ -739,6 +739,7 @@ fn main() -> ExitCode {
         datamodel_section(&mut r, gpv, spv);
     }
     digest_section(&mut r);
+    session_section(&mut r);
     finish(&r, quick, &load_before);
     if r.checks_failed.is_empty() {
         ExitCode::SUCCESS
@@ -858,6 +859,97 @@ fn corpus_section(r: &mut Report) {
         Some(ca),
     );
     r.ratio_faster(ours);
+}
+
+/// Counts each side's allocator calls.
+#[derive(Default)]
+struct SideAllocs {
+    cpe: u64,
+    acs: u64,
+}
+
+impl cwmp_benches::session::Meter for SideAllocs {
+    fn on<T>(&mut self, side: cwmp_benches::session::Side, op: impl FnOnce() -> T) -> T {
+        let region = Region::new(GLOBAL);
+        let out = op();
+        let c = region.change();
+        let n = (c.allocations + c.reallocations) as u64;
+        match side {
+            cwmp_benches::session::Side::Cpe => self.cpe += n,
+            cwmp_benches::session::Side::Acs => self.acs += n,
+        }
+        out
+    }
+}
+
+/// A whole boot session (Inform of 20, GPV of 1,000, SPV of 50, empty POST, 204) through
+/// decode → engine → encode on both sides, against the same messages encoded and decoded
+/// alone, in the same run.
+fn session_section(r: &mut Report) {
+    use cwmp_benches::session::{self, NoMeter};
+    let fixture = session::fixture();
+    let mut buffers = session::Buffers::default();
+    let trace = session::run(&fixture, fixture.script(), &mut buffers, &mut NoMeter);
+    r.check(
+        trace == session::expected_trace(),
+        format!("boot session ran differently: {trace:?}"),
+    );
+    let baseline = session::baseline(&fixture);
+    // Each session needs fresh inputs (the applications' bodies are moved into the engines);
+    // the baseline clones and drops the same inputs, so both closures pay for the clone.
+    let whole_secs = r.time(|| {
+        black_box(session::run(
+            &fixture,
+            fixture.script(),
+            &mut buffers,
+            &mut NoMeter,
+        ));
+    });
+    let alone_secs = r.time(|| {
+        black_box(fixture.script());
+        black_box(session::run_baseline(&baseline, &mut buffers, &mut NoMeter));
+    });
+    let mut whole = SideAllocs::default();
+    session::run(&fixture, fixture.script(), &mut buffers, &mut whole);
+    let mut alone = SideAllocs::default();
+    session::run_baseline(&baseline, &mut buffers, &mut alone);
+    let input = "boot: Inform 20, GPV 1,000, SPV 50, empty POST, 204";
+    r.row(
+        "session",
+        input,
+        "messages encoded + decoded alone",
+        Unit::Items(1, "sessions"),
+        alone_secs,
+        Some(alone.cpe + alone.acs),
+    );
+    r.row(
+        "session",
+        input,
+        "cwmp-core engines + cwmp-soap, both sides",
+        Unit::Items(1, "sessions"),
+        whole_secs,
+        Some(whole.cpe + whole.acs),
+    );
+    let time_ratio = whole_secs / alone_secs;
+    if let Some(last) = r.rows.last_mut() {
+        last.ratio = Some(("time vs codec alone".to_owned(), time_ratio));
+    }
+    r.notes.push(format!(
+        "boot session allocations: CPE side {} (codec alone {}), ACS side {} (codec alone {})",
+        whole.cpe, alone.cpe, whole.acs, alone.acs
+    ));
+    r.target(
+        whole.cpe <= 2 * alone.cpe && whole.acs <= 2 * alone.acs,
+        format!(
+            "boot session allocations <= 2x the codec alone on each side: CPE {:.2}x, ACS {:.2}x",
+            whole.cpe as f64 / alone.cpe.max(1) as f64,
+            whole.acs as f64 / alone.acs.max(1) as f64
+        ),
+    );
+    r.target(
+        time_ratio <= 1.3,
+        format!("boot session time <= 1.3x the codec alone: {time_ratio:.2}x"),
+    );
 }
 
 fn finish(r: &Report, quick: bool, load_before: &str) {

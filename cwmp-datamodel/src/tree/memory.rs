@@ -164,13 +164,11 @@ impl MemoryBackend {
     }
 
     fn has_instances(&self, object: &str) -> bool {
-        self.entries
-            .range::<str, _>((
-                std::ops::Bound::Excluded(object),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(|(k, _)| is_under(k, object))
-            .any(|(k, _)| direct_child(k, object).is_some() && instance_number(k).is_some())
+        // Digits sort before letters, so when `object` has an instance row, the first entry
+        // after it is that row (`X.Y.1.` comes before `X.Y.Alias`): one lookup, no scan.
+        self.below(object)
+            .next()
+            .is_some_and(|(k, _)| direct_child(k, object).is_some() && instance_number(k).is_some())
     }
 
     fn node_of(&self, path: &str, e: &Entry) -> Node {

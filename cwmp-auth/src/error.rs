@@ -72,6 +72,10 @@ pub enum Error {
     /// The server's `rspauth` in `Authentication-Info` does not prove knowledge of the password.
     #[error("server authentication (rspauth) failed")]
     ServerAuthFailed,
+    /// The server offers only Basic, which the client's policy or the transport (no TLS)
+    /// does not allow.
+    #[error("the server offers only Basic authentication, not allowed here")]
+    BasicNotAllowed,
     /// The client has no challenge to answer yet.
     #[error("no challenge received yet")]
     NoChallenge,

@@ -14,8 +14,13 @@
 //!   socket state; expiry gives `stale=true`; replays are caught by a [`NonceCounter`]
 //!   (bounded in-memory implementation included).
 //! - **Basic** (RFC 7617) both sides ([`basic`]), for use inside TLS only.
-//! - **Connection requests**: the HTTP one as a sans-IO client helper ([`connreq`]) and the UDP
-//!   one of TR-069 Annex G ([`udp`]).
+//! - **Connection requests**: the HTTP one as a sans-IO client helper ([`connreq`]) and the
+//!   CPE's listener checks ([`crserver`]: digest, path, 503 during a session, rate limit), and
+//!   the UDP one of TR-069 Annex G ([`udp`]).
+//! - The **CPE's policy towards its ACS** ([`client_policy`]): digest, or Basic only when
+//!   configured and over TLS.
+//! - **Challenge order**: MD5 first, then SHA-256, by default on every server
+//!   ([`digest::DEFAULT_ALGORITHMS`] says why).
 //!
 //! What it does not do: open sockets, speak HTTP, keep a clock or own a random generator
 //! (time is passed in as Unix seconds, randomness through [`RandomSource`]; the default-on
@@ -57,7 +62,7 @@
 //! # fn main() -> Result<(), Error> {
 //! let server = DigestServer::new("acs@example.org", b"a long random server secret......");
 //! let users = Users::new().with("cpe-0001", "s3cret");
-//! let mut counter = MemoryNonceCounter::default();
+//! let counter = MemoryNonceCounter::default(); // `&self`: share it in an `Arc`
 //! let now = unix_now();
 //!
 //! // A request without Authorization: answer 401 with these WWW-Authenticate values.
@@ -69,7 +74,7 @@
 //! let authorization = client.authorization(&Method::POST, "/acs", b"<Inform/>", &mut OsRandom)?;
 //!
 //! let request = Request { method: &Method::POST, uri: "/acs", body: b"<Inform/>" };
-//! match server.verify(&request, &authorization, now, &users, &mut counter) {
+//! match server.verify(&request, &authorization, now, &users, &counter) {
 //!     Ok(verified) => assert_eq!(verified.username, "cpe-0001"),
 //!     // Expired nonce, right password: 401 with `server.challenges(now, rng, true)`.
 //!     Err(Error::Stale) => unreachable!(),
@@ -93,7 +98,9 @@
 
 mod algorithm;
 pub mod basic;
+pub mod client_policy;
 pub mod connreq;
+pub mod crserver;
 pub mod digest;
 mod error;
 pub mod header;

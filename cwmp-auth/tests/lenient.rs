@@ -146,7 +146,7 @@ fn quirk36_fritzbox_authorization_is_accepted_by_the_server() {
             &HeaderValue::from_str(&header).unwrap(),
             1001,
             &users,
-            &mut MemoryNonceCounter::default(),
+            MemoryNonceCounter::default(),
         )
         .unwrap();
     assert_eq!(v.qop, Some(Qop::Auth));
@@ -161,7 +161,7 @@ fn quirk36_fritzbox_authorization_is_accepted_by_the_server() {
         &HeaderValue::from_str(&squeezed).unwrap(),
         1001,
         &users,
-        &mut MemoryNonceCounter::default(),
+        MemoryNonceCounter::default(),
     )
     .unwrap_err(); // response was computed for nc 1: refused, but parsed (no syntax error)
     let parsed = parse_credentials(squeezed.as_bytes(), &Limits::default()).unwrap();
@@ -303,7 +303,7 @@ proptest! {
                 let _ = cwmp_auth::basic::BasicCredentials::parse(&v);
                 let srv = DigestServer::new("r", b"k");
                 let r = Request { method: &Method::GET, uri: "/", body: b"" };
-                let _ = srv.verify(&r, &v, 0, &Users::new().with("u", "p"), &mut MemoryNonceCounter::new(2));
+                let _ = srv.verify(&r, &v, 0, &Users::new().with("u", "p"), MemoryNonceCounter::new(2));
             }
             let _ = cwmp_auth::udp::UdpVerifier::new("u", "p").verify(input);
         }

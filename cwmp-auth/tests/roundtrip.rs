@@ -151,7 +151,9 @@ fn nonce_survives_a_new_connection_and_another_server_instance() {
         )
         .is_ok()
     );
-    // A server with another secret does not.
+    // A server with another secret (restarted without persisting it) does not accept the
+    // nonce, but the response over it is right: stale=true, so the client retries with a
+    // new nonce instead of reporting bad credentials (RFC 7616 section 3.3).
     let other = DigestServer::new("cwmp@example.org", b"another secret")
         .algorithms(&[Algorithm::Md5])
         .opaque("op4que");
@@ -162,7 +164,21 @@ fn nonce_survives_a_new_connection_and_another_server_instance() {
                 &a,
                 T0 + 5,
                 &users(),
-                &mut MemoryNonceCounter::default()
+                MemoryNonceCounter::default()
+            )
+            .unwrap_err(),
+        Error::Stale
+    );
+    // With a wrong password the old nonce is simply not ours.
+    let wrong = Users::new().with("cpe", "not the password");
+    assert_eq!(
+        other
+            .verify(
+                &req(&Method::POST, "/acs", b""),
+                &a,
+                T0 + 5,
+                &wrong,
+                MemoryNonceCounter::default()
             )
             .unwrap_err(),
         Error::InvalidNonce
@@ -262,7 +278,7 @@ fn ha1_password_userhash_and_username_star() {
             &a,
             T0,
             &Ha1Store,
-            &mut MemoryNonceCounter::default(),
+            MemoryNonceCounter::default(),
         );
         assert_eq!(v.unwrap().username, "cpe");
     }
@@ -283,7 +299,7 @@ fn ha1_password_userhash_and_username_star() {
             &a,
             T0,
             &users(),
-            &mut MemoryNonceCounter::default(),
+            MemoryNonceCounter::default(),
         )
         .unwrap();
     assert_eq!(v.username, "cpe");
@@ -304,7 +320,7 @@ fn ha1_password_userhash_and_username_star() {
             &a,
             T0,
             &users(),
-            &mut MemoryNonceCounter::default(),
+            MemoryNonceCounter::default(),
         )
         .unwrap();
     assert_eq!(v.username, "J\u{e4}s\u{f8}n");
@@ -322,7 +338,7 @@ fn server_refuses_downgrades_and_mismatches() {
     let good = good.to_str().unwrap().to_owned();
     let verify = |s: &str| {
         let v = HeaderValue::from_str(s).unwrap();
-        srv.verify(&r, &v, T0, &users(), &mut MemoryNonceCounter::default())
+        srv.verify(&r, &v, T0, &users(), MemoryNonceCounter::default())
             .map(|v| v.username)
     };
     assert!(verify(&good).is_ok());
@@ -365,14 +381,14 @@ fn server_refuses_downgrades_and_mismatches() {
         .authorization(&Method::GET, "http://acs.example/x", b"", &mut rng)
         .unwrap();
     assert!(
-        srv.verify(&r, &abs, T0, &users(), &mut MemoryNonceCounter::default())
+        srv.verify(&r, &abs, T0, &users(), MemoryNonceCounter::default())
             .is_ok()
     );
 }
 
 #[test]
 fn memory_counter_is_bounded_and_never_forgets_into_a_replay() {
-    let mut c = MemoryNonceCounter::new(4);
+    let c = MemoryNonceCounter::new(4);
     use cwmp_auth::digest::{NcVerdict, NonceCounter};
     for i in 0..4u64 {
         assert_eq!(

@@ -74,6 +74,7 @@ mod error;
 mod hash;
 pub mod path;
 mod schema;
+pub mod tree;
 pub mod types;
 mod validate;
 mod xml;

@@ -5,34 +5,34 @@
 //! [`DataModel`] answering the ACS's RPCs. Reboot, FactoryReset, Download and ScheduleInform
 //! are simulated after the session that asked for them.
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use cwmp_auth::client_policy::{AcsCredentials, BasicPolicy};
+use cwmp_auth::crserver::{ConnectionRequestServer, Incoming as CrIncoming, Verdict};
 use cwmp_auth::digest::Users;
 use cwmp_core::Body;
 use cwmp_core::datetime::{DateTime, DateTimeText};
 use cwmp_core::event::{EventCode, EventStruct};
 use cwmp_core::fault::{Fault, FaultCode};
 use cwmp_core::rpc::{
-    AddObjectResponse, DeleteObjectResponse, Download, DownloadResponse, FactoryResetResponse,
-    GetParameterAttributesResponse, GetParameterNamesResponse, GetParameterValuesResponse,
-    GetRpcMethodsResponse, RebootResponse, ScheduleInformResponse, SetParameterAttributesResponse,
-    SetParameterValuesResponse, TransferComplete, TransferFault,
+    Download, DownloadResponse, FactoryResetResponse, GetRpcMethodsResponse, ParameterValue,
+    RebootResponse, ScheduleInformResponse, TransferComplete, TransferFault,
 };
 use cwmp_core::session::cpe::{
-    Cpe, CpeConfig, CpeEvent, CpeHandler, HttpResponse, Received, SessionStart,
+    Cpe, CpeConfig, CpeEvent, CpeHandler, Failure, HttpResponse, Received, SessionStart,
 };
+use cwmp_core::value::Value;
+use cwmp_datamodel::tree::{MemoryBackend, ParameterTree, poll_ready};
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-use crate::auth::{Check, ClientAuth, DigestGuard};
 use crate::log;
 use crate::net::{self, Client, CookieJar, HttpUrl};
 use crate::rpcs::summary;
@@ -42,10 +42,10 @@ const WHO: &str = "cpe";
 
 /// Most redirects followed per session (SES-05).
 pub const MAX_REDIRECTS: u32 = 5;
-/// Connection requests accepted per minute before answering 503 (CR-01 rate limit).
-pub const CR_PER_MINUTE: usize = 30;
 /// Largest file a simulated Download fetches.
 pub const MAX_DOWNLOAD: usize = 16 * 1024 * 1024;
+/// The longest wait a `Retry-After` may impose: the last step of the TR-069 retry table.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(5120);
 
 /// Settings of the CPE agent.
 #[derive(Debug)]
@@ -56,7 +56,8 @@ pub struct Config {
     pub username: String,
     /// See `username`.
     pub password: String,
-    /// Answer a Basic-only challenge with Basic over plain HTTP.
+    /// Answer a Basic-only challenge with Basic even over plain HTTP (an explicit, insecure
+    /// opt-in for test ACSs such as acsrs).
     pub allow_basic: bool,
     /// Where the Connection Request listener binds (port 0: any free port).
     pub cr_listen: SocketAddr,
@@ -102,32 +103,40 @@ enum Action {
     ScheduleInform(u32, String),
 }
 
-/// Answers the ACS's requests from the data model.
+/// Answers the ACS's requests: the parameter RPCs through the library's parameter tree, the
+/// rest (Reboot, FactoryReset, Download, ScheduleInform) as simulated actions.
 #[derive(Debug)]
 pub struct Handler {
-    model: DataModel,
-    initial: DataModel,
+    tree: ParameterTree<MemoryBackend>,
+    initial: MemoryBackend,
     actions: Vec<Action>,
 }
 
 impl Handler {
     /// A handler over `model` (kept as the factory state too).
     pub fn new(model: DataModel) -> Handler {
+        let initial = model.backend().clone();
         Handler {
-            initial: model.snapshot(),
-            model,
+            tree: model.into_tree(),
+            initial,
             actions: Vec::new(),
         }
     }
 
-    /// The data model.
-    pub fn model(&self) -> &DataModel {
-        &self.model
+    /// The parameter tree.
+    pub fn tree(&self) -> &ParameterTree<MemoryBackend> {
+        &self.tree
     }
 
-    /// The data model, mutably.
-    pub fn model_mut(&mut self) -> &mut DataModel {
-        &mut self.model
+    fn text(&self, name: &str) -> Option<&str> {
+        self.tree.backend().value(name).map(|v| v.text.as_ref())
+    }
+
+    fn ms(&self, leaf: &str) -> String {
+        format!(
+            "{}ManagementServer.{leaf}",
+            cwmp_datamodel::tree::Backend::root(self.tree.backend())
+        )
     }
 }
 
@@ -153,41 +162,18 @@ impl CpeHandler for Handler {
         request: &Body<'_>,
         _now: Instant,
     ) -> Result<Body<'static>, Fault<'static>> {
-        let m = &mut self.model;
+        // The in-memory backend answers at once; a backend behind IPC would be driven by
+        // the engine's asynchronous `respond` instead.
+        match poll_ready(self.tree.handle(request)) {
+            Some(Some(answer)) => return answer,
+            Some(None) => {}
+            None => return Err(Fault::new(FaultCode::INTERNAL_ERROR)),
+        }
         Ok(match request {
             Body::GetRpcMethods(_) => GetRpcMethodsResponse {
                 methods: METHODS.iter().map(|s| (*s).into()).collect(),
             }
             .into(),
-            Body::GetParameterValues(r) => GetParameterValuesResponse {
-                parameters: m.get_values(&r.parameter_names)?,
-            }
-            .into(),
-            Body::GetParameterNames(r) => GetParameterNamesResponse {
-                parameters: m.get_names(&r.parameter_path, r.next_level)?,
-            }
-            .into(),
-            Body::SetParameterValues(r) => SetParameterValuesResponse {
-                status: m.set_values(&r.parameters, &r.parameter_key)?,
-            }
-            .into(),
-            Body::GetParameterAttributes(r) => GetParameterAttributesResponse {
-                parameters: m.get_attributes(&r.parameter_names)?,
-            }
-            .into(),
-            Body::SetParameterAttributes(r) => {
-                m.set_attributes(&r.parameters)?;
-                SetParameterAttributesResponse {}.into()
-            }
-            Body::AddObject(r) => AddObjectResponse {
-                instance_number: m.add_object(&r.object_name, &r.parameter_key)?,
-                status: 0,
-            }
-            .into(),
-            Body::DeleteObject(r) => {
-                m.delete_object(&r.object_name, &r.parameter_key)?;
-                DeleteObjectResponse { status: 0 }.into()
-            }
             Body::Reboot(r) => {
                 self.actions.push(Action::Reboot(r.command_key.to_string()));
                 RebootResponse {}.into()
@@ -226,10 +212,9 @@ impl CpeHandler for Handler {
 }
 
 struct CrShared {
-    guard: DigestGuard,
-    path: String,
+    checks: ConnectionRequestServer,
+    users: Mutex<Users>,
     in_session: AtomicBool,
-    accepted: Mutex<VecDeque<Instant>>,
     tx: mpsc::Sender<()>,
 }
 
@@ -246,13 +231,9 @@ fn random_u64() -> u64 {
     u64::from_le_bytes(b)
 }
 
-fn cr_users(model: &DataModel) -> Users {
-    let user = model
-        .text(&model.ms("ConnectionRequestUsername"))
-        .unwrap_or("");
-    let pass = model
-        .text(&model.ms("ConnectionRequestPassword"))
-        .unwrap_or("");
+fn cr_users(h: &Handler) -> Users {
+    let user = h.text(&h.ms("ConnectionRequestUsername")).unwrap_or("");
+    let pass = h.text(&h.ms("ConnectionRequestPassword")).unwrap_or("");
     if user.is_empty() {
         Users::new()
     } else {
@@ -301,69 +282,174 @@ async fn serve_cr(
 }
 
 fn cr_request(shared: &CrShared, req: Request<Incoming>, peer: SocketAddr) -> Response<net::Body> {
-    let uri = req
+    let target = req
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/".into());
-    if req.method() != Method::GET {
-        return net::response(StatusCode::METHOD_NOT_ALLOWED, &[("allow", "GET")], "");
-    }
-    if req.uri().path() != shared.path {
-        return net::response(StatusCode::NOT_FOUND, &[], "");
-    }
-    match shared.guard.check(req.method(), &uri, b"", req.headers()) {
-        Check::Challenge(challenges, why) => {
-            match why {
-                None => log::info(
-                    WHO,
-                    format!("← connection request from {peer} → 401 digest challenge"),
-                ),
-                Some(e) => log::info(WHO, format!("← connection request from {peer}: {e} → 401")),
-            }
-            let mut r = net::response(StatusCode::UNAUTHORIZED, &[], "");
-            for c in challenges {
-                r.headers_mut().append(http::header::WWW_AUTHENTICATE, c);
-            }
-            r
-        }
-        Check::Ok(user) => {
-            if shared.in_session.load(Ordering::SeqCst) {
-                log::info(
-                    WHO,
-                    format!("← connection request (digest user {user:?}) during a session → 503"),
-                );
-                return net::response(StatusCode::SERVICE_UNAVAILABLE, &[], "");
-            }
-            let now = Instant::now();
-            let limited = match shared.accepted.lock() {
-                Ok(mut q) => {
-                    while q
-                        .front()
-                        .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
-                    {
-                        q.pop_front();
-                    }
-                    let full = q.len() >= CR_PER_MINUTE;
-                    if !full {
-                        q.push_back(now);
-                    }
-                    full
-                }
-                Err(_) => true,
-            };
-            if limited {
-                log::info(WHO, "← connection request: rate limited → 503");
-                return net::response(StatusCode::SERVICE_UNAVAILABLE, &[], "");
-            }
+    let users = match shared.users.lock() {
+        Ok(u) => u.clone(),
+        Err(p) => p.into_inner().clone(),
+    };
+    let incoming = CrIncoming {
+        method: req.method(),
+        target: &target,
+        authorization: req.headers().get(http::header::AUTHORIZATION),
+    };
+    let answer = shared.checks.handle(
+        &incoming,
+        shared.in_session.load(Ordering::SeqCst),
+        net::unix_now(),
+        &mut cwmp_auth::OsRandom,
+        &users,
+    );
+    let status = answer.status.as_u16();
+    let line = match &answer.verdict {
+        Verdict::Accepted { username } => {
             // A full channel means a session is already due: one session for many requests.
             let _ = shared.tx.try_send(());
-            log::info(
-                WHO,
-                format!("← connection request (digest user {user:?}) → 200, session due"),
-            );
-            net::response(StatusCode::OK, &[], "")
+            format!("← connection request (digest user {username:?}) → {status}, session due")
         }
+        Verdict::Challenged { reason: None, .. } => {
+            format!("← connection request from {peer} → {status} digest challenge")
+        }
+        Verdict::Challenged {
+            reason: Some(e),
+            stale,
+        } => format!(
+            "← connection request from {peer}: {e}{} → {status}",
+            if *stale { " (stale nonce)" } else { "" }
+        ),
+        Verdict::SessionActive => format!("← connection request during a session → {status}"),
+        Verdict::RateLimited => format!("← connection request: rate limited → {status}"),
+        Verdict::WrongPath => format!("← request for {target} from {peer} → {status}"),
+        Verdict::WrongMethod => format!("← {} from {peer} → {status}", req.method()),
+        _ => format!("← connection request from {peer} → {status}"),
+    };
+    log::info(WHO, line);
+    let mut r = net::response(answer.status, &[], "");
+    for (k, v) in &answer.headers {
+        r.headers_mut().append(k, v.clone());
+    }
+    r
+}
+
+/// Says what went wrong with a session, for people.
+fn describe_failure(f: Option<&Failure>) -> String {
+    match f {
+        None => "no reason given".into(),
+        Some(Failure::Timeout) => "timed out".into(),
+        Some(Failure::Transport) => "transport error".into(),
+        Some(Failure::HttpStatus(s)) => format!("HTTP status {s}"),
+        Some(Failure::InformFault(c)) => format!("the ACS answered the Inform with fault {c}"),
+        Some(Failure::VersionIncompatible) => "no common CWMP version".into(),
+        Some(Failure::NoInformResponse) => "no InformResponse".into(),
+        Some(Failure::UnofferedVersion(v)) => format!("the ACS chose CWMP {v}, not offered"),
+        Some(Failure::Unexpected(Some(m))) => format!("unexpected {m}"),
+        Some(Failure::Unexpected(None)) => "unexpected message".into(),
+        Some(Failure::WrongId) => "answer with a wrong cwmp:ID".into(),
+        Some(_) => "other failure".into(),
+    }
+}
+
+/// What a response body is, judged before any SOAP decoding.
+enum Payload {
+    Empty,
+    Soap,
+    /// A 401 body, a 503 text, an HTML error page...
+    Other(String),
+}
+
+fn payload(resp: &Response<Bytes>) -> Payload {
+    let body = resp.body();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Payload::Empty;
+    }
+    let ct = resp
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let looks_xml = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'<')
+        && !ct.contains("html");
+    if looks_xml && (ct.is_empty() || ct.contains("xml")) {
+        Payload::Soap
+    } else {
+        let kind = if ct.is_empty() {
+            "untyped"
+        } else {
+            ct.as_str()
+        };
+        Payload::Other(format!("{} bytes of {kind}", body.len()))
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by ACSs in practice and is
+/// ignored).
+fn retry_after(resp: &Response<Bytes>) -> Option<Duration> {
+    let v = resp
+        .headers()
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The periodic inform settings, to notice when the ACS changes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Periodic {
+    enabled: bool,
+    interval: u64,
+    time: Option<SystemTime>,
+}
+
+impl Periodic {
+    fn read(h: &Handler) -> Periodic {
+        let enabled = h
+            .text(&h.ms("PeriodicInformEnable"))
+            .is_some_and(|v| matches!(v, "true" | "1"));
+        let interval = h
+            .text(&h.ms("PeriodicInformInterval"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let time = h
+            .text(&h.ms("PeriodicInformTime"))
+            .and_then(|t| t.parse::<DateTime>().ok())
+            .and_then(|t| t.to_system_time())
+            // the Unknown Time (year 1) means: no phase
+            .filter(|t| *t > SystemTime::UNIX_EPOCH);
+        Periodic {
+            enabled,
+            interval,
+            time,
+        }
+    }
+
+    /// The next periodic Inform after `now`: `interval` from now, or on the
+    /// `PeriodicInformTime` phase when one is set.
+    fn next(&self, now: Instant) -> Option<Instant> {
+        if !self.enabled || self.interval == 0 {
+            return None;
+        }
+        let interval = Duration::from_secs(self.interval);
+        let Some(phase) = self.time else {
+            return Some(now + interval);
+        };
+        let wall = SystemTime::now();
+        let secs = match wall.duration_since(phase) {
+            // phase in the past: the next multiple of the interval after it
+            Ok(since) => self.interval - since.as_secs() % self.interval,
+            // phase in the future: the earliest time on its phase from now on
+            Err(e) => match e.duration().as_secs() % self.interval {
+                0 => self.interval,
+                r => r,
+            },
+        };
+        Some(now + Duration::from_secs(secs))
     }
 }
 
@@ -384,10 +470,18 @@ pub struct Agent {
     cr_listener: Option<TcpListener>,
     /// The ConnectionRequestURL.
     pub cr_url: String,
-    auth: ClientAuth,
+    auth: AcsCredentials,
     transfer_tx: mpsc::Sender<(TransferComplete<'static>, String)>,
     transfer_rx: mpsc::Receiver<(TransferComplete<'static>, String)>,
+    local_tx: mpsc::Sender<(String, String)>,
+    local_rx: mpsc::Receiver<(String, String)>,
     scheduled: Vec<(Instant, String)>,
+    /// The parameters of the Inform in flight, acknowledged when the ACS accepts it.
+    inform_sent: Vec<ParameterValue<'static>>,
+    /// No session before this (a 503 with `Retry-After`).
+    hold_until: Option<Instant>,
+    periodic: Periodic,
+    next_periodic: Option<Instant>,
     summary: Summary,
 }
 
@@ -447,40 +541,36 @@ impl Agent {
                 m.set_local(&interval, &i.to_string());
             }
         }
-        let guard = DigestGuard::new("cwmp-rs-cpe", cr_users(m))
-            .map_err(|e| format!("digest setup: {e}"))?;
-        let (tx, cr_rx) = mpsc::channel(1);
-        let cr = Arc::new(CrShared {
-            guard,
-            path: config.cr_path.clone(),
-            in_session: AtomicBool::new(false),
-            accepted: Mutex::new(VecDeque::new()),
-            tx,
-        });
-        let mut engine_config = CpeConfig::new(m.device_id());
-        engine_config.parameter_key_name = Some(m.ms("ParameterKey"));
-        let key = m.text(&m.ms("ParameterKey")).unwrap_or("").to_owned();
+        let mut secret = [0u8; 32];
+        cwmp_auth::RandomSource::fill(&mut cwmp_auth::OsRandom, &mut secret)
+            .map_err(|e| format!("random: {e}"))?;
+        let engine_config = CpeConfig::new(m.device_id());
         let model = std::mem::take(&mut config.model);
         let handler = Handler::new(model);
+        let (tx, cr_rx) = mpsc::channel(1);
+        let cr = Arc::new(CrShared {
+            checks: ConnectionRequestServer::new("cwmp-rs-cpe", &secret, config.cr_path.clone()),
+            users: Mutex::new(cr_users(&handler)),
+            in_session: AtomicBool::new(false),
+            tx,
+        });
         let mut engine = Cpe::new(engine_config);
-        engine.set_parameter_key(cwmp_core::session::ParameterKey::new(key));
         let now = Instant::now();
         if config.bootstrap {
             engine.add_event(EventStruct::new(EventCode::BOOTSTRAP), now);
         }
         engine.add_event(EventStruct::new(EventCode::BOOT), now);
         // Basic only when the ACS asks for it and the connection is TLS (or explicitly allowed
-        // over plain HTTP).
-        let basic = crate::tls::policy::client_may_send_basic(
-            if acs_url.https {
-                crate::tls::Transport::Tls
-            } else {
-                crate::tls::Transport::Plain
-            },
-            config.allow_basic,
-        );
-        let auth = ClientAuth::new(&config.username, &config.password, basic);
+        // over plain HTTP with --allow-basic, for lab ACSs such as acsrs).
+        let policy = if config.allow_basic {
+            BasicPolicy::EvenWithoutTls
+        } else {
+            BasicPolicy::OverTls
+        };
+        let auth = AcsCredentials::new(&config.username, &config.password).basic(policy);
         let (transfer_tx, transfer_rx) = mpsc::channel(8);
+        let (local_tx, local_rx) = mpsc::channel(64);
+        let periodic = Periodic::read(&handler);
         Ok(Agent {
             config,
             engine,
@@ -492,25 +582,43 @@ impl Agent {
             auth,
             transfer_tx,
             transfer_rx,
+            local_tx,
+            local_rx,
             scheduled: Vec::new(),
+            inform_sent: Vec::new(),
+            hold_until: None,
+            next_periodic: None,
+            periodic,
             summary: Summary::default(),
         })
     }
 
-    fn model(&self) -> &DataModel {
-        self.handler.model()
+    /// A sender of local changes `(parameter, new text)`: the device itself (or its user)
+    /// changing a value, which the ACS is notified of when its Notification attribute says so.
+    pub fn local_changes(&self) -> mpsc::Sender<(String, String)> {
+        self.local_tx.clone()
     }
 
-    fn periodic(&self) -> Option<Duration> {
-        let m = self.model();
-        let enabled = m
-            .text(&m.ms("PeriodicInformEnable"))
-            .is_some_and(|v| matches!(v, "true" | "1"));
-        let secs: u64 = m
-            .text(&m.ms("PeriodicInformInterval"))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        (enabled && secs > 0).then(|| Duration::from_secs(secs))
+    fn local_change(&mut self, name: &str, text: &str) {
+        let now = Instant::now();
+        let tree = &mut self.handler.tree;
+        let Some(value) = tree.backend().value(name).cloned() else {
+            log::info(WHO, format!("local change of {name}: no such parameter"));
+            return;
+        };
+        tree.backend_mut().set_text(name, text);
+        let notify = tree.changed(name, Value::new(value.ty, text.to_owned()), now);
+        log::info(
+            WHO,
+            format!(
+                "local change: {name} = {text:?}{}",
+                match (notify, tree.session_due().is_some()) {
+                    (true, true) => " (active notification: session due)",
+                    (true, false) => " (passive notification: next Inform)",
+                    _ => "",
+                }
+            ),
+        );
     }
 
     /// Runs sessions until `shutdown` resolves or `max_sessions` sessions completed.
@@ -527,20 +635,30 @@ impl Agent {
             format!(
                 "device {} ({}): ACS {}, connection requests at {}",
                 crate::acs::device_key(&self.engine.config().device_id),
-                self.model().root(),
+                cwmp_datamodel::tree::Backend::root(self.handler.tree.backend()),
                 self.config.acs_url,
                 self.cr_url
             ),
         );
         tokio::pin!(shutdown);
-        let mut next_periodic = self.periodic().map(|p| Instant::now() + p);
+        self.next_periodic = self.periodic.next(Instant::now());
         loop {
             while let Some(ev) = self.engine.poll_event() {
                 if ev == CpeEvent::SessionDue {
-                    self.session().await;
-                    if next_periodic.is_none() {
-                        next_periodic = self.periodic().map(|p| Instant::now() + p);
+                    if let Some(t) = self.hold_until.take().filter(|t| *t > Instant::now()) {
+                        log::info(
+                            WHO,
+                            format!(
+                                "session held {} s (Retry-After)",
+                                t.saturating_duration_since(Instant::now()).as_secs()
+                            ),
+                        );
+                        tokio::select! {
+                            _ = &mut shutdown => return self.summary,
+                            _ = tokio::time::sleep_until(t.into()) => {}
+                        }
                     }
+                    self.session().await;
                 } else {
                     self.log_event(&ev);
                 }
@@ -557,7 +675,8 @@ impl Agent {
                 .engine
                 .poll_timeout()
                 .into_iter()
-                .chain(next_periodic)
+                .chain(self.next_periodic)
+                .chain(self.handler.tree.session_due())
                 .chain(self.scheduled.iter().map(|(t, _)| *t))
             {
                 wake = wake.min(t);
@@ -566,9 +685,12 @@ impl Agent {
                 _ = &mut shutdown => break,
                 _ = tokio::time::sleep_until(wake.into()) => {
                     let now = Instant::now();
-                    if next_periodic.is_some_and(|t| t <= now) {
+                    if self.next_periodic.is_some_and(|t| t <= now) {
                         self.engine.add_event(EventStruct::new(EventCode::PERIODIC), now);
-                        next_periodic = self.periodic().map(|p| now + p);
+                        self.next_periodic = self.periodic.next(now);
+                    }
+                    if self.handler.tree.session_due().is_some_and(|t| t <= now) {
+                        self.engine.add_event(EventStruct::new(EventCode::VALUE_CHANGE), now);
                     }
                     let (due, later): (Vec<_>, Vec<_>) =
                         self.scheduled.drain(..).partition(|(t, _)| *t <= now);
@@ -586,7 +708,9 @@ impl Agent {
                     self.summary.connection_requests += 1;
                     self.engine.add_event(EventStruct::new(EventCode::CONNECTION_REQUEST), Instant::now());
                 }
+                Some((name, text)) = self.local_rx.recv() => self.local_change(&name, &text),
                 Some((tc, key)) = self.transfer_rx.recv() => {
+                    log::info(WHO, format!("TransferComplete for command key {key:?} queued"));
                     let events = vec![
                         EventStruct::new(EventCode::TRANSFER_COMPLETE),
                         EventStruct::with_command_key(EventCode::M_DOWNLOAD, key),
@@ -618,22 +742,27 @@ impl Agent {
             CpeEvent::InformAccepted {
                 negotiated,
                 version,
-            } => match negotiated {
-                Some(v) => log::debug(WHO, format!("Inform accepted; the ACS chose CWMP {v}")),
-                None => log::debug(
-                    WHO,
-                    format!("Inform accepted; the session runs CWMP {version}"),
-                ),
-            },
-            CpeEvent::AcsRequestAnswered { method, fault } => {
-                log::debug(WHO, format!("answered {method}: {fault:?}"));
+            } => {
+                let sent = std::mem::take(&mut self.inform_sent);
+                self.handler.tree.inform_acknowledged(&sent);
+                match negotiated {
+                    Some(v) => log::debug(WHO, format!("Inform accepted; the ACS chose CWMP {v}")),
+                    None => log::debug(
+                        WHO,
+                        format!("Inform accepted; the session runs CWMP {version}"),
+                    ),
+                }
             }
+            CpeEvent::AcsRequestAnswered { method, fault } => match fault {
+                None => log::debug(WHO, format!("answered {method}")),
+                Some(code) => log::debug(WHO, format!("answered {method} with fault {code}")),
+            },
             CpeEvent::ParameterKeyChanged => {
                 log::info(
                     WHO,
                     format!(
                         "ParameterKey is now {:?}",
-                        self.engine.parameter_key().as_str()
+                        self.handler.tree.state().parameter_key
                     ),
                 );
             }
@@ -649,25 +778,56 @@ impl Agent {
                     );
                 } else {
                     self.summary.failed += 1;
-                    log::info(WHO, format!("session failed: {failure:?}"));
+                    log::info(
+                        WHO,
+                        format!("session failed: {}", describe_failure(failure.as_ref())),
+                    );
                 }
             }
             CpeEvent::RetryScheduled { at, retry_count } => {
                 let wait = at.saturating_duration_since(Instant::now());
                 log::info(WHO, format!("retry {retry_count} in {} s", wait.as_secs()));
             }
-            other => log::debug(WHO, format!("{other:?}")),
+            CpeEvent::RequestRetried { attempt, .. } => {
+                log::debug(
+                    WHO,
+                    format!("our request is sent again (attempt {attempt})"),
+                );
+            }
+            CpeEvent::RequestAbandoned { request, .. } => {
+                log::info(WHO, format!("our {} was abandoned", request.name()));
+            }
+            CpeEvent::SessionDue => log::debug(WHO, "session due"),
+            _ => log::debug(WHO, "session engine event"),
         }
     }
 
     /// One session, from the Inform to the end.
     async fn session(&mut self) {
         let now = Instant::now();
-        let params = self.model().inform_parameters();
-        if let Err(e) = self
-            .engine
-            .start_session(now, SessionStart::new(now_text(), params, random_u64()))
-        {
+        let inform = match poll_ready(self.handler.tree.inform_parameters()) {
+            Some(Ok(i)) => i,
+            _ => Default::default(),
+        };
+        if inform.value_change {
+            self.engine
+                .add_event(EventStruct::new(EventCode::VALUE_CHANGE), now);
+            for p in inform
+                .parameters
+                .iter()
+                .filter(|p| inform.changed.iter().any(|c| *c == p.name))
+            {
+                log::info(
+                    WHO,
+                    format!("4 VALUE CHANGE: {} = {:?}", p.name, p.value.text),
+                );
+            }
+        }
+        self.inform_sent = inform.parameters.clone();
+        if let Err(e) = self.engine.start_session(
+            now,
+            SessionStart::new(now_text(), inform.parameters, random_u64()),
+        ) {
             log::error(WHO, format!("cannot start a session: {e}"));
             return;
         }
@@ -751,35 +911,49 @@ impl Agent {
                 Ok(Ok(r)) => r,
             };
             let status = outcome.status().as_u16();
-            let response = match net::decode(outcome.body()) {
-                Ok(Some(d)) => {
-                    log::info(
-                        WHO,
-                        format!(
-                            "← {status} {} id={} cwmp {}",
-                            summary(&d.envelope.body),
-                            d.envelope.header.id.as_deref().unwrap_or("-"),
-                            d.version
-                        ),
-                    );
-                    HttpResponse {
-                        status,
-                        body: Some(net::incoming(d)),
+            let response = match payload(&outcome) {
+                Payload::Soap => match net::decode(outcome.body()) {
+                    Ok(Some(d)) => {
+                        log::info(
+                            WHO,
+                            format!(
+                                "← {status} {} id={} cwmp {}",
+                                summary(&d.envelope.body),
+                                d.envelope.header.id.as_deref().unwrap_or("-"),
+                                d.version
+                            ),
+                        );
+                        HttpResponse {
+                            status,
+                            body: Some(net::incoming(d)),
+                        }
                     }
-                }
-                Ok(None) => {
+                    Ok(None) => HttpResponse::empty(status),
+                    Err(e) => {
+                        log::error(WHO, &e);
+                        if let Err(e) = self.engine.handle_transport_error(now) {
+                            log::error(WHO, format!("session engine: {e}"));
+                            break;
+                        }
+                        continue;
+                    }
+                },
+                Payload::Empty => {
                     log::info(WHO, format!("← {status} (empty)"));
                     HttpResponse::empty(status)
                 }
-                Err(e) => {
-                    log::error(WHO, &e);
-                    if let Err(e) = self.engine.handle_transport_error(now) {
-                        log::error(WHO, format!("session engine: {e}"));
-                        break;
-                    }
-                    continue;
+                Payload::Other(what) => {
+                    log::info(WHO, format!("← {status} ({what}, not SOAP)"));
+                    HttpResponse::empty(status)
                 }
             };
+            if status == 503 {
+                if let Some(wait) = retry_after(&outcome) {
+                    let wait = wait.min(MAX_RETRY_AFTER);
+                    log::info(WHO, format!("← 503 Retry-After {} s", wait.as_secs()));
+                    self.hold_until = Some(now + wait);
+                }
+            }
             let handled = self
                 .engine
                 .handle_response_with(response, now, &mut self.handler);
@@ -808,6 +982,7 @@ impl Agent {
         }
         drop(client);
         jar.clear();
+        self.handler.tree.session_ended(Instant::now());
         self.after_session();
         self.cr.in_session.store(false, Ordering::SeqCst);
     }
@@ -826,7 +1001,7 @@ impl Agent {
         loop {
             let authorization = self
                 .auth
-                .authorization(&Method::POST, &url.path, &body)
+                .authorization(&Method::POST, &url.path, &body, &mut cwmp_auth::OsRandom)
                 .map_err(|e| format!("authorization: {e}"))?;
             let sent_auth = authorization.is_some();
             let mut req = Request::builder()
@@ -853,13 +1028,22 @@ impl Agent {
             let status = resp.status();
             if status == StatusCode::UNAUTHORIZED && auth_rounds < 2 {
                 auth_rounds += 1;
-                match self.auth.on_unauthorized(resp.headers(), sent_auth) {
+                let over_tls = url.https;
+                let challenges = resp.headers().get_all(http::header::WWW_AUTHENTICATE);
+                match self.auth.on_unauthorized(challenges, sent_auth, over_tls) {
                     Ok(()) => {
                         log::info(
                             WHO,
-                            format!("← 401, answering the {} challenge", self.auth.scheme()),
+                            format!(
+                                "← 401, answering the {} challenge",
+                                self.auth.scheme().unwrap_or("-")
+                            ),
                         );
                         continue;
+                    }
+                    Err(cwmp_auth::Error::BadCredentials) => {
+                        log::info(WHO, "← 401: credentials refused");
+                        return Ok(resp);
                     }
                     Err(e) => {
                         log::info(WHO, format!("← 401: {e}"));
@@ -910,7 +1094,7 @@ impl Agent {
         }
     }
 
-    /// Simulates what the session's RPCs asked for, and picks up changed settings.
+    /// Simulates what the session's RPCs asked for, and picks up changed settings at once.
     fn after_session(&mut self) {
         let now = Instant::now();
         let actions = std::mem::take(&mut self.handler.actions);
@@ -927,8 +1111,8 @@ impl Agent {
                 Action::FactoryReset => {
                     log::info(WHO, "factory reset (simulated)");
                     let h = &mut self.handler;
-                    let initial = h.initial.snapshot();
-                    h.model.reset_to(&initial);
+                    *h.tree.backend_mut() = h.initial.clone();
+                    h.tree.factory_reset();
                     self.engine.factory_reset(now);
                     self.engine
                         .add_event(EventStruct::new(EventCode::BOOT), now);
@@ -947,8 +1131,19 @@ impl Agent {
                 }
             }
         }
-        let users = cr_users(self.model());
-        self.cr.guard.set_users(users);
+        let users = cr_users(&self.handler);
+        match self.cr.users.lock() {
+            Ok(mut u) => *u = users,
+            Err(p) => *p.into_inner() = users,
+        }
+        let periodic = Periodic::read(&self.handler);
+        if periodic != self.periodic || self.next_periodic.is_none() {
+            if periodic != self.periodic {
+                log::info(WHO, "periodic inform settings changed: rescheduled now");
+            }
+            self.next_periodic = periodic.next(now);
+            self.periodic = periodic;
+        }
     }
 }
 
@@ -1019,5 +1214,139 @@ async fn simulate_download(d: &Download<'static>) -> TransferComplete<'static> {
         fault,
         start_time: start,
         complete_time: now_text(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, ct: Option<&str>, body: &str, retry: Option<&str>) -> Response<Bytes> {
+        let mut b = Response::builder().status(status);
+        if let Some(ct) = ct {
+            b = b.header(http::header::CONTENT_TYPE, ct);
+        }
+        if let Some(r) = retry {
+            b = b.header(http::header::RETRY_AFTER, r);
+        }
+        b.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn non_soap_answers_are_not_decoded() {
+        let soap = resp(
+            200,
+            Some("text/xml; charset=utf-8"),
+            "<soap:Envelope/>",
+            None,
+        );
+        assert!(matches!(payload(&soap), Payload::Soap));
+        let untyped = resp(200, None, "  <Envelope/>", None);
+        assert!(matches!(payload(&untyped), Payload::Soap));
+        for r in [
+            resp(
+                401,
+                Some("text/html"),
+                "<html><body>401</body></html>",
+                None,
+            ),
+            resp(503, Some("text/plain"), "busy, come back later", None),
+            resp(500, None, "Internal error", None),
+            resp(200, Some("text/html"), "<!DOCTYPE html><p>portal</p>", None),
+        ] {
+            assert!(matches!(payload(&r), Payload::Other(_)), "{r:?}");
+        }
+        assert!(matches!(
+            payload(&resp(204, None, "", None)),
+            Payload::Empty
+        ));
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        assert_eq!(
+            retry_after(&resp(503, None, "", Some("120"))),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(&resp(503, None, "", Some("Fri, 31 Dec 1999 23:59:59 GMT"))),
+            None
+        );
+        assert_eq!(retry_after(&resp(503, None, "", None)), None);
+    }
+
+    #[test]
+    fn periodic_schedule_follows_interval_and_phase() {
+        let now = Instant::now();
+        let p = Periodic {
+            enabled: true,
+            interval: 300,
+            time: None,
+        };
+        assert_eq!(p.next(now), Some(now + Duration::from_secs(300)));
+        let off = Periodic {
+            enabled: false,
+            ..p.clone()
+        };
+        assert_eq!(off.next(now), None);
+        // a phase in the past or future: the next instant on it, within one interval
+        for offset in [-1_000i64, 7, 1_000] {
+            let phase = if offset < 0 {
+                SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
+            } else {
+                SystemTime::now() + Duration::from_secs(offset.unsigned_abs())
+            };
+            let with_phase = Periodic {
+                time: Some(phase),
+                ..p.clone()
+            };
+            let next = with_phase.next(now).unwrap();
+            let wait = next.duration_since(now).as_secs();
+            assert!((1..=300).contains(&wait), "{offset}: {wait}");
+            let expected = (offset.rem_euclid(300)) as u64;
+            let expected = if expected == 0 { 300 } else { expected };
+            assert!(
+                wait.abs_diff(expected) <= 1,
+                "{offset}: {wait} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_acs_change_of_the_interval_is_seen() {
+        let mut h = Handler::new(DataModel::builtin());
+        let before = Periodic::read(&h);
+        assert_eq!(before.interval, 300);
+        let spv: Body<'_> = cwmp_core::rpc::SetParameterValues {
+            parameters: vec![ParameterValue::new(
+                "Device.ManagementServer.PeriodicInformInterval",
+                30u32,
+            )],
+            parameter_key: "k".into(),
+        }
+        .into();
+        assert!(h.handle(&spv, Instant::now()).is_ok());
+        let after = Periodic::read(&h);
+        assert_ne!(
+            after, before,
+            "after_session reschedules on this difference"
+        );
+        let now = Instant::now();
+        assert_eq!(after.next(now), Some(now + Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn handler_masks_only_string_passwords() {
+        let mut dm = DataModel::builtin();
+        dm.set_local("Device.ManagementServer.Password", "secret");
+        let mut h = Handler::new(dm);
+        let gpv: Body<'_> = cwmp_core::rpc::GetParameterValues {
+            parameter_names: vec!["Device.ManagementServer.Password".into()],
+        }
+        .into();
+        let Ok(Body::GetParameterValuesResponse(r)) = h.handle(&gpv, Instant::now()) else {
+            panic!("GPV answered");
+        };
+        assert_eq!(r.parameters[0].value.text, "");
     }
 }

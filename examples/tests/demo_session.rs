@@ -30,11 +30,19 @@ fn demo_runs_two_sessions_and_exits_zero() {
         "[cpe] ← connection request (digest user \"acs-demo\") → 200, session due",
         "[cpe] → POST Inform 00256D-HGW-1-ACME0001 events [6 CONNECTION REQUEST]",
         "[cpe] → POST Fault 9003 Invalid arguments; Device.ManagementServer.PeriodicInformInterval 9007",
+        // issue 12: active notification, a Download and its TransferComplete
+        "[cpe] → POST SetParameterAttributesResponse",
+        "[files] ← GET firmware → 200",
+        "[cpe] → POST Inform 00256D-HGW-1-ACME0001 events [7 TRANSFER COMPLETE, M Download]",
+        "[cpe] → POST TransferComplete key \"download\" fault 0",
+        "[cpe] local change: Device.DeviceInfo.ProvisioningCode = \"changed-on-the-device\" (active notification: session due)",
+        "[cpe] 4 VALUE CHANGE: Device.DeviceInfo.ProvisioningCode = \"changed-on-the-device\"",
+        "[cpe] → POST Inform 00256D-HGW-1-ACME0001 events [4 VALUE CHANGE]",
         "[demo] demo passed",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
     }
-    assert_eq!(stdout.matches("[cpe] session ").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("[cpe] session ").count(), 4, "{stdout}");
     assert!(!stdout.contains("error"), "{stdout}");
     assert!(stderr.trim().is_empty(), "stderr: {stderr}");
 }

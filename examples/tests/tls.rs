@@ -15,9 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use cwmp_auth::client_policy::{AcsCredentials, BasicPolicy as ClientBasic};
 use cwmp_auth::digest::Users;
 use cwmp_core::Body as CwmpBody;
-use cwmp_examples::auth::ClientAuth;
 use cwmp_examples::tls::pki::{Ca, LabPki, Validity, loopback_names};
 use cwmp_examples::tls::{
     BasicPolicy, BasicVerdict, Binding, BindingRule, ClientCertMode, ClientSettings,
@@ -551,31 +551,42 @@ async fn basic_refused_over_plain_http_accepted_over_tls() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let mut auth = ClientAuth::new(
-        "cpe",
-        "s3cret",
-        policy::client_may_send_basic(Transport::Tls, false),
-    );
-    auth.on_unauthorized(r.headers(), false).unwrap();
-    assert_eq!(auth.scheme(), "basic");
-    let value = auth.authorization(&Method::POST, "/acs", b"").unwrap();
+    // The CPE's policy: Basic only over TLS (the library's AcsCredentials, as the reference
+    // CPE uses it).
+    assert!(policy::client_may_send_basic(Transport::Tls, false));
+    let mut auth = AcsCredentials::new("cpe", "s3cret").basic(ClientBasic::OverTls);
+    auth.on_unauthorized(
+        r.headers().get_all(http::header::WWW_AUTHENTICATE),
+        false,
+        true,
+    )
+    .unwrap();
+    assert_eq!(auth.scheme(), Some("basic"));
+    let value = auth
+        .authorization(&Method::POST, "/acs", b"", &mut cwmp_auth::OsRandom)
+        .unwrap();
     assert_eq!(value.as_ref(), Some(&creds));
     let r = post(tls.addr, "localhost", Some(&c), value, "SN1")
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(tls.seen.lock().unwrap().accepted, [DEVICE]);
-    let mut plain_auth = ClientAuth::new(
-        "cpe",
-        "s3cret",
-        policy::client_may_send_basic(Transport::Plain, false),
-    );
+    assert!(!policy::client_may_send_basic(Transport::Plain, false));
+    let mut plain_auth = AcsCredentials::new("cpe", "s3cret").basic(ClientBasic::OverTls);
     let mut challenge = http::HeaderMap::new();
     challenge.insert(
         http::header::WWW_AUTHENTICATE,
         cwmp_auth::basic::challenge("cwmp").unwrap(),
     );
-    assert!(plain_auth.on_unauthorized(&challenge, false).is_err());
+    assert!(
+        plain_auth
+            .on_unauthorized(
+                challenge.get_all(http::header::WWW_AUTHENTICATE),
+                false,
+                false
+            )
+            .is_err()
+    );
 }
 
 #[tokio::test]

@@ -2,11 +2,13 @@
 
 mod challenge;
 mod client;
+mod nonce_counter;
 mod server;
 
 pub use challenge::{Chosen, DigestChallenge, QopSet, choose_challenge};
 pub use client::DigestClient;
+pub use nonce_counter::{MemoryNonceCounter, NcVerdict, NonceCounter};
 pub use server::{
-    CredentialStore, DigestServer, MemoryNonceCounter, NcVerdict, NonceCounter, Password, Request,
-    Users, Verified,
+    Claim, CredentialStore, DEFAULT_ALGORITHMS, DigestServer, Password, Request, Unauthorized,
+    UserRef, Users, Verified,
 };

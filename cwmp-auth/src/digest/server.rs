@@ -1,16 +1,17 @@
 //! The server side: issue challenges, verify `Authorization`, build `Authentication-Info`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use http::{HeaderValue, Method};
+use http::{HeaderValue, Method, StatusCode};
 
 use super::challenge::{DigestChallenge, QopSet};
+use super::nonce_counter::{NcVerdict, NonceCounter};
 use crate::algorithm::ResponseInput;
-use crate::header::{Limits, parse_credentials};
+use crate::header::{Challenge, Limits, parse_credentials};
 use crate::source::RandomSource;
 use crate::util::{
     Secret, SecretBytes, ct_eq, ct_eq_ignore_case, ext_value_decode, header_value, push_quoted,
@@ -18,6 +19,16 @@ use crate::util::{
 use crate::{Algorithm, Error, Qop};
 
 type HmacSha256 = Hmac<sha2::Sha256>;
+
+/// The default challenge order: MD5 first, then SHA-256.
+///
+/// Many deployed HTTP clients read only the first `Digest` challenge of a 401: libcurl before
+/// 7.57 (the HTTP stack of a large share of CPE firmware, and of many ACS-side connection
+/// request tools) takes the first one and cannot compute SHA-256 at all, so a SHA-256 challenge
+/// first makes them fail although an MD5 challenge follows. Clients that understand several
+/// challenges pick the strongest whatever the order (this crate's
+/// [`DigestClient`](super::DigestClient) does), so they still use SHA-256.
+pub const DEFAULT_ALGORITHMS: &[Algorithm] = &[Algorithm::Md5, Algorithm::Sha256];
 
 const NONCE_RAND: usize = 12;
 const NONCE_MAC: usize = 16;
@@ -98,135 +109,100 @@ impl CredentialStore for Users {
     }
 }
 
-/// Verdict of a [`NonceCounter`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NcVerdict {
-    /// The count is higher than any seen for this nonce: accept.
-    Fresh,
-    /// The count was seen before (or a lower one): refuse as a replay.
-    Replay,
-    /// The counter no longer knows this nonce (evicted under memory pressure): treat the
-    /// nonce as stale so the client fetches a new one.
-    Forgotten,
-}
-
-/// Replay protection: remembers the highest nonce count used per nonce.
-pub trait NonceCounter {
-    /// Records `nc` for `nonce` (issued at `issued_at`, valid until `expires_at`, Unix
-    /// seconds) and says whether it is fresh.
-    fn check(
-        &mut self,
-        nonce: &str,
-        issued_at: u64,
-        expires_at: u64,
-        nc: u32,
-        now: u64,
-    ) -> NcVerdict;
-}
-
-#[derive(Debug, Clone, Copy)]
-struct NcEntry {
-    issued_at: u64,
-    expires_at: u64,
-    max_nc: u32,
-}
-
-/// An in-memory [`NonceCounter`] with a fixed capacity.
-///
-/// Expired entries are pruned when the table is full. If it is still full, the entry of the
-/// oldest nonce is evicted and every nonce issued at or before that time that is not in the
-/// table is then answered [`NcVerdict::Forgotten`]: memory stays bounded and a forgotten nonce
-/// can never be replayed.
-#[derive(Debug, Clone)]
-pub struct MemoryNonceCounter {
-    map: HashMap<String, NcEntry>,
-    capacity: usize,
-    forgotten_up_to: Option<u64>,
-}
-
-impl MemoryNonceCounter {
-    /// A counter remembering at most `capacity` nonces (at least 1).
-    pub fn new(capacity: usize) -> Self {
-        MemoryNonceCounter {
-            map: HashMap::new(),
-            capacity: capacity.max(1),
-            forgotten_up_to: None,
-        }
-    }
-
-    /// Number of nonces remembered.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    /// Whether no nonce is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-}
-
-impl Default for MemoryNonceCounter {
-    fn default() -> Self {
-        MemoryNonceCounter::new(4096)
-    }
-}
-
-impl NonceCounter for MemoryNonceCounter {
-    fn check(
-        &mut self,
-        nonce: &str,
-        issued_at: u64,
-        expires_at: u64,
-        nc: u32,
-        now: u64,
-    ) -> NcVerdict {
-        if let Some(e) = self.map.get_mut(nonce) {
-            if nc > e.max_nc {
-                e.max_nc = nc;
-                return NcVerdict::Fresh;
-            }
-            return NcVerdict::Replay;
-        }
-        if self.forgotten_up_to.is_some_and(|f| issued_at <= f) {
-            return NcVerdict::Forgotten;
-        }
-        if self.map.len() >= self.capacity {
-            self.map.retain(|_, e| e.expires_at >= now);
-        }
-        while self.map.len() >= self.capacity {
-            let oldest = self
-                .map
-                .iter()
-                .min_by_key(|(_, e)| e.issued_at)
-                .map(|(k, e)| (k.clone(), e.issued_at));
-            let Some((k, t)) = oldest else { break };
-            self.map.remove(&k);
-            self.forgotten_up_to = Some(self.forgotten_up_to.map_or(t, |f| f.max(t)));
-            if issued_at <= t {
-                return NcVerdict::Forgotten;
-            }
-        }
-        self.map.insert(
-            nonce.to_owned(),
-            NcEntry {
-                issued_at,
-                expires_at,
-                max_nc: nc,
-            },
-        );
-        NcVerdict::Fresh
-    }
-}
-
 /// The request being authenticated.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     /// The request method.
     pub method: &'a Method,
-    /// The request target as received on the request line.
+    /// The request target exactly as received on the request line (origin form
+    /// `/acs?x=1`, or absolute form), the URI the client hashed.
+    ///
+    /// When a framework nests routes (axum `Router::nest`, actix `scope`, a reverse proxy
+    /// that strips a prefix), the URI the handler sees may lack the prefix: pass the
+    /// original one (axum `OriginalUri`, actix `HttpRequest::uri()` before rewriting, the
+    /// proxy's `X-Forwarded-Prefix` put back), else every digest fails with
+    /// [`Error::UriMismatch`].
     pub uri: &'a str,
     /// The entity body (needed for `auth-int`; `&[]` otherwise).
     pub body: &'a [u8],
+}
+
+/// The user a [`Claim`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserRef<'c> {
+    /// A user name (from `username`, or `username*` decoded).
+    Name(&'c str),
+    /// `H(user:realm)` (`userhash=true`): find the user whose hash this is.
+    Hash(&'c str),
+}
+
+#[derive(Debug, Clone)]
+enum ClaimedUser {
+    Name(String),
+    Hash(String),
+}
+
+/// Credentials parsed and checked except for the password (see [`DigestServer::claim`]).
+#[derive(Clone)]
+pub struct Claim<'h> {
+    cred: Challenge<'h>,
+    /// The digest algorithm the client used (the password store may keep one HA1 per
+    /// algorithm).
+    pub algorithm: Algorithm,
+    qop: Option<Qop>,
+    nc_num: u32,
+    user: ClaimedUser,
+}
+
+impl core::fmt::Debug for Claim<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Claim")
+            .field("user", &self.user)
+            .field("algorithm", &self.algorithm)
+            .field("qop", &self.qop)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Claim<'_> {
+    /// Which user to look up.
+    pub fn user(&self) -> UserRef<'_> {
+        match &self.user {
+            ClaimedUser::Name(n) => UserRef::Name(n),
+            ClaimedUser::Hash(h) => UserRef::Hash(h),
+        }
+    }
+}
+
+/// The 401 to send for a request that did not authenticate.
+#[derive(Debug, Clone)]
+pub struct Unauthorized {
+    /// The `WWW-Authenticate` values, one per offered algorithm, in order.
+    pub www_authenticate: Vec<HeaderValue>,
+    /// Whether the challenges say `stale=true` (the credentials were right, the nonce not).
+    pub stale: bool,
+    /// Why (`None`: the request carried no credentials).
+    pub reason: Option<Error>,
+}
+
+impl Unauthorized {
+    /// `401 Unauthorized` (`500` in the rare case the challenges could not be built).
+    pub fn status(&self) -> StatusCode {
+        if self.www_authenticate.is_empty() {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::UNAUTHORIZED
+        }
+    }
+
+    /// The headers to send: `WWW-Authenticate` once per challenge.
+    pub fn headers(&self) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for v in &self.www_authenticate {
+            h.append(http::header::WWW_AUTHENTICATE, v.clone());
+        }
+        h
+    }
 }
 
 /// A successfully verified request.
@@ -293,13 +269,18 @@ impl DigestServer {
     /// A verifier for `realm` with nonces keyed by `secret` (at least 32 random bytes
     /// recommended; share it between servers that must accept each other's nonces).
     ///
-    /// Defaults: algorithms SHA-256 then MD5, qop `auth` and `auth-int`, nonce lifetime
-    /// 300 s, no opaque, no userhash.
+    /// Defaults: algorithms MD5 then SHA-256 ([`DEFAULT_ALGORITHMS`]), qop `auth` and
+    /// `auth-int`, nonce lifetime 300 s, no opaque, no userhash.
+    ///
+    /// Restarts: nonces are checked with `secret`, so a server that keeps its secret (stored
+    /// with its configuration) accepts the nonces it issued before a restart. With a new
+    /// secret, a client answering an old nonce with the right password is told
+    /// `stale=true` and retries without reporting bad credentials.
     pub fn new(realm: impl Into<String>, secret: &[u8]) -> Self {
         DigestServer {
             realm: realm.into(),
             key: SecretBytes(secret.to_vec()),
-            algorithms: vec![Algorithm::Sha256, Algorithm::Md5],
+            algorithms: DEFAULT_ALGORITHMS.to_vec(),
             qop: QopSet::BOTH,
             lifetime: 300,
             opaque: None,
@@ -308,7 +289,8 @@ impl DigestServer {
         }
     }
 
-    /// The algorithms offered, in preference order (one challenge each).
+    /// The algorithms offered, in the order of the `WWW-Authenticate` values (one challenge
+    /// each). See [`DEFAULT_ALGORITHMS`] before putting SHA-256 first.
     pub fn algorithms(mut self, algorithms: &[Algorithm]) -> Self {
         self.algorithms = algorithms.to_vec();
         self
@@ -438,28 +420,144 @@ impl DigestServer {
             .collect()
     }
 
-    /// Verifies an `Authorization` value for `request` at time `now` (Unix seconds).
+    /// Verifies an `Authorization` value for `request` at time `now` (Unix seconds), with
+    /// passwords from `store`.
     ///
     /// Errors to answer with a fresh challenge: [`Error::Stale`] (with `stale=true`),
     /// [`Error::BadCredentials`], [`Error::Replay`], [`Error::InvalidNonce`], and every parse
-    /// or parameter error.
+    /// or parameter error. [`authenticate`](Self::authenticate) does this and builds the 401;
+    /// [`claim`](Self::claim) and [`finish`](Self::finish) split it for an asynchronous
+    /// user database.
     pub fn verify(
         &self,
         request: &Request<'_>,
         authorization: &HeaderValue,
         now: u64,
         store: &impl CredentialStore,
-        counter: &mut impl NonceCounter,
+        counter: impl NonceCounter,
     ) -> Result<Verified, Error> {
+        let claim = self.claim(request, authorization)?;
+        let username = match claim.user() {
+            UserRef::Name(u) => Some(u.to_owned()),
+            UserRef::Hash(h) => store.user_by_hash(h, &self.realm, claim.algorithm),
+        };
+        let password = username.and_then(|u| {
+            let p = store.password(&u, &self.realm, claim.algorithm)?;
+            Some((u, p))
+        });
+        self.finish(request, claim, password, now, &counter)
+    }
+
+    /// Verifies a request, or gives the 401 to send.
+    ///
+    /// `authorization` is the request's `Authorization` value (`None` when absent). On
+    /// failure the [`Unauthorized`] carries the status, the `WWW-Authenticate` values (with
+    /// `stale=true` exactly when the credentials were right but the nonce was not current)
+    /// and the reason.
+    ///
+    /// ```
+    /// use cwmp_auth::digest::{DigestClient, DigestServer, MemoryNonceCounter, Request, Users};
+    /// use cwmp_auth::http::{Method, StatusCode};
+    /// use cwmp_auth::OsRandom;
+    ///
+    /// let server = DigestServer::new("acs", b"a persisted secret of 32 bytes..");
+    /// let users = Users::new().with("cpe", "pw");
+    /// let counter = MemoryNonceCounter::default();
+    /// let req = Request { method: &Method::POST, uri: "/acs", body: b"" };
+    ///
+    /// let first = server.authenticate(&req, None, 1000, &mut OsRandom, &users, &counter).unwrap_err();
+    /// assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
+    /// assert!(!first.stale);
+    ///
+    /// let mut client = DigestClient::new("cpe", "pw");
+    /// client.handle_unauthorized(&first.www_authenticate, false).unwrap();
+    /// let auth = client.authorization(&Method::POST, "/acs", b"", &mut OsRandom).unwrap();
+    /// let ok = server.authenticate(&req, Some(&auth), 1001, &mut OsRandom, &users, &counter).unwrap();
+    /// assert_eq!(ok.username, "cpe");
+    /// ```
+    pub fn authenticate(
+        &self,
+        request: &Request<'_>,
+        authorization: Option<&HeaderValue>,
+        now: u64,
+        rng: &mut impl RandomSource,
+        store: &impl CredentialStore,
+        counter: impl NonceCounter,
+    ) -> Result<Verified, Unauthorized> {
+        let result = match authorization {
+            None => return Err(self.unauthorized(None, now, rng)),
+            Some(a) => self.verify(request, a, now, store, &counter),
+        };
+        result.map_err(|e| self.unauthorized(Some(e), now, rng))
+    }
+
+    /// The 401 answering a failed verification (`reason`; `None` when the request carried no
+    /// credentials): `stale=true` exactly when `reason` is [`Error::Stale`].
+    ///
+    /// If the random source fails, the answer has no challenge and the reason becomes
+    /// [`Error::Random`] (answer 500 instead).
+    pub fn unauthorized(
+        &self,
+        reason: Option<Error>,
+        now: u64,
+        rng: &mut impl RandomSource,
+    ) -> Unauthorized {
+        let stale = matches!(reason, Some(Error::Stale));
+        match self.challenges(now, rng, stale) {
+            Ok(www_authenticate) => Unauthorized {
+                www_authenticate,
+                stale,
+                reason,
+            },
+            Err(e) => Unauthorized {
+                www_authenticate: Vec::new(),
+                stale: false,
+                reason: Some(e),
+            },
+        }
+    }
+
+    /// First half of a verification for a user database that answers asynchronously: parses
+    /// and checks everything that needs no password (scheme, realm, algorithm, qop, opaque,
+    /// request target) and says which user to look up ([`Claim::user`]). Then call
+    /// [`finish`](Self::finish) with what the database returned.
+    ///
+    /// ```
+    /// use cwmp_auth::digest::{DigestClient, DigestServer, MemoryNonceCounter, Password, Request, UserRef};
+    /// use cwmp_auth::http::Method;
+    /// use cwmp_auth::OsRandom;
+    ///
+    /// # fn main() -> Result<(), cwmp_auth::Error> {
+    /// let server = DigestServer::new("acs", b"a persisted secret of 32 bytes..");
+    /// let mut client = DigestClient::new("cpe-7", "pw");
+    /// client.handle_unauthorized(&server.challenges(50, &mut OsRandom, false)?, false)?;
+    /// let auth = client.authorization(&Method::GET, "/x", b"", &mut OsRandom)?;
+    ///
+    /// let req = Request { method: &Method::GET, uri: "/x", body: b"" };
+    /// let claim = server.claim(&req, &auth)?;
+    /// let UserRef::Name(name) = claim.user() else { unreachable!() };
+    /// let name = name.to_owned();
+    /// // ... `let password = db.password_of(&name).await;` ...
+    /// let password = Some((name, Password::Plain("pw".into())));
+    /// let verified = server.finish(&req, claim, password, 51, &MemoryNonceCounter::default())?;
+    /// assert_eq!(verified.username, "cpe-7");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn claim<'h>(
+        &self,
+        request: &Request<'_>,
+        authorization: &'h HeaderValue,
+    ) -> Result<Claim<'h>, Error> {
         let cred = parse_credentials(authorization.as_bytes(), &self.limits)?;
         if !cred.is("Digest") {
             return Err(Error::WrongScheme);
         }
         let get = |n: &str| cred.param(n);
         let realm = get("realm").ok_or(Error::MissingParam("realm"))?;
-        let nonce = get("nonce").ok_or(Error::MissingParam("nonce"))?;
+        get("nonce").ok_or(Error::MissingParam("nonce"))?;
         let uri = get("uri").ok_or(Error::MissingParam("uri"))?;
-        let response = get("response").ok_or(Error::MissingParam("response"))?;
+        get("response").ok_or(Error::MissingParam("response"))?;
         let algorithm = match get("algorithm") {
             Some(a) => Algorithm::parse(a.trim())?,
             None => Algorithm::Md5,
@@ -487,17 +585,16 @@ impl DigestServer {
             None if self.qop.is_empty() => None,
             None => return Err(Error::MissingParam("qop")),
         };
-        let (nc, nc_num, cnonce) = match qop {
+        let nc_num = match qop {
             Some(_) => {
                 let nc = get("nc").ok_or(Error::MissingParam("nc"))?.trim();
                 if nc.len() != 8 {
                     return Err(Error::InvalidParam("nc"));
                 }
-                let n = u32::from_str_radix(nc, 16).map_err(|_| Error::InvalidParam("nc"))?;
-                let cnonce = get("cnonce").ok_or(Error::MissingParam("cnonce"))?;
-                (nc, n, cnonce)
+                get("cnonce").ok_or(Error::MissingParam("cnonce"))?;
+                u32::from_str_radix(nc, 16).map_err(|_| Error::InvalidParam("nc"))?
             }
-            None => ("", 0, ""),
+            None => 0,
         };
         if algorithm.is_session() && qop.is_none() {
             return Err(Error::InvalidParam("algorithm"));
@@ -505,22 +602,63 @@ impl DigestServer {
         if !uri_matches(uri, request.uri) {
             return Err(Error::UriMismatch);
         }
-        let issued = self.nonce_time(nonce)?;
-
         let userhash = get("userhash").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        let username = match (get("username"), get("username*")) {
+        let user = match (get("username"), get("username*")) {
             (Some(_), Some(_)) => return Err(Error::InvalidParam("username")),
-            (Some(u), None) if userhash => store
-                .user_by_hash(u, &self.realm, algorithm)
-                .ok_or(Error::BadCredentials)?,
-            (Some(u), None) => u.to_owned(),
-            (None, Some(u)) => ext_value_decode(u).ok_or(Error::InvalidParam("username*"))?,
+            (Some(u), None) if userhash => ClaimedUser::Hash(u.to_owned()),
+            (Some(u), None) => ClaimedUser::Name(u.to_owned()),
+            (None, Some(u)) => {
+                ClaimedUser::Name(ext_value_decode(u).ok_or(Error::InvalidParam("username*"))?)
+            }
             (None, None) => return Err(Error::MissingParam("username")),
         };
-        let ha1 = match store.password(&username, &self.realm, algorithm) {
-            Some(Password::Plain(p)) => algorithm.ha1(&username, &self.realm, &p),
-            Some(Password::Ha1(h)) => h.to_ascii_lowercase(),
-            None => return Err(Error::BadCredentials),
+        Ok(Claim {
+            cred,
+            algorithm,
+            qop,
+            nc_num,
+            user,
+        })
+    }
+
+    /// Second half of a verification: `user` is the user name and the password the
+    /// database found for [`Claim::user`] (`None`: no such user).
+    ///
+    /// A nonce this server did not issue (another secret: a restart with a new one) is
+    /// answered [`Error::Stale`] when the response computed over it is right, so the client
+    /// retries with a new nonce instead of reporting bad credentials (RFC 7616 section 3.3),
+    /// and [`Error::InvalidNonce`] otherwise.
+    pub fn finish(
+        &self,
+        request: &Request<'_>,
+        claim: Claim<'_>,
+        user: Option<(String, Password)>,
+        now: u64,
+        counter: impl NonceCounter,
+    ) -> Result<Verified, Error> {
+        let Claim {
+            cred,
+            algorithm,
+            qop,
+            nc_num,
+            ..
+        } = claim;
+        let get = |n: &str| cred.param(n).unwrap_or("");
+        let (nonce, uri, response) = (get("nonce"), get("uri"), get("response"));
+        let (nc, cnonce) = match qop {
+            Some(_) => (get("nc").trim(), get("cnonce")),
+            None => ("", ""),
+        };
+        let issued = self.nonce_time(nonce);
+        let Some((username, password)) = user else {
+            return Err(match issued {
+                Err(e) => e,
+                Ok(_) => Error::BadCredentials,
+            });
+        };
+        let ha1 = match password {
+            Password::Plain(p) => algorithm.ha1(&username, &self.realm, &p),
+            Password::Ha1(h) => h.to_ascii_lowercase(),
         };
         let expected = ResponseInput {
             algorithm,
@@ -534,7 +672,13 @@ impl DigestServer {
             body: request.body,
         }
         .compute();
-        if !ct_eq_ignore_case(&expected, response.trim()) {
+        let right = ct_eq_ignore_case(&expected, response.trim());
+        let issued = match issued {
+            Ok(t) => t,
+            Err(_) if right => return Err(Error::Stale),
+            Err(e) => return Err(e),
+        };
+        if !right {
             return Err(Error::BadCredentials);
         }
         let expires = issued.saturating_add(self.lifetime);

@@ -24,7 +24,8 @@ struct Args {
     /// ManagementServer.Password.
     #[arg(long, default_value = "")]
     password: String,
-    /// Answer a Basic-only challenge with Basic over plain HTTP (acsrs, some test ACSs).
+    /// Answer a Basic-only challenge with Basic even over plain HTTP (acsrs, some test ACSs;
+    /// sends the password in clear).
     #[arg(long)]
     allow_basic: bool,
     /// HTTPS towards the ACS (issue 14).
@@ -39,7 +40,8 @@ struct Args {
     /// Connection Request credentials USER:PASSWORD (the ACS may change them with SPV).
     #[arg(long = "cr-user", value_name = "USER:PASSWORD")]
     cr_user: Option<String>,
-    /// A device dump (CSV: Parameter, Object, Writable, Value, Value type); default: built-in.
+    /// A device dump (CSV: Parameter, Object, Writable, Value, Value type; or the
+    /// genieacs-sim JSON when the name ends in .json); default: built-in.
     #[arg(long)]
     model: Option<std::path::PathBuf>,
     /// A BBF data-model XML to validate SetParameterValues against (imports from its dir).
@@ -117,7 +119,7 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(p) = &args.cr_url_file {
         std::fs::write(p, &agent.cr_url).map_err(|e| format!("{}: {e}", p.display()))?;
     }
-    let shutdown = cwmp_examples::net::shutdown_signal(args.max_runtime, "cpe");
+    let shutdown = shutdown(args.max_runtime);
     let summary = agent.run(shutdown).await;
     log::info(
         "cpe",
@@ -130,6 +132,33 @@ async fn run(args: Args) -> Result<(), String> {
         return Err("no session completed".into());
     }
     Ok(())
+}
+
+/// Ctrl-C (SIGINT), SIGTERM (systemd, docker stop, kill) or the run time limit: all three
+/// end the same way, with the summary line. The handlers are installed here, before the
+/// agent runs, so a signal arriving early is not lost.
+fn shutdown(max_runtime: u64) -> impl Future<Output = ()> {
+    let common = cwmp_examples::net::shutdown_signal(max_runtime, "cpe");
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (int, term) {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = common => {}
+                        _ = int.recv() => log::info("cpe", "SIGINT, stopping"),
+                        _ = term.recv() => log::info("cpe", "SIGTERM, stopping"),
+                    }
+                }
+                _ => common.await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    common
 }
 
 #[tokio::main]

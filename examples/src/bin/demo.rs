@@ -8,6 +8,12 @@
 //!    sends a digest Connection Request; the CPE opens a second session
 //!    (`6 CONNECTION REQUEST`).
 //!
+//! 3. (issue 12) Session 2 also sets active notification (SetParameterAttributes, 2) on
+//!    `ProvisioningCode` and asks for a Download of a file served on loopback; the CPE fetches
+//!    it and reports TransferComplete in session 3 (`7 TRANSFER COMPLETE`). Then the device
+//!    changes `ProvisioningCode` itself: session 4 is opened for the active notification, its
+//!    Inform carries `4 VALUE CHANGE` and the new value.
+//!
 //! Every exchange is printed; the demo checks the results and exits 0, or 1 with an `error:`
 //! line. It never runs longer than `--timeout` seconds.
 
@@ -17,6 +23,8 @@ use std::time::Duration;
 use clap::Parser;
 use cwmp_auth::digest::Users;
 use cwmp_core::Body;
+use cwmp_core::filetype::Notification;
+use cwmp_core::rpc::{SetParameterAttribute, SetParameterAttributes};
 use cwmp_examples::acs::{self, Acs, Device};
 use cwmp_examples::cpe::{Agent, Config as CpeConfig};
 use cwmp_examples::log::{self, Level};
@@ -80,6 +88,7 @@ async fn demo(args: &Args) -> Result<(), String> {
         format!("{root}LANDevice.")
     };
     let interval = format!("{root}ManagementServer.PeriodicInformInterval");
+    let provisioning = format!("{root}DeviceInfo.ProvisioningCode"); // issue 12
 
     // --- TLS (issue 14): a throwaway PKI; the CPE certificate names this device.
     let (acs_tls, cpe_tls) = if args.tls {
@@ -139,9 +148,13 @@ async fn demo(args: &Args) -> Result<(), String> {
         model,
         periodic_interval: Some(0),
         bootstrap: true,
-        max_sessions: Some(2),
+        max_sessions: Some(4),
     })
     .await?;
+    // ---- issue 12: local changes and a file server for the Download (begin)
+    let local_changes = agent.local_changes();
+    let files = serve_file(b"cwmp-rs demo firmware image\n".repeat(64)).await?;
+    // ---- issue 12 (end)
     step("session 1: boot");
     let (stop_cpe, cpe_stopped) = tokio::sync::oneshot::channel::<()>();
     let cpe = tokio::spawn(agent.run(async {
@@ -175,7 +188,24 @@ async fn demo(args: &Args) -> Result<(), String> {
         queue(&[
             &format!("gpv:{new_instance}"),
             &format!("spv:{interval}:unsignedInt=-5"),
-        ])?,
+        ])?
+        .into_iter()
+        // ---- issue 12: active notification and a Download (begin)
+        .chain([
+            SetParameterAttributes {
+                parameters: vec![SetParameterAttribute {
+                    name: provisioning.clone().into(),
+                    notification_change: true,
+                    notification: Notification::ACTIVE,
+                    access_list_change: false,
+                    access_list: vec![],
+                }],
+            }
+            .into(),
+            parse_short(&format!("download:{files}/firmware.bin"))?,
+        ])
+        // ---- issue 12 (end)
+        .collect(),
     )?;
     // The CPE answers 503 while it is still closing session 1 (CR-01): retry a few times.
     let mut cr = "busy";
@@ -196,6 +226,49 @@ async fn demo(args: &Args) -> Result<(), String> {
     {
         return Err("the connection-request session did not complete".into());
     }
+    // ---- issue 12: TransferComplete, then a local change notified actively (begin)
+    step("session 3: the CPE reports the Download with TransferComplete");
+    if !acs
+        .wait_for(wait, |d| {
+            d.iter().any(|d| {
+                d.sessions_completed >= 3
+                    && d.cpe_requests
+                        .iter()
+                        .any(|r| r.starts_with("TransferComplete"))
+            })
+        })
+        .await
+    {
+        return Err("no TransferComplete session".into());
+    }
+    let dev = acs.device(&id).ok_or("device vanished")?;
+    check(
+        dev.last_events.iter().any(|e| e == "7 TRANSFER COMPLETE"),
+        "session 3 Inform carries 7 TRANSFER COMPLETE and M Download",
+    )?;
+    check(
+        dev.cpe_requests
+            .iter()
+            .any(|r| r.starts_with("TransferComplete") && r.contains("fault 0")),
+        "TransferComplete reports success",
+    )?;
+    step("session 4: a local change of ProvisioningCode, notified actively");
+    local_changes
+        .send((provisioning.clone(), "changed-on-the-device".into()))
+        .await
+        .map_err(|_| "the CPE stopped")?;
+    if !acs
+        .wait_for(wait, |d| d.iter().any(|d| d.sessions_completed >= 4))
+        .await
+    {
+        return Err("no active-notification session".into());
+    }
+    let dev = acs.device(&id).ok_or("device vanished")?;
+    check(
+        dev.last_events == ["4 VALUE CHANGE"],
+        "session 4 Inform carries 4 VALUE CHANGE (and only that)",
+    )?;
+    // ---- issue 12 (end)
     let _ = stop_cpe.send(());
     let summary = tokio::time::timeout(Duration::from_secs(5), cpe)
         .await
@@ -207,16 +280,12 @@ async fn demo(args: &Args) -> Result<(), String> {
     step("checks");
     let dev = acs.device(&id).ok_or("device vanished")?;
     check(
-        dev.sessions_completed == 2 && dev.sessions_failed == 0,
-        "two sessions completed, none failed",
+        dev.sessions_completed == 4 && dev.sessions_failed == 0,
+        "four sessions completed, none failed",
     )?;
     check(
-        summary.completed == 2 && summary.connection_requests == 1,
-        "the CPE saw two sessions and one connection request",
-    )?;
-    check(
-        dev.last_events.iter().any(|e| e == "6 CONNECTION REQUEST"),
-        "second Inform carries 6 CONNECTION REQUEST",
+        summary.completed == 4 && summary.connection_requests == 1,
+        "the CPE saw four sessions and one connection request",
     )?;
     let gpv = match response(&dev, 1, "GetParameterValues").and_then(|x| x.response.as_ref()) {
         Some(Body::GetParameterValuesResponse(r)) => r.parameters.clone(),
@@ -290,6 +359,44 @@ async fn demo(args: &Args) -> Result<(), String> {
     )?;
     Ok(())
 }
+
+// ---- issue 12: the Download's file server (begin)
+/// Serves `body` at any path on a loopback port (one request per connection); returns
+/// `http://127.0.0.1:port`.
+async fn serve_file(body: Vec<u8>) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("bind: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") && got.len() < 16 * 1024 {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or(&[])),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                log::info(
+                    "files",
+                    format!("← GET firmware → 200, {} bytes", body.len()),
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&body).await;
+            });
+        }
+    });
+    Ok(format!("http://{addr}"))
+}
+// ---- issue 12 (end)
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

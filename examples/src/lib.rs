@@ -8,6 +8,7 @@
 //! - [`rpcs`]: ACS requests written as `--queue` short forms or JSON, and one-line summaries.
 //! - [`log`]: the programs' log lines and the demo's transcript.
 pub mod acs;
+pub mod acs_admin;
 pub mod acs_auth;
 pub mod acs_store;
 pub mod auth;

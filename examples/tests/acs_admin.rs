@@ -2,7 +2,6 @@
 //! and JSON error code, never a 500.
 
 #[path = "support/store_suite.rs"]
-#[allow(dead_code)]
 mod suite;
 
 use std::sync::Mutex;

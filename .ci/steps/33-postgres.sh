@@ -51,5 +51,5 @@ PGPASSWORD="$password" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U acs -d postgres
 
 export CWMP_TEST_PG_URL="postgres://acs:$password@127.0.0.1:$port/cwmp_test"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-CI=true cargo test -q -p cwmp-examples --test acs_store_postgres -- --ignored
+CI=true cargo test -q -p cwmp-examples --test acs_store_postgres --test acs_two_instances -- --ignored
 echo "PostgreSQL tests passed in $(( $(date +%s) - t0 )) s"

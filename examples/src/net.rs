@@ -156,7 +156,11 @@ impl Client {
             .map_err(|_| format!("connect to {addr}: timed out"))?
             .map_err(|e| format!("connect to {addr}: {e}"))?;
         let _ = stream.set_nodelay(true);
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        let (sender, conn) = hyper::client::conn::http1::Builder::new()
+            // Conventional capitalisation of header names (`Authorization: Digest …`): some
+            // CPE agents match them byte for byte.
+            .title_case_headers(true)
+            .handshake(TokioIo::new(stream))
             .await
             .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
         let task = tokio::spawn(async move {

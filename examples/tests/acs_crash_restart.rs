@@ -29,23 +29,38 @@ fn start(dir: &Path, store: &str, instance: &str, log_name: &str) -> Acs {
     let port_file = dir.join(format!("{log_name}.port"));
     let _ = std::fs::remove_file(&port_file);
     let log = std::fs::File::create(dir.join(format!("{log_name}.log"))).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_acs"))
-        .args(["--listen", "127.0.0.1:0", "--user", "cpe:s3cret", "--log", "debug"])
-        .args(["--store", store, "--instance", instance, "--max-runtime", "120"])
-        .arg("--port-file")
-        .arg(&port_file)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let mut acs = Acs {
+        child: Command::new(env!("CARGO_BIN_EXE_acs"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--user",
+                "cpe:s3cret",
+                "--log",
+                "debug",
+            ])
+            .args([
+                "--store",
+                store,
+                "--instance",
+                instance,
+                "--max-runtime",
+                "120",
+            ])
+            .arg("--port-file")
+            .arg(&port_file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+        addr: String::new(),
+    };
     for _ in 0..200 {
         if let Ok(p) = std::fs::read_to_string(&port_file) {
             if !p.is_empty() {
-                return Acs {
-                    child,
-                    addr: format!("127.0.0.1:{}", p.trim()),
-                };
+                acs.addr = format!("127.0.0.1:{}", p.trim());
+                return acs;
             }
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -76,20 +91,32 @@ async fn admin(addr: &str, method: &str, path: &str, body: Option<Value>) -> (u1
     let resp = sender.send_request(req).await.unwrap();
     let status = resp.status().as_u16();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// One full session: Inform, empty POST, answer every GPV with `value`. Returns the names of
 /// the GPVs answered, in order.
 pub async fn session(cpe: &mut RawCpe, serial: &str, event: &str, value: &str) -> Vec<String> {
     let mut answered = Vec::new();
-    let r = cpe.exchange(&inform(serial, &[event], "http://127.0.0.1:9/cr")).await.unwrap();
-    assert!(matches!(r.as_ref().map(|e| e.body.name()), Some("InformResponse")));
+    let r = cpe
+        .exchange(&inform(serial, &[event], "http://127.0.0.1:9/cr"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        r.as_ref().map(|e| e.body.name()),
+        Some("InformResponse")
+    ));
     let mut next = cpe.exchange("").await.unwrap();
     while let Some(env) = next {
         let (id, names) = as_gpv(&env).expect("only GPVs are queued");
         answered.push(names[0].clone());
-        next = cpe.exchange(&gpv_response(&id, &names, value)).await.unwrap();
+        next = cpe
+            .exchange(&gpv_response(&id, &names, value))
+            .await
+            .unwrap();
     }
     cpe.end_session();
     answered
@@ -135,13 +162,20 @@ async fn sigkill_mid_session_then_restart_loses_nothing() {
     acs.child.kill().unwrap(); // SIGKILL
     acs.child.wait().unwrap();
     // The answer to B cannot reach the dead ACS.
-    assert!(cpe.exchange(&gpv_response(&b_id, &b_names, "lost")).await.is_err());
+    assert!(
+        cpe.exchange(&gpv_response(&b_id, &b_names, "lost"))
+            .await
+            .is_err()
+    );
     cpe.end_session();
 
     // Restart on the same file.
     let acs = start(&dir, store, "acs-1", "second");
     let (status, device) = admin(&acs.addr, "GET", &format!("/admin/devices/{dev}"), None).await;
-    assert_eq!(status, 200, "the device is known after the restart: {device}");
+    assert_eq!(
+        status, 200,
+        "the device is known after the restart: {device}"
+    );
     assert_eq!(device["sessions"], json!(2));
     let (_, rpc_a) = admin(&acs.addr, "GET", &format!("/admin/rpcs/{}", ids[0]), None).await;
     assert_eq!(rpc_a["state"], json!("done"));
@@ -150,7 +184,13 @@ async fn sigkill_mid_session_then_restart_loses_nothing() {
         json!("before-crash"),
         "{rpc_a}"
     );
-    let (_, queue) = admin(&acs.addr, "GET", &format!("/admin/devices/{dev}/queue"), None).await;
+    let (_, queue) = admin(
+        &acs.addr,
+        "GET",
+        &format!("/admin/devices/{dev}/queue"),
+        None,
+    )
+    .await;
     let queue = queue.as_array().unwrap().clone();
     assert_eq!(queue.len(), 2, "{queue:?}");
     assert_eq!(queue[0]["id"], json!(ids[1]), "B is back at the head");
@@ -161,9 +201,18 @@ async fn sigkill_mid_session_then_restart_loses_nothing() {
     // Session 3 on the new process: B then C.
     cpe.addr = acs.addr.clone();
     let answered = session(&mut cpe, "CRASH1", "2 PERIODIC", "after-restart").await;
-    assert_eq!(answered, vec!["Device.B.".to_owned(), "Device.C.".to_owned()]);
+    assert_eq!(
+        answered,
+        vec!["Device.B.".to_owned(), "Device.C.".to_owned()]
+    );
 
-    let (_, results) = admin(&acs.addr, "GET", &format!("/admin/devices/{dev}/results"), None).await;
+    let (_, results) = admin(
+        &acs.addr,
+        "GET",
+        &format!("/admin/devices/{dev}/results"),
+        None,
+    )
+    .await;
     let results = results.as_array().unwrap();
     let done: Vec<(i64, &str)> = results
         .iter()
@@ -175,10 +224,22 @@ async fn sigkill_mid_session_then_restart_loses_nothing() {
         "each completed exactly once"
     );
     assert_eq!(results[1]["attempts"], json!(2));
-    let (_, queue) = admin(&acs.addr, "GET", &format!("/admin/devices/{dev}/queue"), None).await;
+    let (_, queue) = admin(
+        &acs.addr,
+        "GET",
+        &format!("/admin/devices/{dev}/queue"),
+        None,
+    )
+    .await;
     assert_eq!(queue, json!([]));
 
-    let (_, history) = admin(&acs.addr, "GET", &format!("/admin/devices/{dev}/history"), None).await;
+    let (_, history) = admin(
+        &acs.addr,
+        "GET",
+        &format!("/admin/devices/{dev}/history"),
+        None,
+    )
+    .await;
     let entries = history["entries"].as_array().unwrap();
     let requeued: Vec<&Value> = entries
         .iter()
@@ -186,7 +247,11 @@ async fn sigkill_mid_session_then_restart_loses_nothing() {
         .collect();
     assert_eq!(requeued.len(), 1, "{history}");
     assert_eq!(requeued[0]["rpc"], json!(ids[1]));
-    assert_eq!(requeued[0]["session"], json!(2), "names the session that died");
+    assert_eq!(
+        requeued[0]["session"],
+        json!(2),
+        "names the session that died"
+    );
     assert_eq!(requeued[0]["event"]["reason"], json!("instance_restarted"));
     let answers = entries
         .iter()

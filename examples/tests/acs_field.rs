@@ -40,7 +40,12 @@ async fn read_head(s: &mut tokio::net::TcpStream) -> String {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(n, 1, "connection closed mid-request: {:?}", String::from_utf8_lossy(&buf));
+        assert_eq!(
+            n,
+            1,
+            "connection closed mid-request: {:?}",
+            String::from_utf8_lossy(&buf)
+        );
         buf.push(byte[0]);
     }
     String::from_utf8(buf).unwrap()
@@ -61,12 +66,16 @@ async fn connection_request_headers_are_title_case_on_the_wire() {
         .await
         .unwrap();
         let second = read_head(&mut s).await;
-        s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n").await.unwrap();
+        s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+            .await
+            .unwrap();
         (first, second)
     });
     let (acs, addr) = start(config()).await;
     let mut cpe = RawCpe::new(&addr, "cpe", "s3cret");
-    cpe.exchange(&inform("HDR1", &["1 BOOT"], &cr_url)).await.unwrap();
+    cpe.exchange(&inform("HDR1", &["1 BOOT"], &cr_url))
+        .await
+        .unwrap();
     assert!(cpe.exchange("").await.unwrap().is_none());
     let result = acs.connection_request(&device_key("HDR1")).await.unwrap();
     assert_eq!(result, "accepted");
@@ -77,7 +86,11 @@ async fn connection_request_headers_are_title_case_on_the_wire() {
     assert!(second.contains("username=\"cr-user\""), "{second:?}");
     assert!(!second.contains("\r\nauthorization:"), "{second:?}");
     // Recorded in the device's history.
-    let h = acs.store().history(&device_key("HDR1"), None, 100).await.unwrap();
+    let h = acs
+        .store()
+        .history(&device_key("HDR1"), None, 100)
+        .await
+        .unwrap();
     assert!(h.entries.iter().any(|e| e.event
         == HistoryEvent::ConnectionRequest {
             result: "accepted".into()
@@ -93,17 +106,28 @@ async fn md5_is_offered_first_and_an_inform_without_event_is_recorded() {
         anonymous.auth = Auth::PreemptiveBasic;
         anonymous.post(&inform("EV0", &[], "")).await.unwrap()
     };
-    assert_eq!(status.as_u16(), 401, "Basic is refused under the default digest policy");
+    assert_eq!(
+        status.as_u16(),
+        401,
+        "Basic is refused under the default digest policy"
+    );
     cpe.exchange(&inform("EV0", &["1 BOOT"], "")).await.unwrap();
     let ch = &cpe.last_challenges;
     assert_eq!(ch.len(), 2, "{ch:?}");
-    assert!(ch[0].starts_with("Digest ") && ch[0].contains("algorithm=MD5"), "{ch:?}");
+    assert!(
+        ch[0].starts_with("Digest ") && ch[0].contains("algorithm=MD5"),
+        "{ch:?}"
+    );
     assert!(ch[1].contains("algorithm=SHA-256"), "{ch:?}");
     assert!(cpe.exchange("").await.unwrap().is_none());
     cpe.end_session();
     cpe.exchange(&inform("EV0", &[], "")).await.unwrap();
     assert!(cpe.exchange("").await.unwrap().is_none());
-    let h = acs.store().history(&device_key("EV0"), None, 100).await.unwrap();
+    let h = acs
+        .store()
+        .history(&device_key("EV0"), None, 100)
+        .await
+        .unwrap();
     let informs: Vec<(&HistoryEvent, Option<i64>)> = h
         .entries
         .iter()
@@ -122,7 +146,12 @@ async fn md5_is_offered_first_and_an_inform_without_event_is_recorded() {
             (&HistoryEvent::InformWithoutEvent, Some(2)),
         ]
     );
-    let d = acs.store().device(&device_key("EV0")).await.unwrap().unwrap();
+    let d = acs
+        .store()
+        .device(&device_key("EV0"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(d.sessions_completed, 2);
 }
 
@@ -136,14 +165,24 @@ async fn a_simulator_sending_basic_completes_sessions_when_allowed() {
     .await;
     let mut sim = RawCpe::new(&addr, "cpe", "s3cret");
     sim.auth = Auth::PreemptiveBasic;
-    sim.exchange(&inform("SIM1", &["1 BOOT"], "")).await.unwrap();
+    sim.exchange(&inform("SIM1", &["1 BOOT"], ""))
+        .await
+        .unwrap();
     assert!(sim.exchange("").await.unwrap().is_none());
     sim.end_session();
     let mut wrong = RawCpe::new(&addr, "cpe", "nope");
     wrong.auth = Auth::PreemptiveBasic;
-    let (status, _) = wrong.post(&inform("SIM1", &["2 PERIODIC"], "")).await.unwrap();
+    let (status, _) = wrong
+        .post(&inform("SIM1", &["2 PERIODIC"], ""))
+        .await
+        .unwrap();
     assert_eq!(status.as_u16(), 401);
-    let d = acs.store().device(&device_key("SIM1")).await.unwrap().unwrap();
+    let d = acs
+        .store()
+        .device(&device_key("SIM1"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((d.sessions, d.sessions_completed), (1, 1));
 
     // Per device: the global policy is digest, one device is allowed Basic.
@@ -153,20 +192,37 @@ async fn a_simulator_sending_basic_completes_sessions_when_allowed() {
     })
     .await;
     let mut digest = RawCpe::new(&addr, "cpe", "s3cret");
-    digest.exchange(&inform("SIM2", &["1 BOOT"], "")).await.unwrap();
+    digest
+        .exchange(&inform("SIM2", &["1 BOOT"], ""))
+        .await
+        .unwrap();
     assert!(digest.exchange("").await.unwrap().is_none());
     let mut sim = RawCpe::new(&addr, "cpe", "s3cret");
     sim.auth = Auth::PreemptiveBasic;
-    let (status, _) = sim.post(&inform("SIM2", &["2 PERIODIC"], "")).await.unwrap();
-    assert_eq!(status.as_u16(), 401, "not before the device's policy says so");
+    let (status, _) = sim
+        .post(&inform("SIM2", &["2 PERIODIC"], ""))
+        .await
+        .unwrap();
+    assert_eq!(
+        status.as_u16(),
+        401,
+        "not before the device's policy says so"
+    );
     acs.store()
         .set_auth_policy(&device_key("SIM2"), Some(AuthPolicy::Basic))
         .await
         .unwrap();
     let mut sim = RawCpe::new(&addr, "cpe", "s3cret");
     sim.auth = Auth::PreemptiveBasic;
-    sim.exchange(&inform("SIM2", &["2 PERIODIC"], "")).await.unwrap();
+    sim.exchange(&inform("SIM2", &["2 PERIODIC"], ""))
+        .await
+        .unwrap();
     assert!(sim.exchange("").await.unwrap().is_none());
-    let d = acs.store().device(&device_key("SIM2")).await.unwrap().unwrap();
+    let d = acs
+        .store()
+        .device(&device_key("SIM2"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(d.sessions_completed, 2);
 }

@@ -31,24 +31,39 @@ impl Drop for Acs {
 fn start(dir: &Path, url: &str, schema: &str, instance: &str) -> Acs {
     let port_file = dir.join(format!("{instance}.port"));
     let log = std::fs::File::create(dir.join(format!("{instance}.log"))).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_acs"))
-        .args(["--listen", "127.0.0.1:0", "--user", "cpe:s3cret", "--log", "debug"])
-        .args(["--store", url, "--store-schema", schema, "--instance", instance])
-        .args(["--cr-user", "cr-user:cr-pass", "--max-runtime", "120"])
-        .arg("--port-file")
-        .arg(&port_file)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let mut acs = Acs {
+        child: Command::new(env!("CARGO_BIN_EXE_acs"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--user",
+                "cpe:s3cret",
+                "--log",
+                "debug",
+            ])
+            .args([
+                "--store",
+                url,
+                "--store-schema",
+                schema,
+                "--instance",
+                instance,
+            ])
+            .args(["--cr-user", "cr-user:cr-pass", "--max-runtime", "120"])
+            .arg("--port-file")
+            .arg(&port_file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+        addr: String::new(),
+    };
     for _ in 0..200 {
         if let Ok(p) = std::fs::read_to_string(&port_file) {
             if !p.is_empty() {
-                return Acs {
-                    child,
-                    addr: format!("127.0.0.1:{}", p.trim()),
-                };
+                acs.addr = format!("127.0.0.1:{}", p.trim());
+                return acs;
             }
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -78,7 +93,10 @@ async fn admin(addr: &str, method: &str, path: &str, body: Option<Value>) -> (u1
     let resp = sender.send_request(req).await.unwrap();
     let status = resp.status().as_u16();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +124,9 @@ async fn two_acs_processes_share_one_postgresql() {
             s.read_exact(&mut byte).await.unwrap();
             buf.push(byte[0]);
         }
-        s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n").await.unwrap();
+        s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+            .await
+            .unwrap();
         String::from_utf8(buf).unwrap()
     });
 
@@ -138,11 +158,14 @@ async fn two_acs_processes_share_one_postgresql() {
     .await;
     assert_eq!(status, 200, "{q}");
     let id = q["queued"][0].as_i64().unwrap();
-    let (_, pending_on_b) = admin(&b.addr, "GET", &format!("/admin/devices/{dev}/queue"), None).await;
+    let (_, pending_on_b) =
+        admin(&b.addr, "GET", &format!("/admin/devices/{dev}/queue"), None).await;
     assert_eq!(pending_on_b[0]["id"], json!(id));
 
     cpe.addr = b.addr.clone();
-    cpe.exchange(&inform("TWO1", &["2 PERIODIC"], &cr_url)).await.unwrap();
+    cpe.exchange(&inform("TWO1", &["2 PERIODIC"], &cr_url))
+        .await
+        .unwrap();
     let req = cpe.exchange("").await.unwrap().unwrap();
     let (rid, names) = as_gpv(&req).unwrap();
     assert_eq!(names, vec!["Device.DeviceInfo.".to_owned()]);
@@ -174,7 +197,13 @@ async fn two_acs_processes_share_one_postgresql() {
     assert_eq!((status, &r["result"]), (200, &json!("accepted")), "{r}");
     let head = cr_task.await.unwrap();
     assert!(head.starts_with("GET /cr HTTP/1.1\r\n"), "{head}");
-    let (_, h) = admin(&b.addr, "GET", &format!("/admin/devices/{dev}/history"), None).await;
+    let (_, h) = admin(
+        &b.addr,
+        "GET",
+        &format!("/admin/devices/{dev}/history"),
+        None,
+    )
+    .await;
     assert!(
         h["entries"]
             .as_array()

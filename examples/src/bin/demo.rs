@@ -135,11 +135,13 @@ async fn demo(args: &Args) -> Result<(), String> {
     }
     let id = acs
         .devices()
+        .await
         .first()
         .map(|d| d.id.clone())
         .ok_or("no device")?;
     let added = acs
         .device(&id)
+        .await
         .and_then(|d| match response(&d, 1, "AddObject")?.response.as_ref()? {
             Body::AddObjectResponse(r) => Some(r.instance_number),
             _ => None,
@@ -154,7 +156,8 @@ async fn demo(args: &Args) -> Result<(), String> {
             &format!("gpv:{new_instance}"),
             &format!("spv:{interval}:unsignedInt=-5"),
         ])?,
-    )?;
+    )
+    .await?;
     // The CPE answers 503 while it is still closing session 1 (CR-01): retry a few times.
     let mut cr = "busy";
     for _ in 0..20 {
@@ -183,7 +186,7 @@ async fn demo(args: &Args) -> Result<(), String> {
     let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
 
     step("checks");
-    let dev = acs.device(&id).ok_or("device vanished")?;
+    let dev = acs.device(&id).await.ok_or("device vanished")?;
     check(
         dev.sessions_completed == 2 && dev.sessions_failed == 0,
         "two sessions completed, none failed",

@@ -185,7 +185,11 @@ pub fn envelope(id: &str, body: &str) -> String {
 pub fn inform(serial: &str, events: &[&str], cr_url: &str) -> String {
     let ev: String = events
         .iter()
-        .map(|e| format!("<EventStruct><EventCode>{e}</EventCode><CommandKey></CommandKey></EventStruct>"))
+        .map(|e| {
+            format!(
+                "<EventStruct><EventCode>{e}</EventCode><CommandKey></CommandKey></EventStruct>"
+            )
+        })
         .collect();
     envelope(
         "inform-1",

@@ -131,6 +131,7 @@ impl RawCpe {
     /// status and the body; `Err` when the connection failed (the ACS died).
     pub async fn post(&mut self, body: &str) -> Result<(StatusCode, Bytes), String> {
         let body = Bytes::copy_from_slice(body.as_bytes());
+        self.last_challenges.clear();
         let resp = self.send_once(&body).await?;
         if resp.status() == StatusCode::UNAUTHORIZED && self.auth == Auth::Digest {
             let mut d = DigestClient::new(self.user.clone(), self.password.clone());

@@ -41,7 +41,7 @@ use crate::acs_admin::{self, AdminError, AdminHooks};
 use crate::acs_auth::{AcsAuth, AuthConfig, Verdict};
 use crate::acs_store::{
     AbandonReason, AcsStore, AuthPolicy, HistoryEvent, Outcome, RequeueOutcome, RpcId, SessionRef,
-    SqliteStore, Store, StoreError, StoreOptions,
+    SqliteStore, Store, StoreOptions,
 };
 use crate::log;
 use crate::net::{self, HttpUrl};
@@ -1225,9 +1225,4 @@ fn requeue_text(outcome: &RequeueOutcome) -> String {
         }
         RequeueOutcome::GaveUp { attempts } => format!("given up after {attempts} attempt(s)"),
     }
-}
-
-/// Whether a store error is the caller's fault (for the programs' messages).
-pub fn is_client_error(e: &StoreError) -> bool {
-    e.is_client_error()
 }

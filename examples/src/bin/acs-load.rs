@@ -266,8 +266,7 @@ async fn main() -> std::process::ExitCode {
     let cpu0 = args.acs_pid.and_then(proc_cpu_seconds);
     let rss0 = args.acs_pid.and_then(proc_rss_kib);
     let mut rss_mid = None;
-    while shared.done.load(Ordering::Relaxed) < shared.target && Instant::now() < shared.deadline
-    {
+    while shared.done.load(Ordering::Relaxed) < shared.target && Instant::now() < shared.deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
         if rss_mid.is_none() && shared.done.load(Ordering::Relaxed) >= shared.target / 2 {
             rss_mid = args.acs_pid.and_then(proc_rss_kib);
@@ -285,7 +284,10 @@ async fn main() -> std::process::ExitCode {
         (Some(a), Some(b)) if n > 0 => format!("{:.2}", (b - a) * 1000.0 / n as f64),
         _ => "-".into(),
     };
-    let kib = |v: Option<u64>| v.map(|k| format!("{} KiB", k)).unwrap_or_else(|| "-".into());
+    let kib = |v: Option<u64>| {
+        v.map(|k| format!("{} KiB", k))
+            .unwrap_or_else(|| "-".into())
+    };
     println!(
         "{}: {} CPEs, GPV of {} params: {n} sessions in {elapsed:.1} s = {rate:.0} sessions/s; \
          ACS CPU {cpu} s per 1,000 sessions; ACS RSS {} at start, {} at half, {} at end; {} failed",

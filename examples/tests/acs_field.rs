@@ -226,3 +226,66 @@ async fn a_simulator_sending_basic_completes_sessions_when_allowed() {
         .unwrap();
     assert_eq!(d.sessions_completed, 2);
 }
+
+#[tokio::test]
+async fn an_rpc_of_a_session_that_timed_out_goes_back_to_the_head_of_the_queue() {
+    use cwmp_examples::acs_store::{AbandonReason, RpcState};
+    let (acs, addr) = start(acs::Config {
+        session_timeout: Duration::from_millis(500),
+        ..config()
+    })
+    .await;
+    let dev = device_key("GONE1");
+    let mut cpe = RawCpe::new(&addr, "cpe", "s3cret");
+    cpe.exchange(&inform("GONE1", &["1 BOOT"], ""))
+        .await
+        .unwrap();
+    assert!(cpe.exchange("").await.unwrap().is_none());
+    cpe.end_session();
+    let bodies = vec![
+        cwmp_examples::rpcs::parse_short("gpv:Device.A.").unwrap(),
+        cwmp_examples::rpcs::parse_short("gpv:Device.B.").unwrap(),
+    ];
+    assert_eq!(acs.queue(&dev, bodies).await.unwrap(), 2);
+    cpe.exchange(&inform("GONE1", &["2 PERIODIC"], ""))
+        .await
+        .unwrap();
+    let sent = cpe.exchange("").await.unwrap().unwrap();
+    assert!(raw_cpe::as_gpv(&sent).is_some());
+    // The CPE vanishes without answering.
+    cpe.end_session();
+    let store = acs.store();
+    let mut back = false;
+    for _ in 0..100 {
+        let pending = store.pending(&dev).await.unwrap();
+        if pending
+            .first()
+            .is_some_and(|r| r.state == RpcState::Queued && r.attempts == 1)
+        {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(back, "{:?}", store.pending(&dev).await.unwrap());
+    let pending = store.pending(&dev).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    let h = store.history(&dev, None, 100).await.unwrap();
+    let requeued: Vec<_> = h
+        .entries
+        .iter()
+        .filter(|e| e.event.kind() == "requeued")
+        .collect();
+    assert_eq!(requeued.len(), 1);
+    assert_eq!(requeued[0].session, Some(2), "names the session that died");
+    assert_eq!(requeued[0].rpc, Some(pending[0].id));
+    assert_eq!(
+        requeued[0].event,
+        HistoryEvent::Requeued {
+            reason: AbandonReason::Timeout,
+            attempts: 1
+        }
+    );
+    let d = store.device(&dev).await.unwrap().unwrap();
+    assert_eq!((d.sessions_completed, d.sessions_failed), (1, 1));
+}

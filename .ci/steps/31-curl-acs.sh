@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$acs_bin" --listen 127.0.0.1:0 --user 'cpe:s3cret pass' --port-file "$dir/port" \
-  --max-runtime 120 --log info 2> "$dir/acs.log" &
+  --store "$dir/acs.sqlite" --max-runtime 120 --log info 2> "$dir/acs.log" &
 acs_pid=$!
 for _ in $(seq 1 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
 [ -s "$dir/port" ] || { echo "error: acs did not start" >&2; cat "$dir/acs.log" >&2; exit 1; }
@@ -65,5 +65,5 @@ post empty -b "$dir/cookies" --data-binary '' "$url"
 devices=$(curl -sS --max-time 5 "http://127.0.0.1:$(cat "$dir/port")/admin/devices")
 echo "$devices" | grep -q '"id":"00CAFE-Shell-CURL0001"' || fail "admin API: device missing: $devices"
 echo "$devices" | grep -q '"sessions_completed":1' || fail "admin API: session not completed: $devices"
-grep -q 'session 1 ended' "$dir/acs.log" || fail "acs log lacks the session end"
+grep -q 'session 00CAFE-Shell-CURL0001#1 ended' "$dir/acs.log" || fail "acs log lacks the session end"
 echo "curl against our ACS passed in $(( $(date +%s) - t0 )) s"

@@ -10,6 +10,9 @@
 //!   readable handshake failures, the lab PKI.
 //! - [`log`]: the programs' log lines and the demo's transcript.
 pub mod acs;
+pub mod acs_admin;
+pub mod acs_auth;
+pub mod acs_store;
 pub mod auth;
 pub mod cpe;
 pub mod log;

@@ -195,7 +195,11 @@ impl Client {
                 (crate::tls::MaybeTls::Client(Box::new(s)), Some(tls.peer()))
             }
         };
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        let (sender, conn) = hyper::client::conn::http1::Builder::new()
+            // Conventional capitalisation of header names (`Authorization: Digest …`): some
+            // CPE agents match them byte for byte.
+            .title_case_headers(true)
+            .handshake(TokioIo::new(stream))
             .await
             .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
         let task = tokio::spawn(async move {

@@ -94,7 +94,7 @@ async fn mutual_tls_session_completes() {
     let (acs, url, _stop) = start_acs(acs_tls(&pki, ClientCertMode::Required)).await;
     let summary = run_cpe(&url, cpe_tls(pki.ca.cert_pem(), Some(&pki.cpe)), 15).await;
     assert_eq!((summary.completed, summary.failed), (1, 0), "{summary:?}");
-    let devices = acs.devices();
+    let devices = acs.devices().await;
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].id, device_id());
     assert_eq!(devices[0].sessions_completed, 1);
@@ -108,7 +108,7 @@ async fn untrusted_acs_gets_nothing() {
     let summary = run_cpe(&url, cpe_tls(other.cert_pem(), None), 2).await;
     assert_eq!(summary.completed, 0);
     assert!(summary.failed >= 1, "{summary:?}");
-    assert!(acs.devices().is_empty());
+    assert!(acs.devices().await.is_empty());
 }
 
 #[tokio::test]
@@ -118,7 +118,7 @@ async fn missing_client_certificate_gets_no_session() {
     let summary = run_cpe(&url, cpe_tls(pki.ca.cert_pem(), None), 2).await;
     assert_eq!(summary.completed, 0);
     assert!(summary.failed >= 1, "{summary:?}");
-    assert!(acs.devices().is_empty());
+    assert!(acs.devices().await.is_empty());
 }
 
 #[tokio::test]
@@ -133,7 +133,7 @@ async fn certificate_of_another_device_is_refused() {
     assert_eq!(summary.completed, 0);
     assert!(summary.failed >= 1, "{summary:?}");
     assert!(
-        acs.devices().is_empty(),
+        acs.devices().await.is_empty(),
         "the Inform of a device its certificate does not name was accepted"
     );
 }
@@ -229,7 +229,7 @@ async fn connection_request_over_https() {
     let summary = cpe.await.unwrap();
     assert_eq!(summary.connection_requests, 1, "{summary:?}");
     assert_eq!(
-        acs.device(&id).unwrap().last_events,
+        acs.device(&id).await.unwrap().last_events,
         ["6 CONNECTION REQUEST"]
     );
 }
@@ -292,12 +292,12 @@ async fn basic_policy_only_inside_tls() {
     )
     .await;
     assert_eq!((summary.completed, summary.failed), (1, 0), "{summary:?}");
-    assert_eq!(acs.devices().len(), 1);
+    assert_eq!(acs.devices().await.len(), 1);
     // Over plain HTTP the ACS refuses Basic even from a CPE willing to send it.
     let (acs, addr) = start_acs_with(None, basic).await;
     let summary = run_cpe_plain(&format!("http://{addr}/acs"), true, 2).await;
     assert_eq!(summary.completed, 0, "{summary:?}");
-    assert!(acs.devices().is_empty());
+    assert!(acs.devices().await.is_empty());
 }
 
 #[tokio::test]
@@ -330,6 +330,6 @@ async fn client_certificate_policy() {
     )
     .await;
     assert_eq!(summary.completed, 0, "{summary:?}");
-    assert!(acs2.devices().is_empty());
-    assert_eq!(acs.devices().len(), 1);
+    assert!(acs2.devices().await.is_empty());
+    assert_eq!(acs.devices().await.len(), 1);
 }

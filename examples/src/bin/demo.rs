@@ -170,11 +170,13 @@ async fn demo(args: &Args) -> Result<(), String> {
     }
     let id = acs
         .devices()
+        .await
         .first()
         .map(|d| d.id.clone())
         .ok_or("no device")?;
     let added = acs
         .device(&id)
+        .await
         .and_then(|d| match response(&d, 1, "AddObject")?.response.as_ref()? {
             Body::AddObjectResponse(r) => Some(r.instance_number),
             _ => None,
@@ -206,7 +208,8 @@ async fn demo(args: &Args) -> Result<(), String> {
         ])
         // ---- issue 12 (end)
         .collect(),
-    )?;
+    )
+    .await?;
     // The CPE answers 503 while it is still closing session 1 (CR-01): retry a few times.
     let mut cr = "busy";
     for _ in 0..20 {
@@ -241,7 +244,7 @@ async fn demo(args: &Args) -> Result<(), String> {
     {
         return Err("no TransferComplete session".into());
     }
-    let dev = acs.device(&id).ok_or("device vanished")?;
+    let dev = acs.device(&id).await.ok_or("device vanished")?;
     check(
         dev.last_events.iter().any(|e| e == "7 TRANSFER COMPLETE"),
         "session 3 Inform carries 7 TRANSFER COMPLETE and M Download",
@@ -263,7 +266,7 @@ async fn demo(args: &Args) -> Result<(), String> {
     {
         return Err("no active-notification session".into());
     }
-    let dev = acs.device(&id).ok_or("device vanished")?;
+    let dev = acs.device(&id).await.ok_or("device vanished")?;
     check(
         dev.last_events == ["4 VALUE CHANGE"],
         "session 4 Inform carries 4 VALUE CHANGE (and only that)",
@@ -278,7 +281,7 @@ async fn demo(args: &Args) -> Result<(), String> {
     let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
 
     step("checks");
-    let dev = acs.device(&id).ok_or("device vanished")?;
+    let dev = acs.device(&id).await.ok_or("device vanished")?;
     check(
         dev.sessions_completed == 4 && dev.sessions_failed == 0,
         "four sessions completed, none failed",

@@ -567,7 +567,16 @@ impl Acs {
                         (self.inner.auth.effective(own_policy), over_tls)
                     }
                     crate::tls::acs::AuthPolicy::Basic { allow_plain_http } => {
-                        (AuthPolicy::Basic, over_tls || allow_plain_http)
+                        if !(over_tls || allow_plain_http) {
+                            log::error(
+                                WHO,
+                                format!(
+                                    "← POST from {peer}: Basic authentication is only accepted over TLS → 403"
+                                ),
+                            );
+                            return net::response(StatusCode::FORBIDDEN, &[], "");
+                        }
+                        (AuthPolicy::Basic, true)
                     }
                     crate::tls::acs::AuthPolicy::None => (AuthPolicy::None, over_tls),
                     crate::tls::acs::AuthPolicy::ClientCertificate => {

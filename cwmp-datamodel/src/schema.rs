@@ -2,10 +2,12 @@
 
 use crate::hash::FastMap;
 
-use crate::build::{Key, SchemaBuilder};
+use std::borrow::Cow;
+
+use crate::build::{Docs, Key, SchemaBuilder};
 use crate::error::Error;
 use crate::path::{PathError, PathRef, Root};
-use crate::types::{Definition, Node, ParameterDef};
+use crate::types::{Definition, Node, ObjectDef, ParameterDef};
 
 /// One model a schema was built from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,9 +77,14 @@ pub enum Resolution<'s> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Schema {
+    objects: Vec<ObjectDef>,
+    params: Vec<ParameterDef>,
+    /// Every definition in document order.
     nodes: Vec<Node>,
     index: FastMap<Key, u32>,
-    children: Vec<Vec<u32>>,
+    /// The children of node `n` are `child_ids[child_start[n]..child_start[n + 1]]`.
+    child_start: Vec<u32>,
+    child_ids: Vec<u32>,
     models: Vec<ModelInfo>,
 }
 
@@ -162,38 +169,72 @@ impl Schema {
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Schema, Error> {
         let mut b = SchemaBuilder::new();
         b.add_file(path)?;
-        b.build_once()
+        b.build()
     }
 
     /// Loads one document from memory, its imports from `loader`.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str, loader: &dyn crate::Loader) -> Result<Schema, Error> {
-        let mut b = SchemaBuilder::new();
-        b.add_document(file, text, loader)?;
-        b.build_once()
+        let mut docs = Docs::default();
+        docs.add(file, Cow::Borrowed(text), loader)?;
+        docs.build()
     }
 
     pub(crate) fn assemble(
+        objects: Vec<ObjectDef>,
+        params: Vec<ParameterDef>,
         nodes: Vec<Node>,
         index: FastMap<Key, u32>,
         models: Vec<ModelInfo>,
     ) -> Schema {
-        let mut idx = index;
-        let mut children = vec![Vec::new(); nodes.len()];
-        for (i, n) in nodes.iter().enumerate() {
-            if let Some(parent) = definition_parent(n.path().as_str()) {
-                if let Some(&p) = idx.get(parent.as_bytes()) {
-                    if let Some(c) = children.get_mut(p as usize) {
-                        c.push(i as u32);
-                    }
-                }
+        let mut s = Schema {
+            objects,
+            params,
+            nodes,
+            index,
+            child_start: Vec::new(),
+            child_ids: Vec::new(),
+            models,
+        };
+        // the parent of each node, then the children grouped by parent (counting sort)
+        let n = s.nodes.len();
+        let parents: Vec<u32> = (0..n)
+            .map(|i| {
+                s.node_path(i)
+                    .and_then(definition_parent)
+                    .and_then(|p| s.index.get(p.as_bytes()).copied())
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        let mut start = vec![0u32; n + 1];
+        for &p in &parents {
+            if let Some(c) = start.get_mut(p as usize + 1) {
+                *c += 1;
             }
         }
+        for i in 0..n {
+            let before = start.get(i).copied().unwrap_or(0);
+            if let Some(c) = start.get_mut(i + 1) {
+                *c += before;
+            }
+        }
+        let mut fill = start.clone();
+        let mut ids = vec![0u32; start.get(n).copied().unwrap_or(0) as usize];
+        for (i, &p) in parents.iter().enumerate() {
+            if let Some(at) = fill.get_mut(p as usize) {
+                if let Some(slot) = ids.get_mut(*at as usize) {
+                    *slot = i as u32;
+                }
+                *at += 1;
+            }
+        }
+        s.child_start = start;
+        s.child_ids = ids;
         // `Device.IP.Interface.` names the table `Device.IP.Interface.{i}.` too
         let mut extra = Vec::new();
-        for (k, &v) in &idx {
+        for (k, &v) in &s.index {
             if let Some(table) = k.0.as_str().strip_suffix("{i}.") {
-                if !idx.contains_key(table.as_bytes()) {
+                if !s.index.contains_key(table.as_bytes()) {
                     // a prefix of a valid path ending in a dot is a valid partial path
                     if let Ok(p) = crate::path::Path::parse(table) {
                         extra.push((Key(p), v));
@@ -201,12 +242,18 @@ impl Schema {
                 }
             }
         }
-        idx.extend(extra);
-        Schema {
-            nodes,
-            index: idx,
-            children,
-            models,
+        s.index.extend(extra);
+        s
+    }
+
+    fn node_path(&self, i: usize) -> Option<&str> {
+        self.node(*self.nodes.get(i)?).map(|d| d.path().as_str())
+    }
+
+    fn node(&self, n: Node) -> Option<Definition<'_>> {
+        match n {
+            Node::Object(i) => self.objects.get(i as usize).map(Definition::Object),
+            Node::Parameter(i) => self.params.get(i as usize).map(Definition::Parameter),
         }
     }
 
@@ -227,7 +274,7 @@ impl Schema {
 
     /// Every definition, in document order.
     pub fn iter(&self) -> impl Iterator<Item = Definition<'_>> {
-        self.nodes.iter().map(Node::as_definition)
+        self.nodes.iter().filter_map(|&n| self.node(n))
     }
 
     /// Every parameter definition.
@@ -319,7 +366,7 @@ impl Schema {
     /// Shorthand: the definition or `None` (also for invalid paths).
     pub fn get(&self, path: &str) -> Option<Definition<'_>> {
         let i = self.find_index(path)?;
-        self.nodes.get(i as usize).map(Node::as_definition)
+        self.node(*self.nodes.get(i as usize)?)
     }
 
     /// The definitions directly below the object named by `path` (partial path, any instance
@@ -344,18 +391,17 @@ impl Schema {
         let i = self
             .find_index(p.as_str())
             .ok_or_else(|| LookupError::NotFound(path.to_owned()))?;
-        let ids = self
-            .children
-            .get(i as usize)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let i = i as usize;
+        let from = self.child_start.get(i).copied().unwrap_or(0) as usize;
+        let to = self.child_start.get(i + 1).copied().unwrap_or(0) as usize;
+        let ids = self.child_ids.get(from..to).unwrap_or(&[]);
         Ok(ids
             .iter()
             .filter_map(|&c| self.nodes.get(c as usize))
-            .map(Node::as_definition))
+            .filter_map(|&n| self.node(n)))
     }
 
-    /// The parameters with `forcedInform="true"` below `root` (SPEC EVT-06).
+    /// The parameters with `forcedInform="true"` below `root` (those sent in every Inform).
     pub fn forced_inform_parameters(&self, root: Root<'_>) -> Vec<&ParameterDef> {
         self.parameters()
             .filter(|p| p.forced_inform && p.path.root() == root)

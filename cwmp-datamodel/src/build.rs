@@ -187,8 +187,7 @@ impl SchemaBuilder {
         text: &str,
         loader: &dyn Loader,
     ) -> Result<&mut Self, Error> {
-        self.docs
-            .add(file, Cow::Owned(text.to_owned()), loader)?;
+        self.docs.add(file, Cow::Owned(text.to_owned()), loader)?;
         Ok(self)
     }
 
@@ -356,7 +355,7 @@ impl<'t> Docs<'t> {
             params: Vec::with_capacity(params.min(defs)),
             nodes: Vec::with_capacity(defs),
             index: FastMap::default(),
-            dt_cache: HashMap::new(),
+            dt_cache: FastMap::default(),
             key: String::new(),
         };
         asm.index.reserve(defs);
@@ -443,6 +442,12 @@ fn needs_definition_form(full: &str) -> bool {
         .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']))
 }
 
+/// Whether `rel`, appended to a path in definition form, makes a path that is not.
+fn rel_needs_definition_form(rel: &str) -> bool {
+    let b = rel.as_bytes();
+    matches!(b.first(), Some(b'0'..=b'9' | b'[' | b'*')) || needs_definition_form(rel)
+}
+
 /// Definitions name instances `{i}`; a definition written with an instance number, alias or
 /// `*` is stored in that form, so that lookups (which rewrite instances to `{i}`) find it.
 fn definition_form(full: String) -> String {
@@ -480,7 +485,7 @@ struct Assembler<'b, 't> {
     params: Vec<ParameterDef>,
     nodes: Vec<Node>,
     index: FastMap<Key, u32>,
-    dt_cache: HashMap<(usize, usize), Named>,
+    dt_cache: FastMap<(usize, usize), Named>,
     /// Scratch buffer for definition paths.
     key: String,
 }
@@ -587,10 +592,7 @@ impl Assembler<'_, '_> {
                         });
                     };
                     if let Some(c) = b.docs.get(cd).and_then(|d| d.raw.components.get(ci)) {
-                        let inner = format!(
-                            "{}{path}",
-                            base.map(Path::as_str).unwrap_or_default()
-                        );
+                        let inner = format!("{}{path}", base.map(Path::as_str).unwrap_or_default());
                         if inner.is_empty() {
                             self.items(cd, c.items.clone(), None, depth + 1)?;
                         } else {
@@ -618,9 +620,16 @@ impl Assembler<'_, '_> {
     fn full_key(&mut self, base: Option<&Path>, rel: &str) -> usize {
         self.key.clear();
         let base = base.map(Path::as_str).unwrap_or_default();
+        let rel = rel.trim();
         self.key.push_str(base);
-        self.key.push_str(rel.trim());
-        if needs_definition_form(&self.key) {
+        self.key.push_str(rel);
+        // a base is in definition form already
+        let check = if base.is_empty() {
+            needs_definition_form(&self.key)
+        } else {
+            rel_needs_definition_form(rel)
+        };
+        if check {
             self.key = definition_form(std::mem::take(&mut self.key));
             return 0;
         }
@@ -656,7 +665,8 @@ impl Assembler<'_, '_> {
             return Ok(None);
         };
         let valid = self.full_key(base, d.str(rel));
-        if let Some(Node::Object(i)) = self.find_key() {
+        let existing = self.find_key();
+        if let Some(Node::Object(i)) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
             };
@@ -697,15 +707,18 @@ impl Assembler<'_, '_> {
             version: o.version.clone(),
         };
         let at = self.objects.len() as u32;
-        self.insert(doc, &path, Node::Object(at))?;
+        self.insert(doc, &path, Node::Object(at), existing.is_some())?;
         self.objects.push(def);
         Ok(Some(path))
     }
 
     /// Adds `node` under `path` (a parameter replaced by an object of the same path, or the
     /// other way round, takes its place in the index).
-    fn insert(&mut self, doc: usize, path: &Path, node: Node) -> Result<(), Error> {
-        if let Some(&i) = self.index.get(path.as_str().as_bytes()) {
+    fn insert(&mut self, doc: usize, path: &Path, node: Node, probe: bool) -> Result<(), Error> {
+        if let Some(&i) = probe
+            .then(|| self.index.get(path.as_str().as_bytes()))
+            .flatten()
+        {
             if let Some(slot) = self.nodes.get_mut(i as usize) {
                 *slot = node;
             }
@@ -724,7 +737,12 @@ impl Assembler<'_, '_> {
     }
 
     /// Records the parameter definition `p`.
-    fn parameter(&mut self, doc: usize, p: &RawParameter, base: Option<&Path>) -> Result<(), Error> {
+    fn parameter(
+        &mut self,
+        doc: usize,
+        p: &RawParameter,
+        base: Option<&Path>,
+    ) -> Result<(), Error> {
         let b = self.b;
         let Some(d) = b.docs.get(doc) else {
             return Ok(());
@@ -737,7 +755,8 @@ impl Assembler<'_, '_> {
             Some(s) => Some(self.resolve_syntax(doc, s)?),
             None => None,
         };
-        if let Some(Node::Parameter(i)) = self.find_key() {
+        let existing = self.find_key();
+        if let Some(Node::Parameter(i)) = existing {
             if let Some(def) = self.params.get_mut(i as usize) {
                 if let Some(a) = p.access {
                     def.access = a;
@@ -777,7 +796,7 @@ impl Assembler<'_, '_> {
             version: p.version.clone(),
         };
         let at = self.params.len() as u32;
-        self.insert(doc, &path, Node::Parameter(at))?;
+        self.insert(doc, &path, Node::Parameter(at), existing.is_some())?;
         self.params.push(def);
         Ok(())
     }

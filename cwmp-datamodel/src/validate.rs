@@ -80,7 +80,8 @@ fn parse_lexical(ty: &ValueType<'_>, text: &str) -> Result<Parsed, ValueFault> {
 fn in_range(r: &RangeFacet, v: &Parsed) -> bool {
     match v {
         Parsed::Int(v) => {
-            let p = |s: &Option<std::sync::Arc<str>>| s.as_deref().and_then(|s| s.parse::<i128>().ok());
+            let p =
+                |s: &Option<std::sync::Arc<str>>| s.as_deref().and_then(|s| s.parse::<i128>().ok());
             let (min, max, step) = (p(&r.min_inclusive), p(&r.max_inclusive), p(&r.step));
             min.is_none_or(|m| *v >= m)
                 && max.is_none_or(|m| *v <= m)
@@ -89,7 +90,8 @@ fn in_range(r: &RangeFacet, v: &Parsed) -> bool {
                     .is_none_or(|s| (*v - min.unwrap_or(0)).rem_euclid(s) == 0)
         }
         Parsed::Dec(v) => {
-            let p = |s: &Option<std::sync::Arc<str>>| s.as_deref().and_then(|s| s.parse::<f64>().ok());
+            let p =
+                |s: &Option<std::sync::Arc<str>>| s.as_deref().and_then(|s| s.parse::<f64>().ok());
             p(&r.min_inclusive).is_none_or(|m| *v >= m)
                 && p(&r.max_inclusive).is_none_or(|m| *v <= m)
         }

@@ -171,7 +171,7 @@ impl RawSyntax {
 }
 
 /// One attribute: its local name (a slice of the document) and its value.
-type Attr<'a> = (&'a str, Span);
+type Attr<'a> = (&'a [u8], Span);
 
 struct Parser<'a, 'i> {
     reader: Reader<&'a [u8]>,
@@ -215,7 +215,12 @@ pub(crate) fn parse_document(
         expanded: 0,
         depth: 0,
         interner,
-        doc: RawDoc::default(),
+        doc: RawDoc {
+            // about one definition per 600 bytes of a BBF model, one syntax per 700
+            items: Vec::with_capacity(text.len() / 600),
+            syntaxes: Vec::with_capacity(text.len() / 700),
+            ..RawDoc::default()
+        },
         attrs: Vec::new(),
         scratch: Facets::default(),
     };
@@ -238,14 +243,18 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// Splits the attribute text of a start tag (`region`, at byte `base` of its buffer) into
-/// `(name, value)` byte ranges; `Err` names what is malformed.
-fn scan_attrs(
-    region: &str,
-    base: usize,
-    mut f: impl FnMut(Range<usize>, Range<usize>),
-) -> Result<(), &'static str> {
-    let b = region.as_bytes();
+/// One attribute as found in a start tag: byte ranges of the local name and of the raw
+/// value, and whether the value holds a reference.
+struct RawAttr {
+    name: Range<usize>,
+    value: Range<usize>,
+    xmlns: bool,
+    amp: bool,
+}
+
+/// Splits the attribute text of a start tag (`b`, at byte `base` of the document) into
+/// attributes, in one pass over the bytes; `Err` names what is malformed.
+fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &'static str> {
     let at = |i: usize| b.get(i).copied();
     let mut i = 0usize;
     loop {
@@ -257,10 +266,18 @@ fn scan_attrs(
             return Err("an attribute without a name");
         }
         let ks = i;
-        while at(i).is_some_and(|c| !is_space(c) && c != b'=') {
+        let mut local = i;
+        while let Some(c) = at(i) {
+            if is_space(c) || c == b'=' {
+                break;
+            }
+            if c == b':' {
+                local = i + 1;
+            }
             i += 1;
         }
         let ke = i;
+        let xmlns = b.get(ks..ke).is_some_and(|k| k.starts_with(b"xmlns"));
         while at(i).is_some_and(is_space) {
             i += 1;
         }
@@ -275,14 +292,26 @@ fn scan_attrs(
             Some(q @ (b'"' | b'\'')) => q,
             _ => return Err("an attribute value without quotes"),
         };
-        let vs = i + 1;
-        let rest = b.get(vs..).unwrap_or(&[]);
-        let Some(len) = rest.iter().position(|&c| c == quote) else {
-            return Err("an unterminated attribute value");
-        };
-        let ve = vs + len;
-        f(base + ks..base + ke, base + vs..base + ve);
-        i = ve + 1;
+        i += 1;
+        let vs = i;
+        let mut amp = false;
+        loop {
+            match at(i) {
+                None => return Err("an unterminated attribute value"),
+                Some(c) if c == quote => break,
+                Some(c) => {
+                    amp |= c == b'&';
+                    i += 1;
+                }
+            }
+        }
+        f(RawAttr {
+            name: base + local..base + ke,
+            value: base + vs..base + i,
+            xmlns,
+            amp,
+        });
+        i += 1;
         if at(i).is_some_and(|c| !is_space(c)) {
             return Err("no space between attributes");
         }
@@ -360,24 +389,19 @@ impl<'a> Parser<'a, '_> {
         let src = self.src;
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
         let attrs = &mut self.attrs;
-        let scanned = scan_attrs(region, base, |k, v| {
-            let key = src.get(k).unwrap_or("");
-            if key.starts_with("xmlns") {
+        let scanned = scan_attrs(region.as_bytes(), base, |a| {
+            if a.xmlns {
                 return;
             }
-            let name = match key.rfind(':') {
-                Some(i) => key.get(i + 1..).unwrap_or(key),
-                None => key,
-            };
-            let value = src.get(v.clone()).unwrap_or("");
-            if value.contains('&') {
-                found.push((v.clone(), attrs.len()));
+            let name = src.as_bytes().get(a.name).unwrap_or(&[]);
+            if a.amp {
+                found.push((a.value.clone(), attrs.len()));
             }
             attrs.push((
                 name,
                 Span {
-                    start: v.start as u32,
-                    end: v.end as u32,
+                    start: a.value.start as u32,
+                    end: a.value.end as u32,
                     extra: false,
                 },
             ));
@@ -546,7 +570,7 @@ impl<'a> Parser<'a, '_> {
         let mut imp = RawImport::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
-            if k == "file" {
+            if k == b"file" {
                 imp.file = self.text(v).to_owned();
             }
         }
@@ -574,8 +598,8 @@ impl<'a> Parser<'a, '_> {
                 let mut reference = None;
                 for &(k, v) in &self.attrs {
                     match k {
-                        "name" => name = self.text(v).to_owned(),
-                        "ref" => reference = Some(self.text(v).to_owned()),
+                        b"name" => name = self.text(v).to_owned(),
+                        b"ref" => reference = Some(self.text(v).to_owned()),
                         _ => {}
                     }
                 }
@@ -595,8 +619,8 @@ impl<'a> Parser<'a, '_> {
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
-                "name" => name = Some(self.intern(v)),
-                "base" => base = Some(self.intern(v)),
+                b"name" => name = Some(self.intern(v)),
+                b"base" => base = Some(self.intern(v)),
                 _ => {}
             }
         }
@@ -646,7 +670,7 @@ impl<'a> Parser<'a, '_> {
                 self.read_attrs(e)?;
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
-                    if k == "ref" || k == "base" {
+                    if k == b"ref" || k == b"base" {
                         syn.data_type = Some(self.intern(v));
                     }
                 }
@@ -658,9 +682,9 @@ impl<'a> Parser<'a, '_> {
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
                     match k {
-                        "minItems" => list.min_items = self.number(v),
-                        "maxItems" => list.max_items = self.number(v),
-                        "nestedBrackets" => list.nested_brackets = Some(self.intern(v)),
+                        b"minItems" => list.min_items = self.number(v),
+                        b"maxItems" => list.max_items = self.number(v),
+                        b"nestedBrackets" => list.nested_brackets = Some(self.intern(v)),
                         _ => {}
                     }
                 }
@@ -678,8 +702,8 @@ impl<'a> Parser<'a, '_> {
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
                     match k {
-                        "type" => kind = Some(self.intern(v)),
-                        "value" => value = Some(self.intern(v)),
+                        b"type" => kind = Some(self.intern(v)),
+                        b"value" => value = Some(self.intern(v)),
                         _ => {}
                     }
                 }
@@ -716,8 +740,8 @@ impl<'a> Parser<'a, '_> {
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
             match k {
-                "minLength" => size.min_length = self.number(v),
-                "maxLength" => size.max_length = self.number(v),
+                b"minLength" => size.min_length = self.number(v),
+                b"maxLength" => size.max_length = self.number(v),
                 _ => {}
             }
         }
@@ -771,8 +795,8 @@ impl<'a> Parser<'a, '_> {
                 let mut s = SizeFacet::default();
                 for &(k, v) in &attrs {
                     match k {
-                        "minLength" => s.min_length = self.number(v),
-                        "maxLength" => s.max_length = self.number(v),
+                        b"minLength" => s.min_length = self.number(v),
+                        b"maxLength" => s.max_length = self.number(v),
                         _ => {}
                     }
                 }
@@ -782,9 +806,9 @@ impl<'a> Parser<'a, '_> {
                 let mut r = RangeFacet::default();
                 for &(k, v) in &attrs {
                     match k {
-                        "minInclusive" => r.min_inclusive = Some(self.intern_trim(v)),
-                        "maxInclusive" => r.max_inclusive = Some(self.intern_trim(v)),
-                        "step" => r.step = Some(self.intern_trim(v)),
+                        b"minInclusive" => r.min_inclusive = Some(self.intern_trim(v)),
+                        b"maxInclusive" => r.max_inclusive = Some(self.intern_trim(v)),
+                        b"step" => r.step = Some(self.intern_trim(v)),
                         _ => {}
                     }
                 }
@@ -796,9 +820,9 @@ impl<'a> Parser<'a, '_> {
                 let mut optional = false;
                 for &(k, v) in &attrs {
                     match k {
-                        "value" => value = Some(self.intern(v)),
-                        "access" => read_only = self.text(v) == "readOnly",
-                        "optional" => optional = parse_bool(self.text(v)),
+                        b"value" => value = Some(self.intern(v)),
+                        b"access" => read_only = self.text(v) == "readOnly",
+                        b"optional" => optional = parse_bool(self.text(v)),
                         _ => {}
                     }
                 }
@@ -810,7 +834,7 @@ impl<'a> Parser<'a, '_> {
             }
             b"pattern" => {
                 for &(k, v) in &attrs {
-                    if k == "value" {
+                    if k == b"value" {
                         let value = self.intern(v);
                         facets.patterns.push(PatternFacet::new(value));
                     }
@@ -818,7 +842,7 @@ impl<'a> Parser<'a, '_> {
             }
             b"units" => {
                 for &(k, v) in &attrs {
-                    if k == "value" {
+                    if k == b"value" {
                         facets.units = Some(self.intern(v));
                     }
                 }
@@ -827,10 +851,10 @@ impl<'a> Parser<'a, '_> {
                 let mut r = PathRefFacet::default();
                 for &(k, v) in &attrs {
                     match k {
-                        "refType" => r.ref_type = Some(self.intern(v)),
-                        "targetParent" => r.target_parent = Some(self.intern(v)),
-                        "targetType" => r.target_type = Some(self.intern(v)),
-                        "targetDataType" => r.target_data_type = Some(self.intern(v)),
+                        b"refType" => r.ref_type = Some(self.intern(v)),
+                        b"targetParent" => r.target_parent = Some(self.intern(v)),
+                        b"targetType" => r.target_type = Some(self.intern(v)),
+                        b"targetDataType" => r.target_data_type = Some(self.intern(v)),
                         _ => {}
                     }
                 }
@@ -840,8 +864,8 @@ impl<'a> Parser<'a, '_> {
                 let mut r = InstanceRefFacet::default();
                 for &(k, v) in &attrs {
                     match k {
-                        "refType" => r.ref_type = Some(self.intern(v)),
-                        "targetParent" => r.target_parent = Some(self.intern(v)),
+                        b"refType" => r.ref_type = Some(self.intern(v)),
+                        b"targetParent" => r.target_parent = Some(self.intern(v)),
                         _ => {}
                     }
                 }
@@ -851,8 +875,8 @@ impl<'a> Parser<'a, '_> {
                 let mut r = EnumerationRefFacet::default();
                 for &(k, v) in &attrs {
                     match k {
-                        "targetParam" => r.target_param = Some(self.intern(v)),
-                        "nullValue" => r.null_value = Some(self.intern(v)),
+                        b"targetParam" => r.target_param = Some(self.intern(v)),
+                        b"nullValue" => r.null_value = Some(self.intern(v)),
                         _ => {}
                     }
                 }
@@ -867,7 +891,7 @@ impl<'a> Parser<'a, '_> {
         let mut c = RawComponent::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
-            if k == "name" {
+            if k == b"name" {
                 c.name = self.text(v).to_owned();
             }
         }
@@ -882,9 +906,9 @@ impl<'a> Parser<'a, '_> {
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
             match k {
-                "name" => m.name = self.text(v).to_owned(),
-                "base" => m.base = Some(self.text(v).to_owned()),
-                "isService" => m.is_service = parse_bool(self.text(v)),
+                b"name" => m.name = self.text(v).to_owned(),
+                b"base" => m.base = Some(self.text(v).to_owned()),
+                b"isService" => m.is_service = parse_bool(self.text(v)),
                 _ => {}
             }
         }
@@ -929,8 +953,8 @@ impl<'a> Parser<'a, '_> {
                     self.read_attrs(e)?;
                     for &(k, v) in &self.attrs {
                         match k {
-                            "ref" => name = self.text(v).to_owned(),
-                            "path" => path = self.text(v).to_owned(),
+                            b"ref" => name = self.text(v).to_owned(),
+                            b"path" => path = self.text(v).to_owned(),
                             _ => {}
                         }
                     }
@@ -946,7 +970,7 @@ impl<'a> Parser<'a, '_> {
                     };
                     self.read_attrs(e)?;
                     for &(k, v) in &self.attrs {
-                        if k == "functional" {
+                        if k == b"functional" {
                             key.functional = parse_bool(self.text(v));
                         }
                     }
@@ -986,21 +1010,21 @@ impl<'a> Parser<'a, '_> {
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
-                "name" => o.name = Some(v),
-                "base" => o.base = Some(v),
-                "access" => o.access = Access::parse(self.text(v)),
-                "minEntries" => o.min_entries = self.number(v),
-                "maxEntries" => {
+                b"name" => o.name = Some(v),
+                b"base" => o.base = Some(v),
+                b"access" => o.access = Access::parse(self.text(v)),
+                b"minEntries" => o.min_entries = self.number(v),
+                b"maxEntries" => {
                     o.max_entries = Some(if self.text(v) == "unbounded" {
                         None
                     } else {
                         self.number(v)
                     })
                 }
-                "numEntriesParameter" => o.num_entries_parameter = Some(self.intern(v)),
-                "enableParameter" => o.enable_parameter = Some(self.intern(v)),
-                "status" => o.status = Status::parse(self.text(v)),
-                "version" => o.version = Some(self.intern(v)),
+                b"numEntriesParameter" => o.num_entries_parameter = Some(self.intern(v)),
+                b"enableParameter" => o.enable_parameter = Some(self.intern(v)),
+                b"status" => o.status = Status::parse(self.text(v)),
+                b"version" => o.version = Some(self.intern(v)),
                 _ => {}
             }
         }
@@ -1031,7 +1055,7 @@ impl<'a> Parser<'a, '_> {
                 self.read_attrs(c)?;
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
-                    if k == "ref" {
+                    if k == b"ref" {
                         key.parameters.push(self.intern(v));
                     }
                 }
@@ -1049,13 +1073,13 @@ impl<'a> Parser<'a, '_> {
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
-                "name" => p.name = Some(v),
-                "base" => p.base = Some(v),
-                "access" => p.access = Access::parse(self.text(v)),
-                "activeNotify" => p.active_notify = ActiveNotify::parse(self.text(v)),
-                "forcedInform" => p.forced_inform = Some(parse_bool(self.text(v))),
-                "status" => p.status = Status::parse(self.text(v)),
-                "version" => p.version = Some(self.intern(v)),
+                b"name" => p.name = Some(v),
+                b"base" => p.base = Some(v),
+                b"access" => p.access = Access::parse(self.text(v)),
+                b"activeNotify" => p.active_notify = ActiveNotify::parse(self.text(v)),
+                b"forcedInform" => p.forced_inform = Some(parse_bool(self.text(v))),
+                b"status" => p.status = Status::parse(self.text(v)),
+                b"version" => p.version = Some(self.intern(v)),
                 _ => {}
             }
         }
@@ -1077,9 +1101,9 @@ impl<'a> Parser<'a, '_> {
                 self.read_attrs(c)?;
                 for &(k, v) in &self.attrs {
                     match k {
-                        "hidden" => syn.hidden = parse_bool(self.text(v)),
-                        "secured" => syn.secured = parse_bool(self.text(v)),
-                        "command" => syn.command = parse_bool(self.text(v)),
+                        b"hidden" => syn.hidden = parse_bool(self.text(v)),
+                        b"secured" => syn.secured = parse_bool(self.text(v)),
+                        b"command" => syn.command = parse_bool(self.text(v)),
                         _ => {}
                     }
                 }

@@ -11,7 +11,7 @@ mod common;
 use std::sync::OnceLock;
 
 use cwmp_datamodel::path::Root;
-use cwmp_datamodel::{Access, ValueType, Definition, Schema};
+use cwmp_datamodel::{Access, Definition, Schema, ValueType};
 
 fn tr181() -> Option<&'static Schema> {
     static S: OnceLock<Option<Schema>> = OnceLock::new();
@@ -58,7 +58,8 @@ fn periodic_inform_interval() {
     assert_eq!(r[0].min_inclusive.as_deref(), Some("1"));
     assert_eq!(p.syntax.units(), Some("seconds"));
     assert!(
-        common::check_set(&s, 
+        common::check_set(
+            &s,
             "Device.ManagementServer.PeriodicInformInterval",
             Some("xsd:unsignedInt"),
             "300"
@@ -66,14 +67,20 @@ fn periodic_inform_interval() {
         .is_ok()
     );
     assert_eq!(
-        common::check_set(&s, "Device.ManagementServer.PeriodicInformInterval", None, "0")
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            &s,
+            "Device.ManagementServer.PeriodicInformInterval",
+            None,
+            "0"
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9007
     );
     assert_eq!(
-        common::check_set(&s, 
+        common::check_set(
+            &s,
             "Device.ManagementServer.PeriodicInformInterval",
             None,
             "soon"
@@ -84,7 +91,8 @@ fn periodic_inform_interval() {
         9006
     );
     assert_eq!(
-        common::check_set(&s, 
+        common::check_set(
+            &s,
             "Device.ManagementServer.PeriodicInformInterval",
             Some("xsd:string"),
             "30"
@@ -109,23 +117,38 @@ fn password_hidden_string256() {
     assert_eq!(p.access, Access::ReadWrite);
     assert!(p.syntax.hidden);
     assert_eq!(
-        common::check_set(&s, "Device.ManagementServer.Password", None, &"x".repeat(257))
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            &s,
+            "Device.ManagementServer.Password",
+            None,
+            &"x".repeat(257)
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9007
     );
     assert!(
-        common::check_set(&s, "Device.ManagementServer.Password", None, &"x".repeat(256))
-            .is_ok()
+        common::check_set(
+            &s,
+            "Device.ManagementServer.Password",
+            None,
+            &"x".repeat(256)
+        )
+        .is_ok()
     );
 }
 
 #[test]
 fn serial_number_read_only_and_faults() {
     let Some(s) = tr181() else { return };
-    let f = common::check_set(&s, "Device.DeviceInfo.SerialNumber", Some("xsd:string"), "X")
-        .unwrap_err();
+    let f = common::check_set(
+        &s,
+        "Device.DeviceInfo.SerialNumber",
+        Some("xsd:string"),
+        "X",
+    )
+    .unwrap_err();
     assert_eq!(f.code.get(), 9008);
     assert_eq!(
         common::check_set(&s, "Device.DeviceInfo.NoSuchThing", None, "X")
@@ -142,11 +165,15 @@ fn serial_number_read_only_and_faults() {
         9005
     );
     assert_eq!(
-        common::check_set(&s, "Device..X", None, "X").unwrap_err().code.get(),
+        common::check_set(&s, "Device..X", None, "X")
+            .unwrap_err()
+            .code
+            .get(),
         9005
     );
     // enumeration
-    let e = common::check_set(&s, 
+    let e = common::check_set(
+        &s,
         "Device.ManagementServer.CWMPRetryMinimumWaitInterval",
         None,
         "0",
@@ -161,19 +188,12 @@ fn serial_number_read_only_and_faults() {
     let f = common::check_set(&s, "Device.Ethernet.Interface.1.DuplexMode", None, "Triple")
         .unwrap_err();
     assert_eq!(f.code.get(), 9007, "{f}");
-    assert!(
-        common::check_set(&s, "Device.Ethernet.Interface.1.DuplexMode", None, "Full")
-            .is_ok()
-    );
+    assert!(common::check_set(&s, "Device.Ethernet.Interface.1.DuplexMode", None, "Full").is_ok());
     // boolean
     assert!(
-        common::check_set(&s, "Device.IP.Interface.1.Enable", Some("xsd:boolean"), "1")
-            .is_ok()
+        common::check_set(&s, "Device.IP.Interface.1.Enable", Some("xsd:boolean"), "1").is_ok()
     );
-    assert!(
-        common::check_set(&s, "Device.IP.Interface.1.Enable", None, "false")
-            .is_ok()
-    );
+    assert!(common::check_set(&s, "Device.IP.Interface.1.Enable", None, "false").is_ok());
     assert_eq!(
         common::check_set(&s, "Device.IP.Interface.1.Enable", None, "on")
             .unwrap_err()
@@ -183,7 +203,8 @@ fn serial_number_read_only_and_faults() {
     );
     // named type: IPv4Address pattern
     assert!(
-        common::check_set(&s, 
+        common::check_set(
+            &s,
             "Device.IP.Interface.1.IPv4Address.1.IPAddress",
             None,
             "192.168.1.1"
@@ -191,7 +212,8 @@ fn serial_number_read_only_and_faults() {
         .is_ok()
     );
     assert_eq!(
-        common::check_set(&s, 
+        common::check_set(
+            &s,
             "Device.IP.Interface.1.IPv4Address.1.IPAddress",
             None,
             "300.1.1.1"
@@ -202,14 +224,16 @@ fn serial_number_read_only_and_faults() {
         9007
     );
     // readOnly enumeration value of DiagnosticsState
-    let d = common::check_set(&s, 
+    let d = common::check_set(
+        &s,
         "Device.IP.Diagnostics.IPPing.DiagnosticsState",
         None,
         "Complete",
     );
     assert_eq!(d.unwrap_err().code.get(), 9007);
     assert!(
-        common::check_set(&s, 
+        common::check_set(
+            &s,
             "Device.IP.Diagnostics.IPPing.DiagnosticsState",
             None,
             "Requested"
@@ -222,21 +246,26 @@ fn serial_number_read_only_and_faults() {
 fn whole_spv() {
     let Some(s) = tr181() else { return };
     assert!(
-        common::check_spv(&s, [
-            (
-                "Device.ManagementServer.PeriodicInformInterval",
-                Some("xsd:unsignedInt"),
-                "60"
-            ),
-            (
-                "Device.ManagementServer.PeriodicInformEnable",
-                Some("xsd:boolean"),
-                "true"
-            ),
-        ])
+        common::check_spv(
+            &s,
+            [
+                (
+                    "Device.ManagementServer.PeriodicInformInterval",
+                    Some("xsd:unsignedInt"),
+                    "60"
+                ),
+                (
+                    "Device.ManagementServer.PeriodicInformEnable",
+                    Some("xsd:boolean"),
+                    "true"
+                ),
+            ]
+        )
         .is_ok()
     );
-    let f = common::check_spv(&s, [
+    let f = common::check_spv(
+        &s,
+        [
             (
                 "Device.ManagementServer.PeriodicInformInterval",
                 Some("xsd:unsignedInt"),
@@ -254,8 +283,9 @@ fn whole_spv() {
                 Some("xsd:string"),
                 "http://acs",
             ),
-        ])
-        .unwrap_err();
+        ],
+    )
+    .unwrap_err();
     assert_eq!(f.code.get(), 9003);
     let codes: Vec<u32> = f
         .set_parameter_values_faults
@@ -263,11 +293,14 @@ fn whole_spv() {
         .map(|e| e.code.get())
         .collect();
     assert_eq!(codes, [9007, 9008, 9005, 9006]);
-    let dup = common::check_spv(&s, [
+    let dup = common::check_spv(
+        &s,
+        [
             ("Device.ManagementServer.URL", None, "http://a"),
             ("Device.ManagementServer.URL", None, "http://b"),
-        ])
-        .unwrap_err();
+        ],
+    )
+    .unwrap_err();
     assert_eq!(dup.code.get(), 9003);
     assert_eq!(
         dup.set_parameter_values_faults[0].parameter_name,
@@ -388,10 +421,15 @@ fn tr098_lookups() {
         .unwrap();
     assert_eq!(p.syntax.base_type, ValueType::UnsignedInt);
     assert_eq!(
-        common::check_set(&s, "InternetGatewayDevice.DeviceInfo.SerialNumber", None, "x")
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            &s,
+            "InternetGatewayDevice.DeviceInfo.SerialNumber",
+            None,
+            "x"
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9008
     );
 }

@@ -8,7 +8,7 @@
 
 mod common;
 
-use cwmp_datamodel::{Access, ValueType, DirLoader, Error, MemoryLoader, Schema, SchemaBuilder};
+use cwmp_datamodel::{Access, DirLoader, Error, MemoryLoader, Schema, SchemaBuilder, ValueType};
 use proptest::prelude::*;
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
@@ -36,8 +36,7 @@ fn standalone_components_and_type_chain() {
     assert_eq!(chain, ["ShortName", "Name64"]);
     assert_eq!(name.syntax.max_length(), Some(8));
     assert!(
-        common::check_set(&s, "Device.IP.Interface.1.Name", Some("xsd:string"), "eth0")
-            .is_ok()
+        common::check_set(&s, "Device.IP.Interface.1.Name", Some("xsd:string"), "eth0").is_ok()
     );
     assert_eq!(
         common::check_set(&s, "Device.IP.Interface.1.Name", None, "eth0-long-name")
@@ -91,10 +90,15 @@ fn vendor_extension_over_tr181() {
         .unwrap();
     assert!(tok.syntax.secured);
     assert_eq!(
-        common::check_set(&s, "Device.ManagementServer.X_EXAMPLE-COM_Token", None, "short")
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            &s,
+            "Device.ManagementServer.X_EXAMPLE-COM_Token",
+            None,
+            "short"
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9007
     );
     // a base parameter modified: ProvisioningCode stays forcedInform, gets a new size

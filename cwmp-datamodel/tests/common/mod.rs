@@ -61,9 +61,6 @@ pub fn check_spv<'a, const N: usize>(
     s: &Schema,
     params: [(&'a str, Option<&str>, &str); N],
 ) -> Result<(), Fault<'a>> {
-    let values: Vec<Value<'static>> = params
-        .iter()
-        .map(|(n, t, v)| typed(s, n, *t, v))
-        .collect();
+    let values: Vec<Value<'static>> = params.iter().map(|(n, t, v)| typed(s, n, *t, v)).collect();
     s.check_set_parameter_values(params.iter().map(|p| p.0).zip(values.iter()))
 }

@@ -144,7 +144,7 @@ fn base64_len(text: &str) -> Option<u64> {
 
 /// The decoded length of hexBinary (an even number of hex digits; the text already trimmed).
 fn hex_len(t: &str) -> Option<u64> {
-    (t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())).then(|| t.len() as u64 / 2)
+    (t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())).then_some(t.len() as u64 / 2)
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ fn periodic_inform_interval() {
     assert_eq!(p.syntax.units(), Some("seconds"));
     assert!(
         common::check_set(
-            &s,
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             Some("xsd:unsignedInt"),
             "300"
@@ -68,7 +68,7 @@ fn periodic_inform_interval() {
     );
     assert_eq!(
         common::check_set(
-            &s,
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             None,
             "0"
@@ -80,7 +80,7 @@ fn periodic_inform_interval() {
     );
     assert_eq!(
         common::check_set(
-            &s,
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             None,
             "soon"
@@ -92,7 +92,7 @@ fn periodic_inform_interval() {
     );
     assert_eq!(
         common::check_set(
-            &s,
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             Some("xsd:string"),
             "30"
@@ -118,7 +118,7 @@ fn password_hidden_string256() {
     assert!(p.syntax.hidden);
     assert_eq!(
         common::check_set(
-            &s,
+            s,
             "Device.ManagementServer.Password",
             None,
             &"x".repeat(257)
@@ -130,7 +130,7 @@ fn password_hidden_string256() {
     );
     assert!(
         common::check_set(
-            &s,
+            s,
             "Device.ManagementServer.Password",
             None,
             &"x".repeat(256)
@@ -142,30 +142,25 @@ fn password_hidden_string256() {
 #[test]
 fn serial_number_read_only_and_faults() {
     let Some(s) = tr181() else { return };
-    let f = common::check_set(
-        &s,
-        "Device.DeviceInfo.SerialNumber",
-        Some("xsd:string"),
-        "X",
-    )
-    .unwrap_err();
+    let f = common::check_set(s, "Device.DeviceInfo.SerialNumber", Some("xsd:string"), "X")
+        .unwrap_err();
     assert_eq!(f.code.get(), 9008);
     assert_eq!(
-        common::check_set(&s, "Device.DeviceInfo.NoSuchThing", None, "X")
+        common::check_set(s, "Device.DeviceInfo.NoSuchThing", None, "X")
             .unwrap_err()
             .code
             .get(),
         9005
     );
     assert_eq!(
-        common::check_set(&s, "Device.DeviceInfo.", None, "X")
+        common::check_set(s, "Device.DeviceInfo.", None, "X")
             .unwrap_err()
             .code
             .get(),
         9005
     );
     assert_eq!(
-        common::check_set(&s, "Device..X", None, "X")
+        common::check_set(s, "Device..X", None, "X")
             .unwrap_err()
             .code
             .get(),
@@ -173,7 +168,7 @@ fn serial_number_read_only_and_faults() {
     );
     // enumeration
     let e = common::check_set(
-        &s,
+        s,
         "Device.ManagementServer.CWMPRetryMinimumWaitInterval",
         None,
         "0",
@@ -185,17 +180,15 @@ fn serial_number_read_only_and_faults() {
         .as_parameter()
         .unwrap();
     assert!(!p.syntax.enumerations().is_empty());
-    let f = common::check_set(&s, "Device.Ethernet.Interface.1.DuplexMode", None, "Triple")
-        .unwrap_err();
+    let f =
+        common::check_set(s, "Device.Ethernet.Interface.1.DuplexMode", None, "Triple").unwrap_err();
     assert_eq!(f.code.get(), 9007, "{f}");
-    assert!(common::check_set(&s, "Device.Ethernet.Interface.1.DuplexMode", None, "Full").is_ok());
+    assert!(common::check_set(s, "Device.Ethernet.Interface.1.DuplexMode", None, "Full").is_ok());
     // boolean
-    assert!(
-        common::check_set(&s, "Device.IP.Interface.1.Enable", Some("xsd:boolean"), "1").is_ok()
-    );
-    assert!(common::check_set(&s, "Device.IP.Interface.1.Enable", None, "false").is_ok());
+    assert!(common::check_set(s, "Device.IP.Interface.1.Enable", Some("xsd:boolean"), "1").is_ok());
+    assert!(common::check_set(s, "Device.IP.Interface.1.Enable", None, "false").is_ok());
     assert_eq!(
-        common::check_set(&s, "Device.IP.Interface.1.Enable", None, "on")
+        common::check_set(s, "Device.IP.Interface.1.Enable", None, "on")
             .unwrap_err()
             .code
             .get(),
@@ -204,7 +197,7 @@ fn serial_number_read_only_and_faults() {
     // named type: IPv4Address pattern
     assert!(
         common::check_set(
-            &s,
+            s,
             "Device.IP.Interface.1.IPv4Address.1.IPAddress",
             None,
             "192.168.1.1"
@@ -213,7 +206,7 @@ fn serial_number_read_only_and_faults() {
     );
     assert_eq!(
         common::check_set(
-            &s,
+            s,
             "Device.IP.Interface.1.IPv4Address.1.IPAddress",
             None,
             "300.1.1.1"
@@ -225,7 +218,7 @@ fn serial_number_read_only_and_faults() {
     );
     // readOnly enumeration value of DiagnosticsState
     let d = common::check_set(
-        &s,
+        s,
         "Device.IP.Diagnostics.IPPing.DiagnosticsState",
         None,
         "Complete",
@@ -233,7 +226,7 @@ fn serial_number_read_only_and_faults() {
     assert_eq!(d.unwrap_err().code.get(), 9007);
     assert!(
         common::check_set(
-            &s,
+            s,
             "Device.IP.Diagnostics.IPPing.DiagnosticsState",
             None,
             "Requested"
@@ -247,7 +240,7 @@ fn whole_spv() {
     let Some(s) = tr181() else { return };
     assert!(
         common::check_spv(
-            &s,
+            s,
             [
                 (
                     "Device.ManagementServer.PeriodicInformInterval",
@@ -264,7 +257,7 @@ fn whole_spv() {
         .is_ok()
     );
     let f = common::check_spv(
-        &s,
+        s,
         [
             (
                 "Device.ManagementServer.PeriodicInformInterval",
@@ -294,7 +287,7 @@ fn whole_spv() {
         .collect();
     assert_eq!(codes, [9007, 9008, 9005, 9006]);
     let dup = common::check_spv(
-        &s,
+        s,
         [
             ("Device.ManagementServer.URL", None, "http://a"),
             ("Device.ManagementServer.URL", None, "http://b"),
@@ -422,7 +415,7 @@ fn tr098_lookups() {
     assert_eq!(p.syntax.base_type, ValueType::UnsignedInt);
     assert_eq!(
         common::check_set(
-            &s,
+            s,
             "InternetGatewayDevice.DeviceInfo.SerialNumber",
             None,
             "x"

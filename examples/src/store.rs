@@ -504,8 +504,7 @@ impl DataModel {
             );
         }
         if let Some(schema) = &self.schema {
-            let ty = format!("xsd:{}", pv.value.ty.xsd_name());
-            if let Err(f) = schema.check_set(name, Some(&ty), &pv.value.text) {
+            if let Err(f) = schema.check_set(name, &pv.value) {
                 return Some(f.to_spv_fault(name.to_owned()));
             }
         }

@@ -1138,3 +1138,63 @@ fn primitive(lname: &[u8]) -> Option<ValueType<'static>> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Error, NoImports, Schema};
+
+    fn doc(param_attrs: &str) -> String {
+        format!(
+            r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14"><model name="Device:2.17">
+<object name="Device." access="readOnly"/>
+<parameter {param_attrs}><syntax><unsignedInt/></syntax></parameter></model></document>"#
+        )
+    }
+
+    #[test]
+    fn attributes_in_every_legal_form() {
+        let s = Schema::from_str(
+            "a.xml",
+            &doc("name = 'A&amp;B' access=\"readWrite\"\n\tversion='2.1'"),
+            &NoImports,
+        );
+        // `A&B` is not a valid name: the unescaped text is what is validated
+        assert!(matches!(s, Err(Error::BadName { name, .. }) if name == "A&B"));
+        let s = Schema::from_str(
+            "a.xml",
+            &doc("dm:name='X' access=\"readWrite\""),
+            &NoImports,
+        )
+        .unwrap();
+        let p = s.lookup("X").unwrap().as_parameter().unwrap();
+        assert!(p.access.is_writable());
+    }
+
+    #[test]
+    fn malformed_attributes_are_located_errors() {
+        for bad in [
+            "name=X",
+            "name=\"X",
+            "name",
+            "=\"X\"",
+            "name=\"X\"access=\"readOnly\"",
+        ] {
+            let e = Schema::from_str("a.xml", &doc(bad), &NoImports).unwrap_err();
+            assert!(
+                matches!(&e, Error::Xml { offset, .. } if *offset > 0),
+                "{bad}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn internal_entities_expand_in_values() {
+        let text = r#"<!DOCTYPE document [<!ENTITY u "seconds">]>
+<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14"><model name="Device:2.17">
+<object name="Device." access="readOnly"><parameter name="T" access="readWrite">
+<syntax><unsignedInt><units value="&u;"/></unsignedInt></syntax></parameter></object></model></document>"#;
+        let s = Schema::from_str("a.xml", text, &NoImports).unwrap();
+        let p = s.lookup("Device.T").unwrap().as_parameter().unwrap();
+        assert_eq!(p.syntax.units(), Some("seconds"));
+    }
+}

@@ -409,13 +409,7 @@ impl<'t> Docs<'t> {
         if models.is_empty() {
             return Err(Error::NoModel);
         }
-        Ok(Schema::assemble(
-            asm.objects,
-            asm.params,
-            asm.nodes,
-            asm.index,
-            models,
-        ))
+        Ok(Schema::assemble(asm.objects, asm.params, asm.nodes, models))
     }
 }
 

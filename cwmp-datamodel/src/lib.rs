@@ -82,6 +82,7 @@
 mod build;
 mod error;
 mod hash;
+mod index;
 mod intern;
 pub mod path;
 mod schema;

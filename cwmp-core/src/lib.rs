@@ -53,6 +53,7 @@ pub mod event;
 pub mod fault;
 pub mod filetype;
 pub mod header;
+pub mod lexical;
 pub mod limits;
 mod owned;
 pub mod rpc;

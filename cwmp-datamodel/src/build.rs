@@ -1,15 +1,24 @@
 //! Loading documents (with their imports) and assembling models into a [`Schema`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use cwmp_core::value::ValueType;
 
 use crate::error::Error;
 use crate::hash::FastMap;
+use crate::intern::Interner;
 use crate::path::Path;
 use crate::schema::{ModelInfo, Schema};
-use crate::types::{Node, ObjectDef, ParameterDef, Status, Syntax};
+use crate::types::{
+    DefaultValue, Facets, ListFacet, Node, ObjectDef, ParameterDef, Status, Syntax,
+};
 use crate::xml::{
-    ImportKind, Item, RawDataType, RawDoc, RawObject, RawParameter, RawSyntax, parse_document,
+    ImportKind, Item, RawDataType, RawDoc, RawObject, RawParameter, RawSyntax, Span,
+    parse_document, span_str,
 };
 
 /// Most documents (including imports) one builder loads.
@@ -96,15 +105,31 @@ impl Loader for NoImports {
     }
 }
 
-struct Doc {
+struct Doc<'t> {
     file: String,
+    text: Cow<'t, str>,
     raw: RawDoc,
     top_level: bool,
     /// import file attribute -> doc index
     imports: Vec<Option<usize>>,
-    data_types: HashMap<String, usize>,
-    components: HashMap<String, usize>,
-    models: HashMap<String, usize>,
+    data_types: FastMap<Arc<str>, usize>,
+    components: FastMap<String, usize>,
+    models: FastMap<String, usize>,
+}
+
+impl Doc<'_> {
+    fn str(&self, span: Span) -> &str {
+        span_str(&self.text, &self.raw.extra, span)
+    }
+}
+
+/// The documents of a build, borrowed (`Schema::from_str`) or owned ([`SchemaBuilder`]),
+/// with the strings and facets interned while parsing them.
+#[derive(Default)]
+pub(crate) struct Docs<'t> {
+    docs: Vec<Doc<'t>>,
+    by_file: HashMap<String, usize>,
+    interner: Interner,
 }
 
 /// Collects documents, then [`build`](SchemaBuilder::build)s a [`Schema`] from the models of
@@ -120,14 +145,13 @@ struct Doc {
 /// ```
 #[derive(Default)]
 pub struct SchemaBuilder {
-    docs: Vec<Doc>,
-    by_file: HashMap<String, usize>,
+    docs: Docs<'static>,
 }
 
 impl std::fmt::Debug for SchemaBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SchemaBuilder")
-            .field("documents", &self.by_file.keys().collect::<Vec<_>>())
+            .field("documents", &self.docs.by_file.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -151,7 +175,9 @@ impl SchemaBuilder {
             message: e.to_string(),
         })?;
         let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-        self.add_document(base_name(&name), &text, &DirLoader::new(dir))
+        self.docs
+            .add(base_name(&name), Cow::Owned(text), &DirLoader::new(dir))?;
+        Ok(self)
     }
 
     /// Adds the document `text` named `file`; its imports are fetched from `loader`.
@@ -161,17 +187,35 @@ impl SchemaBuilder {
         text: &str,
         loader: &dyn Loader,
     ) -> Result<&mut Self, Error> {
+        self.docs.add(file, Cow::Owned(text.to_owned()), loader)?;
+        Ok(self)
+    }
+
+    /// Assembles every model of the documents added directly.
+    pub fn build(&self) -> Result<Schema, Error> {
+        self.docs.build()
+    }
+}
+
+impl<'t> Docs<'t> {
+    /// Adds a top-level document.
+    pub(crate) fn add(
+        &mut self,
+        file: &str,
+        text: Cow<'t, str>,
+        loader: &dyn Loader,
+    ) -> Result<(), Error> {
         let idx = self.load_doc(file, Some(text), loader, 0)?;
         if let Some(d) = self.docs.get_mut(idx) {
             d.top_level = true;
         }
-        Ok(self)
+        Ok(())
     }
 
     fn load_doc(
         &mut self,
         file: &str,
-        text: Option<&str>,
+        text: Option<Cow<'t, str>>,
         loader: &dyn Loader,
         depth: usize,
     ) -> Result<usize, Error> {
@@ -191,29 +235,27 @@ impl SchemaBuilder {
                 what: "number of documents",
             });
         }
-        let owned;
         let text = match text {
             Some(t) => t,
-            None => {
-                owned = loader.load(file).map_err(|e| Error::Load {
-                    file: file.to_owned(),
-                    message: e.to_string(),
-                })?;
-                &owned
-            }
+            None => Cow::Owned(loader.load(file).map_err(|e| Error::Load {
+                file: file.to_owned(),
+                message: e.to_string(),
+            })?),
         };
-        let raw = parse_document(&key, text)?;
+        let raw = parse_document(&key, &text, &mut self.interner)?;
         let mut doc = Doc {
             file: key.clone(),
+            text,
             raw,
             top_level: false,
             imports: Vec::new(),
-            data_types: HashMap::new(),
-            components: HashMap::new(),
-            models: HashMap::new(),
+            data_types: FastMap::default(),
+            components: FastMap::default(),
+            models: FastMap::default(),
         };
+        doc.data_types.reserve(doc.raw.data_types.len());
         for (i, d) in doc.raw.data_types.iter().enumerate() {
-            doc.data_types.entry(d.name.clone()).or_insert(i);
+            doc.data_types.entry(Arc::clone(&d.name)).or_insert(i);
         }
         for (i, c) in doc.raw.components.iter().enumerate() {
             doc.components.insert(c.name.clone(), i);
@@ -254,15 +296,10 @@ impl SchemaBuilder {
         name: &str,
         depth: usize,
     ) -> Option<(usize, usize)> {
-        let d = self.docs.get(doc)?;
-        let own = match kind {
-            ImportKind::DataType => d.data_types.get(name),
-            ImportKind::Component => d.components.get(name),
-            ImportKind::Model => d.models.get(name),
-        };
-        if let Some(&i) = own {
-            return Some((doc, i));
+        if let Some(found) = self.find_own(doc, kind, name) {
+            return Some(found);
         }
+        let d = self.docs.get(doc)?;
         if depth < MAX_NESTING {
             for (imp, target) in d.raw.imports.iter().zip(&d.imports) {
                 let Some(target) = target else { continue };
@@ -298,43 +335,30 @@ impl SchemaBuilder {
     }
 
     /// Assembles every model of the documents added directly.
-    pub fn build(&self) -> Result<Schema, Error> {
-        self.build_with(Vec::new())
-    }
-
-    /// Like [`SchemaBuilder::build`], for a builder that is not used again: the items of the
-    /// models that are assembled exactly once (top-level, not a service model, and no model
-    /// has a base) are moved into the schema instead of being copied.
-    pub(crate) fn build_once(mut self) -> Result<Schema, Error> {
-        let any_base = self
+    pub(crate) fn build(&self) -> Result<Schema, Error> {
+        let defs: usize = self
             .docs
             .iter()
-            .any(|d| d.raw.models.iter().any(|m| m.base.is_some()));
-        let mut owned = Vec::new();
-        if !any_base {
-            for (di, d) in self.docs.iter_mut().enumerate() {
-                if !d.top_level {
-                    continue;
-                }
-                for (mi, m) in d.raw.models.iter_mut().enumerate() {
-                    if !m.is_service {
-                        owned.push(((di, mi), std::mem::take(&mut m.items)));
-                    }
-                }
-            }
-        }
-        self.build_with(owned)
-    }
-
-    fn build_with(&self, owned: Vec<((usize, usize), Vec<Item>)>) -> Result<Schema, Error> {
+            .filter(|d| d.top_level)
+            .map(|d| d.raw.items.len())
+            .sum();
+        let params: usize = self
+            .docs
+            .iter()
+            .filter(|d| d.top_level)
+            .map(|d| d.raw.syntaxes.len())
+            .sum();
+        let defs = defs.min(MAX_DEFINITIONS);
         let mut asm = Assembler {
             b: self,
-            nodes: Vec::new(),
+            objects: Vec::with_capacity(defs.saturating_sub(params)),
+            params: Vec::with_capacity(params.min(defs)),
+            nodes: Vec::with_capacity(defs),
             index: FastMap::default(),
-            dt_cache: HashMap::new(),
-            owned,
+            dt_cache: FastMap::default(),
             key: String::new(),
         };
+        asm.index.reserve(defs);
         let mut models = Vec::new();
         let mut services = Vec::new();
         for (di, d) in self.docs.iter().enumerate() {
@@ -347,7 +371,7 @@ impl SchemaBuilder {
                     continue;
                 }
                 let before = asm.nodes.len();
-                asm.model(di, mi, "", 0)?;
+                asm.model(di, mi, None, 0)?;
                 let root = asm.root_since(before);
                 models.push(ModelInfo {
                     name: m.name.clone(),
@@ -369,11 +393,11 @@ impl SchemaBuilder {
                 continue;
             };
             let before = asm.nodes.len();
-            asm.model(di, mi, "", 0)?;
+            asm.model(di, mi, None, 0)?;
             let root = asm.root_since(before);
             for mount in &mounts {
-                let prefix = format!("{mount}Services.");
-                asm.model(di, mi, &prefix, 0)?;
+                let prefix = asm.make_path(di, &format!("{mount}Services."))?;
+                asm.model(di, mi, Some(&prefix), 0)?;
             }
             models.push(ModelInfo {
                 name: m.name.clone(),
@@ -385,7 +409,7 @@ impl SchemaBuilder {
         if models.is_empty() {
             return Err(Error::NoModel);
         }
-        Ok(Schema::assemble(asm.nodes, asm.index, models))
+        Ok(Schema::assemble(asm.objects, asm.params, asm.nodes, models))
     }
 }
 
@@ -412,6 +436,12 @@ fn needs_definition_form(full: &str) -> bool {
         .any(|w| matches!(w, [b'.', b'0'..=b'9' | b'[' | b'*']))
 }
 
+/// Whether `rel`, appended to a path in definition form, makes a path that is not.
+fn rel_needs_definition_form(rel: &str) -> bool {
+    let b = rel.as_bytes();
+    matches!(b.first(), Some(b'0'..=b'9' | b'[' | b'*')) || needs_definition_form(rel)
+}
+
 /// Definitions name instances `{i}`; a definition written with an instance number, alias or
 /// `*` is stored in that form, so that lookups (which rewrite instances to `{i}`) find it.
 fn definition_form(full: String) -> String {
@@ -431,18 +461,37 @@ fn first_segment(path: &str) -> String {
     }
 }
 
-struct Assembler<'b> {
-    b: &'b SchemaBuilder,
+/// A named data type, resolved: what every parameter of that type shares.
+#[derive(Debug, Clone)]
+struct Named {
+    base_type: ValueType<'static>,
+    /// The type and its bases, most derived first.
+    chain: Arc<[Arc<str>]>,
+    /// The non-empty facets of the type and its bases, most derived first.
+    levels: Arc<[Arc<Facets>]>,
+    list: Option<ListFacet>,
+    default: Option<DefaultValue>,
+}
+
+struct Assembler<'b, 't> {
+    b: &'b Docs<'t>,
+    objects: Vec<ObjectDef>,
+    params: Vec<ParameterDef>,
     nodes: Vec<Node>,
     index: FastMap<Key, u32>,
-    dt_cache: HashMap<(usize, usize), Syntax>,
-    /// Items moved out of models that are assembled once (see `SchemaBuilder::build_once`).
-    owned: Vec<((usize, usize), Vec<Item>)>,
+    dt_cache: FastMap<(usize, usize), Named>,
     /// Scratch buffer for definition paths.
     key: String,
 }
 
-impl Assembler<'_> {
+impl Assembler<'_, '_> {
+    fn path_of(&self, n: Node) -> Option<&Path> {
+        match n {
+            Node::Object(i) => self.objects.get(i as usize).map(|o| &o.path),
+            Node::Parameter(i) => self.params.get(i as usize).map(|p| &p.path),
+        }
+    }
+
     /// The root object of the definitions added since `before`.
     fn root_since(&self, before: usize) -> String {
         self.nodes
@@ -450,7 +499,8 @@ impl Assembler<'_> {
             .unwrap_or(&[])
             .iter()
             .find(|n| matches!(n, Node::Object(_)))
-            .map(|n| first_segment(n.path().as_str()))
+            .and_then(|&n| self.path_of(n))
+            .map(|p| first_segment(p.as_str()))
             .unwrap_or_default()
     }
 
@@ -462,7 +512,13 @@ impl Assembler<'_> {
             .unwrap_or_default()
     }
 
-    fn model(&mut self, doc: usize, mi: usize, prefix: &str, depth: usize) -> Result<(), Error> {
+    fn model(
+        &mut self,
+        doc: usize,
+        mi: usize,
+        prefix: Option<&Path>,
+        depth: usize,
+    ) -> Result<(), Error> {
         if depth > MAX_NESTING {
             return Err(Error::Limit {
                 file: self.file(doc),
@@ -483,19 +539,15 @@ impl Assembler<'_> {
             };
             self.model(bd, bm, prefix, depth + 1)?;
         }
-        if let Some(at) = self.owned.iter().position(|(k, _)| *k == (doc, mi)) {
-            let (_, items) = self.owned.swap_remove(at);
-            return self.items_owned(doc, items, prefix, depth);
-        }
-        self.items(doc, &m.items, prefix, depth)
+        self.items(doc, m.items.clone(), prefix, depth)
     }
 
-    /// Like `items`, moving the syntax and strings of the definitions instead of copying.
-    fn items_owned(
+    /// Records the items in `range` of document `doc` below `base` (`None`: at the top).
+    fn items(
         &mut self,
         doc: usize,
-        items: Vec<Item>,
-        base: &str,
+        range: Range<u32>,
+        base: Option<&Path>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -504,58 +556,45 @@ impl Assembler<'_> {
                 what: "component nesting",
             });
         }
-        for item in items {
-            match item {
-                Item::Object(mut o) => {
-                    let children = std::mem::take(&mut o.items);
-                    if let Some(full) = self.object_def(doc, &o, base)? {
-                        self.items_owned(doc, children, &full, depth + 1)?;
-                    }
-                }
-                Item::Parameter(mut p) => {
-                    let syntax = p.syntax.take();
-                    let version = p.version.take();
-                    self.parameter(doc, &p, syntax, version, base)?;
-                }
-                c @ Item::Component { .. } => {
-                    self.items(doc, std::slice::from_ref(&c), base, depth)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn items(&mut self, doc: usize, items: &[Item], base: &str, depth: usize) -> Result<(), Error> {
-        if depth > MAX_NESTING {
-            return Err(Error::Limit {
-                file: self.file(doc),
-                what: "component nesting",
-            });
-        }
-        for item in items {
+        let b = self.b;
+        let Some(d) = b.docs.get(doc) else {
+            return Ok(());
+        };
+        let mut i = range.start;
+        while i < range.end {
+            let Some(item) = d.raw.items.get(i as usize) else {
+                break;
+            };
             match item {
                 Item::Object(o) => {
+                    let end = o.end.clamp(i + 1, range.end);
                     if let Some(full) = self.object_def(doc, o, base)? {
-                        self.items(doc, &o.items, &full, depth + 1)?;
+                        self.items(doc, i + 1..end, Some(&full), depth + 1)?;
                     }
+                    i = end;
                 }
                 Item::Parameter(p) => {
-                    self.parameter(doc, p, p.syntax.clone(), p.version.clone(), base)?
+                    self.parameter(doc, p, base)?;
+                    i += 1;
                 }
                 Item::Component { name, path } => {
-                    let Some((cd, ci)) = self.b.find(doc, ImportKind::Component, name, 0) else {
+                    let Some((cd, ci)) = b.find(doc, ImportKind::Component, name, 0) else {
                         return Err(Error::Unresolved {
                             file: self.file(doc),
                             kind: "component",
                             name: name.clone(),
                         });
                     };
-                    let b = self.b;
-                    let Some(c) = b.docs.get(cd).and_then(|d| d.raw.components.get(ci)) else {
-                        continue;
-                    };
-                    let inner = format!("{base}{path}");
-                    self.items(cd, &c.items, &inner, depth + 1)?;
+                    if let Some(c) = b.docs.get(cd).and_then(|d| d.raw.components.get(ci)) {
+                        let inner = format!("{}{path}", base.map(Path::as_str).unwrap_or_default());
+                        if inner.is_empty() {
+                            self.items(cd, c.items.clone(), None, depth + 1)?;
+                        } else {
+                            let inner = self.make_path(doc, &inner)?;
+                            self.items(cd, c.items.clone(), Some(&inner), depth + 1)?;
+                        }
+                    }
+                    i += 1;
                 }
             }
         }
@@ -570,14 +609,39 @@ impl Assembler<'_> {
         })
     }
 
-    /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`.
-    fn full_key(&mut self, base: &str, rel: &str) {
+    /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`;
+    /// returns how many leading bytes of it are known to be a valid path.
+    fn full_key(&mut self, base: Option<&Path>, rel: &str) -> usize {
         self.key.clear();
+        let base = base.map(Path::as_str).unwrap_or_default();
+        let rel = rel.trim();
         self.key.push_str(base);
-        self.key.push_str(rel.trim());
-        if needs_definition_form(&self.key) {
+        self.key.push_str(rel);
+        // a base is in definition form already
+        let check = if base.is_empty() {
+            needs_definition_form(&self.key)
+        } else {
+            rel_needs_definition_form(rel)
+        };
+        if check {
             self.key = definition_form(std::mem::take(&mut self.key));
+            return 0;
         }
+        base.len()
+    }
+
+    /// The path of `self.key`, validating only what follows its first `valid` bytes.
+    fn key_path(&self, doc: usize, valid: usize) -> Result<Path, Error> {
+        Path::parse_after(&self.key, valid).map_err(|error| Error::BadName {
+            file: self.file(doc),
+            name: self.key.clone(),
+            error,
+        })
+    }
+
+    fn find_key(&self) -> Option<Node> {
+        let &i = self.index.get(self.key.as_bytes())?;
+        self.nodes.get(i as usize).copied()
     }
 
     /// Records the object definition `o`; returns its definition path (`None` when it has
@@ -586,65 +650,73 @@ impl Assembler<'_> {
         &mut self,
         doc: usize,
         o: &RawObject,
-        base: &str,
-    ) -> Result<Option<String>, Error> {
-        let Some(rel) = o.name.as_ref().or(o.base.as_ref()) else {
+        base: Option<&Path>,
+    ) -> Result<Option<Path>, Error> {
+        let Some(d) = self.b.docs.get(doc) else {
             return Ok(None);
         };
-        self.full_key(base, rel);
-        let full = self.key.clone();
-        let existing = self.index.get(full.as_bytes()).map(|&i| i as usize);
-        match existing.and_then(|i| self.nodes.get_mut(i)) {
-            Some(Node::Object(def)) => {
-                if let Some(a) = o.access {
-                    def.access = a;
-                }
-                if let Some(m) = o.min_entries {
-                    def.min_entries = m;
-                }
-                if let Some(m) = o.max_entries {
-                    def.max_entries = m;
-                }
-                if o.num_entries_parameter.is_some() {
-                    def.num_entries_parameter
-                        .clone_from(&o.num_entries_parameter);
-                }
-                if o.enable_parameter.is_some() {
-                    def.enable_parameter.clone_from(&o.enable_parameter);
-                }
-                if !o.unique_keys.is_empty() {
-                    def.unique_keys.clone_from(&o.unique_keys);
-                }
-                if let Some(s) = o.status {
-                    def.status = s;
-                }
+        let Some(rel) = o.name.or(o.base) else {
+            return Ok(None);
+        };
+        let valid = self.full_key(base, d.str(rel));
+        let existing = self.find_key();
+        if let Some(Node::Object(i)) = existing {
+            let Some(def) = self.objects.get_mut(i as usize) else {
+                return Ok(None);
+            };
+            if let Some(a) = o.access {
+                def.access = a;
             }
-            _ => {
-                let path = self.make_path(doc, &full)?;
-                let def = ObjectDef {
-                    path,
-                    access: o.access.unwrap_or_default(),
-                    min_entries: o.min_entries.unwrap_or(1),
-                    max_entries: o.max_entries.unwrap_or(Some(1)),
-                    num_entries_parameter: o.num_entries_parameter.clone(),
-                    enable_parameter: o.enable_parameter.clone(),
-                    unique_keys: o.unique_keys.clone(),
-                    status: o.status.unwrap_or(Status::Current),
-                    version: o.version.clone(),
-                };
-                self.insert(doc, Node::Object(def))?;
+            if let Some(m) = o.min_entries {
+                def.min_entries = m;
             }
+            if let Some(m) = o.max_entries {
+                def.max_entries = m;
+            }
+            if o.num_entries_parameter.is_some() {
+                def.num_entries_parameter
+                    .clone_from(&o.num_entries_parameter);
+            }
+            if o.enable_parameter.is_some() {
+                def.enable_parameter.clone_from(&o.enable_parameter);
+            }
+            if !o.unique_keys.is_empty() {
+                def.unique_keys.clone_from(&o.unique_keys);
+            }
+            if let Some(s) = o.status {
+                def.status = s;
+            }
+            return Ok(Some(def.path.clone()));
         }
-        Ok(Some(full))
+        let path = self.key_path(doc, valid)?;
+        let def = ObjectDef {
+            path: path.clone(),
+            access: o.access.unwrap_or_default(),
+            min_entries: o.min_entries.unwrap_or(1),
+            max_entries: o.max_entries.unwrap_or(Some(1)),
+            num_entries_parameter: o.num_entries_parameter.clone(),
+            enable_parameter: o.enable_parameter.clone(),
+            unique_keys: o.unique_keys.clone(),
+            status: o.status.unwrap_or(Status::Current),
+            version: o.version.clone(),
+        };
+        let at = self.objects.len() as u32;
+        self.insert(doc, &path, Node::Object(at), existing.is_some())?;
+        self.objects.push(def);
+        Ok(Some(path))
     }
 
-    fn insert(&mut self, doc: usize, node: Node) -> Result<usize, Error> {
-        if let Some(&i) = self.index.get(node.path().as_str().as_bytes()) {
-            let i = i as usize;
-            if let Some(slot) = self.nodes.get_mut(i) {
+    /// Adds `node` under `path` (a parameter replaced by an object of the same path, or the
+    /// other way round, takes its place in the index).
+    fn insert(&mut self, doc: usize, path: &Path, node: Node, probe: bool) -> Result<(), Error> {
+        if let Some(&i) = probe
+            .then(|| self.index.get(path.as_str().as_bytes()))
+            .flatten()
+        {
+            if let Some(slot) = self.nodes.get_mut(i as usize) {
                 *slot = node;
             }
-            return Ok(i);
+            return Ok(());
         }
         if self.nodes.len() >= MAX_DEFINITIONS {
             return Err(Error::Limit {
@@ -652,132 +724,125 @@ impl Assembler<'_> {
                 what: "number of definitions",
             });
         }
-        let i = self.nodes.len();
-        let key = Key(node.path().clone());
+        let i = self.nodes.len() as u32;
         self.nodes.push(node);
-        self.index.insert(key, i as u32);
-        Ok(i)
+        self.index.insert(Key(path.clone()), i);
+        Ok(())
     }
 
-    /// Records the parameter definition `p`, with its `syntax` and `version` (taken out of
-    /// it or copied by the caller).
+    /// Records the parameter definition `p`.
     fn parameter(
         &mut self,
         doc: usize,
         p: &RawParameter,
-        syntax: Option<RawSyntax>,
-        version: Option<String>,
-        base: &str,
+        base: Option<&Path>,
     ) -> Result<(), Error> {
-        let Some(rel) = p.name.as_ref().or(p.base.as_ref()) else {
+        let b = self.b;
+        let Some(d) = b.docs.get(doc) else {
             return Ok(());
         };
-        self.full_key(base, rel);
-        let syntax = match syntax {
+        let Some(rel) = p.name.or(p.base) else {
+            return Ok(());
+        };
+        let valid = self.full_key(base, d.str(rel));
+        let syntax = match p.syntax.and_then(|i| d.raw.syntaxes.get(i as usize)) {
             Some(s) => Some(self.resolve_syntax(doc, s)?),
             None => None,
         };
-        if let Some(Node::Parameter(def)) = self
-            .index
-            .get(self.key.as_bytes())
-            .and_then(|&i| self.nodes.get_mut(i as usize))
-        {
-            if let Some(a) = p.access {
-                def.access = a;
-            }
-            if let Some(a) = p.active_notify {
-                def.active_notify = a;
-            }
-            if let Some(f) = p.forced_inform {
-                def.forced_inform = f;
-            }
-            if let Some(s) = p.status {
-                def.status = s;
-            }
-            if let Some(s) = syntax {
-                def.syntax = s;
+        let existing = self.find_key();
+        if let Some(Node::Parameter(i)) = existing {
+            if let Some(def) = self.params.get_mut(i as usize) {
+                if let Some(a) = p.access {
+                    def.access = a;
+                }
+                if let Some(a) = p.active_notify {
+                    def.active_notify = a;
+                }
+                if let Some(f) = p.forced_inform {
+                    def.forced_inform = f;
+                }
+                if let Some(s) = p.status {
+                    def.status = s;
+                }
+                if let Some(s) = syntax {
+                    def.syntax = s;
+                }
             }
             return Ok(());
         }
-        let path = self.make_path(doc, &self.key)?;
+        let path = self.key_path(doc, valid)?;
+        let syntax = match syntax {
+            Some(s) => s,
+            None => Syntax {
+                facets: b.interner.no_facets(),
+                type_chain: b.interner.no_chain(),
+                inherited: b.interner.no_levels(),
+                ..Syntax::default()
+            },
+        };
         let def = ParameterDef {
-            path,
+            path: path.clone(),
             access: p.access.unwrap_or_default(),
-            syntax: syntax.unwrap_or_default(),
+            syntax,
             active_notify: p.active_notify.unwrap_or_default(),
             forced_inform: p.forced_inform.unwrap_or(false),
             status: p.status.unwrap_or_default(),
-            version,
+            version: p.version.clone(),
         };
-        self.insert(doc, Node::Parameter(Box::new(def)))?;
+        let at = self.params.len() as u32;
+        self.insert(doc, &path, Node::Parameter(at), existing.is_some())?;
+        self.params.push(def);
         Ok(())
     }
 
-    /// Follows the named-type chain of a syntax.
-    fn resolve_syntax(&mut self, doc: usize, raw: RawSyntax) -> Result<Syntax, Error> {
-        let has_base_type = raw.base_type.is_some();
-        let mut syn = raw.into_syntax();
-        let Some(name) = &syn.data_type else {
+    /// The syntax of a parameter, with its named type resolved.
+    fn resolve_syntax(&mut self, doc: usize, raw: &RawSyntax) -> Result<Syntax, Error> {
+        let i = &self.b.interner;
+        let mut syn = Syntax {
+            base_type: raw.base_type.clone().unwrap_or_default(),
+            data_type: raw.data_type.clone(),
+            type_chain: i.no_chain(),
+            list: raw.list.clone(),
+            facets: Arc::clone(&raw.facets),
+            inherited: i.no_levels(),
+            hidden: raw.hidden,
+            secured: raw.secured,
+            command: raw.command,
+            default: raw.default.clone(),
+        };
+        let Some(name) = &raw.data_type else {
             return Ok(syn);
         };
-        let key = self.named_type_key(doc, name, 0)?;
-        let Some(named) = self.dt_cache.get(&key) else {
-            return Ok(syn);
-        };
-        syn.type_chain.clone_from(&named.type_chain);
-        let levels = usize::from(!named.facets.is_empty()) + named.inherited.len();
-        syn.inherited.reserve_exact(levels);
-        if !named.facets.is_empty() {
-            syn.inherited.push(named.facets.clone());
-        }
-        syn.inherited.extend(named.inherited.iter().cloned());
-        if !has_base_type {
+        let named = self.named_type(doc, name, 0)?;
+        syn.type_chain = named.chain;
+        syn.inherited = named.levels;
+        if raw.base_type.is_none() {
             syn.base_type = named.base_type;
         }
         if syn.list.is_none() {
-            syn.list.clone_from(&named.list);
+            syn.list = named.list;
         }
         if syn.default.is_none() {
-            syn.default.clone_from(&named.default);
+            syn.default = named.default;
         }
         Ok(syn)
     }
 
-    /// The `dt_cache` key of the named type `name` as seen from `doc`, resolved first.
-    fn named_type_key(
-        &mut self,
-        doc: usize,
-        name: &str,
-        depth: usize,
-    ) -> Result<(usize, usize), Error> {
-        let Some(found) = self.b.find(doc, ImportKind::DataType, name, 0) else {
-            return Err(Error::Unresolved {
-                file: self.file(doc),
-                kind: "dataType",
-                name: name.to_owned(),
-            });
-        };
-        if !self.dt_cache.contains_key(&found) {
-            self.named_type(doc, name, depth)?;
-        }
-        Ok(found)
-    }
-
-    /// The resolved syntax of the named type `name` as seen from `doc` (its own facets in
-    /// `facets`, those of its bases in `inherited`).
-    fn named_type(&mut self, doc: usize, name: &str, depth: usize) -> Result<Syntax, Error> {
+    /// The named type `name` as seen from `doc`, resolved (cached).
+    fn named_type(&mut self, doc: usize, name: &str, depth: usize) -> Result<Named, Error> {
         if depth > MAX_NESTING {
             return Err(Error::Limit {
                 file: self.file(doc),
                 what: "data type base depth",
             });
         }
+        let unresolved = || Error::Unresolved {
+            file: self.file(doc),
+            kind: "dataType",
+            name: name.to_owned(),
+        };
         let Some((dd, di)) = self.b.find(doc, ImportKind::DataType, name, 0) else {
-            return Err(Error::Unresolved {
-                file: self.file(doc),
-                kind: "dataType",
-                name: name.to_owned(),
-            });
+            return Err(unresolved());
         };
         if let Some(s) = self.dt_cache.get(&(dd, di)) {
             return Ok(s.clone());
@@ -785,33 +850,40 @@ impl Assembler<'_> {
         let b = self.b;
         let Some(dt): Option<&RawDataType> = b.docs.get(dd).and_then(|d| d.raw.data_types.get(di))
         else {
-            return Err(Error::Unresolved {
-                file: self.file(doc),
-                kind: "dataType",
-                name: name.to_owned(),
-            });
+            return Err(unresolved());
         };
-        let mut syn = dt.syntax.clone().into_syntax();
-        syn.type_chain = vec![dt.name.clone()];
+        let mut chain = vec![Arc::clone(&dt.name)];
+        let mut levels = Vec::new();
+        if !dt.syntax.facets.is_empty() {
+            levels.push(Arc::clone(&dt.syntax.facets));
+        }
+        let mut named = Named {
+            base_type: dt.syntax.base_type.clone().unwrap_or_default(),
+            chain: b.interner.no_chain(),
+            levels: b.interner.no_levels(),
+            list: dt.syntax.list.clone(),
+            default: dt.syntax.default.clone(),
+        };
         let parent = dt.syntax.data_type.as_ref().or(dt.base.as_ref());
         if let Some(parent) = parent.filter(|p| *p != &dt.name) {
             let up = self.named_type(dd, parent, depth + 1)?;
-            syn.type_chain.extend(up.type_chain);
-            if !up.facets.is_empty() {
-                syn.inherited.push(up.facets);
-            }
-            syn.inherited.extend(up.inherited);
+            chain.extend(up.chain.iter().cloned());
+            levels.extend(up.levels.iter().cloned());
             if dt.syntax.base_type.is_none() {
-                syn.base_type = up.base_type;
+                named.base_type = up.base_type;
             }
-            if syn.list.is_none() {
-                syn.list = up.list;
+            if named.list.is_none() {
+                named.list = up.list;
             }
-            if syn.default.is_none() {
-                syn.default = up.default;
+            if named.default.is_none() {
+                named.default = up.default;
             }
         }
-        self.dt_cache.insert((dd, di), syn.clone());
-        Ok(syn)
+        named.chain = chain.into();
+        if !levels.is_empty() {
+            named.levels = levels.into();
+        }
+        self.dt_cache.insert((dd, di), named.clone());
+        Ok(named)
     }
 }

@@ -284,10 +284,15 @@ fn validate(s: &str) -> Result<(), PathError> {
         });
     }
     validate_len(s)?;
+    validate_segments(s, 0)
+}
+
+/// Validates the segments of `s` from byte `off` on (the start of a segment); the segments
+/// before are known to be valid.
+fn validate_segments(s: &str, mut off: usize) -> Result<(), PathError> {
     let body = s.strip_suffix('.').unwrap_or(s);
     // the segments of `body`, split at dots byte by byte (a dot is never part of a
     // multi-byte character)
-    let mut off = 0usize;
     loop {
         let rest = body.get(off..).unwrap_or("");
         let len = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
@@ -525,6 +530,22 @@ pub struct Path {
 }
 
 impl Path {
+    /// `text`, whose first `valid` bytes are a valid partial path (or empty): only the rest
+    /// is validated (with the length of the whole).
+    pub(crate) fn parse_after(text: &str, valid: usize) -> Result<Self, PathError> {
+        let prefix_ok = valid > 0
+            && text.is_char_boundary(valid)
+            && text.as_bytes().get(valid - 1) == Some(&b'.');
+        if !prefix_ok || valid >= text.len() {
+            return Path::parse(text);
+        }
+        validate_len(text)?;
+        validate_segments(text, valid)?;
+        Ok(Path {
+            text: Arc::from(text),
+        })
+    }
+
     /// Validates and stores `text`.
     pub fn parse(text: &str) -> Result<Self, PathError> {
         validate(text)?;

@@ -1,11 +1,12 @@
 //! A loaded data model: lookup of instance paths to their definitions.
 
-use crate::hash::FastMap;
+use std::borrow::Cow;
 
-use crate::build::{Key, SchemaBuilder};
+use crate::build::{Docs, SchemaBuilder};
 use crate::error::Error;
+use crate::index::Index;
 use crate::path::{PathError, PathRef, Root};
-use crate::types::{Definition, Node, ParameterDef};
+use crate::types::{Definition, Node, ObjectDef, ParameterDef};
 
 /// One model a schema was built from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,9 +76,14 @@ pub enum Resolution<'s> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Schema {
+    objects: Vec<ObjectDef>,
+    params: Vec<ParameterDef>,
+    /// Every definition in document order.
     nodes: Vec<Node>,
-    index: FastMap<Key, u32>,
-    children: Vec<Vec<u32>>,
+    index: Index,
+    /// The children of node `n` are `child_ids[child_start[n]..child_start[n + 1]]`.
+    child_start: Vec<u32>,
+    child_ids: Vec<u32>,
     models: Vec<ModelInfo>,
 }
 
@@ -99,59 +105,6 @@ fn definition_parent(path: &str) -> Option<&str> {
     path.get(..=dot)
 }
 
-const KEY_BUF: usize = 512;
-
-/// Whether a segment starting with `b` is an instance number, `[alias]` or `*` (rewritten to
-/// `{i}` by lookups).
-#[inline]
-fn is_instance_start(b: u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'[' | b'*')
-}
-
-/// Whether `seg` is a valid instance number, `[alias]`, `{i}` or `*`; numbers (the common
-/// case) are checked here without parsing.
-#[inline]
-fn is_valid_instance(seg: &[u8]) -> bool {
-    match seg {
-        [b'1'..=b'9', rest @ ..] if rest.len() < 9 => rest.iter().all(u8::is_ascii_digit),
-        [b'1'..=b'9', rest @ ..] if rest.len() == 9 => {
-            rest.iter().all(u8::is_ascii_digit) && seg <= b"4294967295".as_slice()
-        }
-        [b'0'..=b'9', ..] => false,
-        _ => std::str::from_utf8(seg).is_ok_and(crate::path::is_valid_instance_segment),
-    }
-}
-
-/// The position of the first `.` at or after `from`, eight bytes at a time.
-#[inline]
-fn next_dot(bytes: &[u8], mut from: usize) -> Option<usize> {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
-    loop {
-        let rest = bytes.get(from..)?;
-        let word = match rest.first_chunk::<8>() {
-            Some(w) => u64::from_le_bytes(*w),
-            None => {
-                if rest.is_empty() {
-                    return None;
-                }
-                let mut w = [0u8; 8];
-                w.get_mut(..rest.len())?.copy_from_slice(rest);
-                u64::from_le_bytes(w) // zero padding is not a dot
-            }
-        };
-        // a byte of `x` is zero exactly where `word` has a dot
-        let x = word ^ DOTS;
-        let dots = !(((x & LO7) + LO7) | x) & HI;
-        if dots != 0 {
-            let p = from + (dots.trailing_zeros() / 8) as usize;
-            return (p < bytes.len()).then_some(p);
-        }
-        from += 8;
-    }
-}
-
 impl Schema {
     /// A builder for loading several documents.
     pub fn builder() -> SchemaBuilder {
@@ -162,51 +115,86 @@ impl Schema {
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Schema, Error> {
         let mut b = SchemaBuilder::new();
         b.add_file(path)?;
-        b.build_once()
+        b.build()
     }
 
     /// Loads one document from memory, its imports from `loader`.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str, loader: &dyn crate::Loader) -> Result<Schema, Error> {
-        let mut b = SchemaBuilder::new();
-        b.add_document(file, text, loader)?;
-        b.build_once()
+        let mut docs = Docs::default();
+        docs.add(file, Cow::Borrowed(text), loader)?;
+        docs.build()
     }
 
     pub(crate) fn assemble(
+        objects: Vec<ObjectDef>,
+        params: Vec<ParameterDef>,
         nodes: Vec<Node>,
-        index: FastMap<Key, u32>,
         models: Vec<ModelInfo>,
     ) -> Schema {
-        let mut idx = index;
-        let mut children = vec![Vec::new(); nodes.len()];
-        for (i, n) in nodes.iter().enumerate() {
-            if let Some(parent) = definition_parent(n.path().as_str()) {
-                if let Some(&p) = idx.get(parent.as_bytes()) {
-                    if let Some(c) = children.get_mut(p as usize) {
-                        c.push(i as u32);
-                    }
-                }
-            }
-        }
-        // `Device.IP.Interface.` names the table `Device.IP.Interface.{i}.` too
-        let mut extra = Vec::new();
-        for (k, &v) in &idx {
-            if let Some(table) = k.0.as_str().strip_suffix("{i}.") {
-                if !idx.contains_key(table.as_bytes()) {
-                    // a prefix of a valid path ending in a dot is a valid partial path
-                    if let Ok(p) = crate::path::Path::parse(table) {
-                        extra.push((Key(p), v));
-                    }
-                }
-            }
-        }
-        idx.extend(extra);
-        Schema {
+        let mut s = Schema {
+            objects,
+            params,
             nodes,
-            index: idx,
-            children,
+            index: Index::default(),
+            child_start: Vec::new(),
+            child_ids: Vec::new(),
             models,
+        };
+        let paths: Vec<&crate::path::Path> = s
+            .nodes
+            .iter()
+            .filter_map(|&n| s.node(n))
+            .map(|d| d.path())
+            .collect();
+        let index = Index::new(paths.iter().copied());
+        drop(paths);
+        s.index = index;
+        // the parent of each node, then the children grouped by parent (counting sort)
+        let n = s.nodes.len();
+        let parents: Vec<u32> = (0..n)
+            .map(|i| {
+                s.node_path(i)
+                    .and_then(definition_parent)
+                    .and_then(|p| s.index.find(p.as_bytes()))
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        let mut start = vec![0u32; n + 1];
+        for &p in &parents {
+            if let Some(c) = start.get_mut(p as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 0..n {
+            let before = start.get(i).copied().unwrap_or(0);
+            if let Some(c) = start.get_mut(i + 1) {
+                *c += before;
+            }
+        }
+        let mut fill = start.clone();
+        let mut ids = vec![0u32; start.get(n).copied().unwrap_or(0) as usize];
+        for (i, &p) in parents.iter().enumerate() {
+            if let Some(at) = fill.get_mut(p as usize) {
+                if let Some(slot) = ids.get_mut(*at as usize) {
+                    *slot = i as u32;
+                }
+                *at += 1;
+            }
+        }
+        s.child_start = start;
+        s.child_ids = ids;
+        s
+    }
+
+    fn node_path(&self, i: usize) -> Option<&str> {
+        self.node(*self.nodes.get(i)?).map(|d| d.path().as_str())
+    }
+
+    fn node(&self, n: Node) -> Option<Definition<'_>> {
+        match n {
+            Node::Object(i) => self.objects.get(i as usize).map(Definition::Object),
+            Node::Parameter(i) => self.params.get(i as usize).map(Definition::Parameter),
         }
     }
 
@@ -227,7 +215,7 @@ impl Schema {
 
     /// Every definition, in document order.
     pub fn iter(&self) -> impl Iterator<Item = Definition<'_>> {
-        self.nodes.iter().map(Node::as_definition)
+        self.nodes.iter().filter_map(|&n| self.node(n))
     }
 
     /// Every parameter definition.
@@ -237,62 +225,13 @@ impl Schema {
 
     /// Finds the definition of `text` in one pass without validating the names: a name that
     /// is not a valid path name cannot be part of a key of the index, so only the instance
-    /// segments (which are rewritten to `{i}`) and the length are checked. Every key of the
-    /// index is a valid path, so a text this finds is a valid path too.
+    /// segments (which hash and compare as `{i}`) and the length are checked. Every key of
+    /// the index is a valid path, so a text this finds is a valid path too.
     fn find_index(&self, text: &str) -> Option<u32> {
         if crate::path::is_too_long(text) {
             return None;
         }
-        let bytes = text.as_bytes();
-        // the first segment is the root name, never rewritten
-        let Some(mut dot) = next_dot(bytes, 0) else {
-            return self.index.get(bytes).copied();
-        };
-        // find the first instance segment; until there the text is its own key
-        let (mut at, mut end) = loop {
-            let at = dot + 1;
-            let next = next_dot(bytes, at);
-            if bytes.get(at).is_some_and(|&b| is_instance_start(b)) {
-                break (at, next.unwrap_or(bytes.len()));
-            }
-            match next {
-                Some(d) => dot = d,
-                None => return self.index.get(bytes).copied(),
-            }
-        };
-        // `buf[..len]` holds the definition form of `bytes[..copied]`
-        let mut buf = [0u8; KEY_BUF];
-        let mut len = 0usize;
-        let mut copied = 0usize;
-        loop {
-            if !is_valid_instance(bytes.get(at..end)?) {
-                return None;
-            }
-            let between = bytes.get(copied..at)?;
-            buf.get_mut(len..len + between.len())?
-                .copy_from_slice(between);
-            len += between.len();
-            buf.get_mut(len..len + 3)?.copy_from_slice(b"{i}");
-            len += 3;
-            copied = end;
-            // the next instance segment, if any
-            let mut from = end;
-            loop {
-                if from >= bytes.len() {
-                    let tail = bytes.get(copied..)?;
-                    buf.get_mut(len..len + tail.len())?.copy_from_slice(tail);
-                    len += tail.len();
-                    return self.index.get(buf.get(..len)?).copied();
-                }
-                let seg = from + 1;
-                let next = next_dot(bytes, seg).unwrap_or(bytes.len());
-                if bytes.get(seg).is_some_and(|&b| is_instance_start(b)) {
-                    (at, end) = (seg, next);
-                    break;
-                }
-                from = next;
-            }
-        }
+        self.index.find(text.as_bytes())
     }
 
     /// The definition of an instance path, partial path or definition path.
@@ -319,7 +258,7 @@ impl Schema {
     /// Shorthand: the definition or `None` (also for invalid paths).
     pub fn get(&self, path: &str) -> Option<Definition<'_>> {
         let i = self.find_index(path)?;
-        self.nodes.get(i as usize).map(Node::as_definition)
+        self.node(*self.nodes.get(i as usize)?)
     }
 
     /// The definitions directly below the object named by `path` (partial path, any instance
@@ -344,18 +283,17 @@ impl Schema {
         let i = self
             .find_index(p.as_str())
             .ok_or_else(|| LookupError::NotFound(path.to_owned()))?;
-        let ids = self
-            .children
-            .get(i as usize)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let i = i as usize;
+        let from = self.child_start.get(i).copied().unwrap_or(0) as usize;
+        let to = self.child_start.get(i + 1).copied().unwrap_or(0) as usize;
+        let ids = self.child_ids.get(from..to).unwrap_or(&[]);
         Ok(ids
             .iter()
             .filter_map(|&c| self.nodes.get(c as usize))
-            .map(Node::as_definition))
+            .filter_map(|&n| self.node(n)))
     }
 
-    /// The parameters with `forcedInform="true"` below `root` (SPEC EVT-06).
+    /// The parameters with `forcedInform="true"` below `root` (those sent in every Inform).
     pub fn forced_inform_parameters(&self, root: Root<'_>) -> Vec<&ParameterDef> {
         self.parameters()
             .filter(|p| p.forced_inform && p.path.root() == root)
@@ -447,6 +385,17 @@ mod tests {
                         .ok_or_else(|| super::LookupError::NotFound(c.to_owned()))
                 });
             assert_eq!(s.lookup(c), slow, "{c}");
+            // oracle: the definition whose path is the definition form of `c` (or, for a
+            // table named without `{i}.`, the table), found by a linear search
+            let oracle = crate::PathRef::parse(c).ok().and_then(|p| {
+                let key = p.definition_key();
+                let k = key.as_str();
+                s.iter().find(|d| d.path().as_str() == k).or_else(|| {
+                    s.iter()
+                        .find(|d| d.path().as_str().strip_suffix("{i}.") == Some(k))
+                })
+            });
+            assert_eq!(s.get(c), oracle, "{c}");
         }
     }
 

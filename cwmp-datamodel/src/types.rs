@@ -1,102 +1,16 @@
-//! The definitions a [`Schema`](crate::Schema) holds: objects, parameters, syntax and facets
-//! (SPEC DM-05).
+//! The definitions a [`Schema`](crate::Schema) holds: objects, parameters, syntax and facets.
+//!
+//! Every text of a definition is an `Arc<str>`: a schema interns the strings it loads (the
+//! same unit, version, enumeration value or data-type name is stored once and shared), and
+//! the facets of a named data type, or identical facets written on many parameters, are one
+//! shared [`Facets`] behind an `Arc`. Cloning a definition never copies text.
 
-use std::fmt;
-use std::sync::OnceLock;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+pub use cwmp_core::value::ValueType;
 
 use crate::path::Path;
-
-/// The TR-106 primitive data types (SPEC VAL-01).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
-pub enum BaseType {
-    /// `string`.
-    #[default]
-    String,
-    /// `int` (32-bit signed).
-    Int,
-    /// `unsignedInt` (32-bit unsigned).
-    UnsignedInt,
-    /// `long` (64-bit signed).
-    Long,
-    /// `unsignedLong` (64-bit unsigned).
-    UnsignedLong,
-    /// `boolean`.
-    Boolean,
-    /// `dateTime`.
-    DateTime,
-    /// `base64`.
-    Base64,
-    /// `hexBinary`.
-    HexBinary,
-    /// `decimal`.
-    Decimal,
-}
-
-impl BaseType {
-    /// Every primitive type.
-    pub const ALL: [BaseType; 10] = [
-        BaseType::String,
-        BaseType::Int,
-        BaseType::UnsignedInt,
-        BaseType::Long,
-        BaseType::UnsignedLong,
-        BaseType::Boolean,
-        BaseType::DateTime,
-        BaseType::Base64,
-        BaseType::HexBinary,
-        BaseType::Decimal,
-    ];
-
-    /// The data-model element name (`unsignedInt`); the xsd type is `xsd:` plus this.
-    pub const fn name(self) -> &'static str {
-        match self {
-            BaseType::String => "string",
-            BaseType::Int => "int",
-            BaseType::UnsignedInt => "unsignedInt",
-            BaseType::Long => "long",
-            BaseType::UnsignedLong => "unsignedLong",
-            BaseType::Boolean => "boolean",
-            BaseType::DateTime => "dateTime",
-            BaseType::Base64 => "base64",
-            BaseType::HexBinary => "hexBinary",
-            BaseType::Decimal => "decimal",
-        }
-    }
-
-    /// The type for a data-model element name or an xsd type name with any prefix
-    /// (`unsignedInt`, `xsd:unsignedInt`, `xs:base64Binary`, `soap-enc:base64`).
-    ///
-    /// ```
-    /// use cwmp_datamodel::BaseType;
-    /// assert_eq!(BaseType::from_name("xsd:unsignedInt"), Some(BaseType::UnsignedInt));
-    /// assert_eq!(BaseType::from_name("xsd:base64Binary"), Some(BaseType::Base64));
-    /// assert_eq!(BaseType::from_name("xsd:float"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<BaseType> {
-        let local = name.rsplit(':').next().unwrap_or(name);
-        Some(match local {
-            "string" => BaseType::String,
-            "int" => BaseType::Int,
-            "unsignedInt" => BaseType::UnsignedInt,
-            "long" => BaseType::Long,
-            "unsignedLong" => BaseType::UnsignedLong,
-            "boolean" => BaseType::Boolean,
-            "dateTime" => BaseType::DateTime,
-            "base64" | "base64Binary" => BaseType::Base64,
-            "hexBinary" => BaseType::HexBinary,
-            "decimal" => BaseType::Decimal,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for BaseType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// Object or parameter access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -197,7 +111,7 @@ impl Status {
 
 /// A `size` facet: string length in characters, or decoded length in bytes for `base64` and
 /// `hexBinary`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct SizeFacet {
@@ -215,25 +129,25 @@ impl SizeFacet {
 }
 
 /// A `range` facet, with the bounds as written (integers or decimals).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct RangeFacet {
     /// `minInclusive`.
-    pub min_inclusive: Option<String>,
+    pub min_inclusive: Option<Arc<str>>,
     /// `maxInclusive`.
-    pub max_inclusive: Option<String>,
+    pub max_inclusive: Option<Arc<str>>,
     /// `step` (counted from `minInclusive`, or from 0 without one).
-    pub step: Option<String>,
+    pub step: Option<Arc<str>>,
 }
 
 /// One `enumeration` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct EnumerationFacet {
     /// The value.
-    pub value: String,
+    pub value: Arc<str>,
     /// `access="readOnly"`: the CPE may report it but the ACS cannot set it.
     pub read_only: bool,
     /// `optional="true"`: the CPE need not support it.
@@ -245,7 +159,7 @@ pub struct EnumerationFacet {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PatternFacet {
     /// The expression as written.
-    pub value: String,
+    pub value: Arc<str>,
     #[cfg_attr(feature = "serde", serde(skip))]
     compiled: OnceLock<Option<regex::Regex>>,
 }
@@ -256,9 +170,17 @@ impl PartialEq for PatternFacet {
     }
 }
 
+impl Eq for PatternFacet {}
+
+impl Hash for PatternFacet {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
 impl PatternFacet {
     /// A pattern facet for `value`.
-    pub fn new(value: impl Into<String>) -> Self {
+    pub fn new(value: impl Into<Arc<str>>) -> Self {
         PatternFacet {
             value: value.into(),
             compiled: OnceLock::new(),
@@ -280,45 +202,45 @@ impl PatternFacet {
 }
 
 /// A `pathRef` facet: the value is a path (or list of paths) to another object or parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct PathRefFacet {
     /// `refType`: `strong` or `weak`.
-    pub ref_type: Option<String>,
+    pub ref_type: Option<Arc<str>>,
     /// `targetParent`: where the target must be.
-    pub target_parent: Option<String>,
+    pub target_parent: Option<Arc<str>>,
     /// `targetType`: `any`, `parameter`, `object`, `single`, `table`, `row`.
-    pub target_type: Option<String>,
+    pub target_type: Option<Arc<str>>,
     /// `targetDataType`.
-    pub target_data_type: Option<String>,
+    pub target_data_type: Option<Arc<str>>,
 }
 
 /// An `instanceRef` facet: the value is an instance number of a table.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct InstanceRefFacet {
     /// `refType`: `strong` or `weak`.
-    pub ref_type: Option<String>,
+    pub ref_type: Option<Arc<str>>,
     /// `targetParent`: the table.
-    pub target_parent: Option<String>,
+    pub target_parent: Option<Arc<str>>,
 }
 
 /// An `enumerationRef` facet: the allowed values are those of another parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct EnumerationRefFacet {
     /// `targetParam`.
-    pub target_param: Option<String>,
+    pub target_param: Option<Arc<str>>,
     /// `nullValue`.
-    pub null_value: Option<String>,
+    pub null_value: Option<Arc<str>>,
 }
 
 /// The `list` facet: the value is a comma-separated list (SPEC VAL-03) whose items carry the
 /// other facets.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ListFacet {
@@ -327,7 +249,7 @@ pub struct ListFacet {
     /// `maxItems`.
     pub max_items: Option<u64>,
     /// `nestedBrackets`: `legal`, `required` or `illegal`.
-    pub nested_brackets: Option<String>,
+    pub nested_brackets: Option<Arc<str>>,
     /// `size` facets of the whole list string.
     pub sizes: Vec<SizeFacet>,
 }
@@ -335,7 +257,7 @@ pub struct ListFacet {
 /// The facets declared at one level of a type derivation (a parameter's syntax, or one named
 /// data type). Within a level, several `size`s or `range`s are alternatives, and the
 /// enumerations and patterns together list the allowed values; levels all apply.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct Facets {
@@ -362,10 +284,22 @@ pub struct Facets {
     pub enumeration_ref: Option<EnumerationRefFacet>,
     /// `units`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub units: Option<String>,
+    pub units: Option<Arc<str>>,
 }
 
 impl Facets {
+    /// Empties every facet list, keeping the lists' capacity.
+    pub(crate) fn clear(&mut self) {
+        self.sizes.clear();
+        self.ranges.clear();
+        self.enumerations.clear();
+        self.patterns.clear();
+        self.path_ref = None;
+        self.instance_ref = None;
+        self.enumeration_ref = None;
+        self.units = None;
+    }
+
     /// Whether no facet is set.
     pub fn is_empty(&self) -> bool {
         self.sizes.is_empty()
@@ -385,9 +319,9 @@ impl Facets {
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct DefaultValue {
     /// `type`: `object`, `factory`, `implementation` or `parameter`.
-    pub kind: String,
+    pub kind: Arc<str>,
     /// `value`.
-    pub value: String,
+    pub value: Arc<str>,
 }
 
 /// The syntax of a parameter, with the named data types it uses already resolved.
@@ -396,20 +330,23 @@ pub struct DefaultValue {
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct Syntax {
     /// The primitive type, after following named types and their `base` chain.
-    pub base_type: BaseType,
+    pub base_type: ValueType<'static>,
     /// The named data type used (`IPAddress`, `Alias`...), if any.
-    pub data_type: Option<String>,
-    /// The named types of the `base` chain, most derived first (starting with `data_type`).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub type_chain: Vec<String>,
+    pub data_type: Option<Arc<str>>,
+    /// The named types of the `base` chain, most derived first (starting with `data_type`);
+    /// shared by every parameter of that type.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
+    pub type_chain: Arc<[Arc<str>]>,
     /// The `list` facet, when the value is a comma-separated list.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub list: Option<ListFacet>,
-    /// The facets written on the parameter itself.
-    pub facets: Facets,
-    /// The facets of the named data types, most derived first.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub inherited: Vec<Facets>,
+    /// The facets written on the parameter itself (shared with every parameter that writes
+    /// the same facets).
+    pub facets: Arc<Facets>,
+    /// The facets of the named data types, most derived first; shared by every parameter of
+    /// that type.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
+    pub inherited: Arc<[Arc<Facets>]>,
     /// `hidden`: the value reads back as empty.
     pub hidden: bool,
     /// `secured`: like `hidden` in CWMP.
@@ -424,7 +361,7 @@ pub struct Syntax {
 impl Syntax {
     /// Every facet level that applies, the parameter's own first.
     pub fn levels(&self) -> impl Iterator<Item = &Facets> {
-        std::iter::once(&self.facets).chain(self.inherited.iter())
+        std::iter::once(&*self.facets).chain(self.inherited.iter().map(|f| &**f))
     }
 
     /// The effective maximum length: the tightest `maxLength` over all levels.
@@ -477,10 +414,10 @@ pub struct ObjectDef {
     pub max_entries: Option<u32>,
     /// `numEntriesParameter`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub num_entries_parameter: Option<String>,
+    pub num_entries_parameter: Option<Arc<str>>,
     /// `enableParameter`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub enable_parameter: Option<String>,
+    pub enable_parameter: Option<Arc<str>>,
     /// `uniqueKey`s.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub unique_keys: Vec<UniqueKey>,
@@ -488,7 +425,7 @@ pub struct ObjectDef {
     pub status: Status,
     /// `version` (the model version that added it).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub version: Option<String>,
+    pub version: Option<Arc<str>>,
 }
 
 impl ObjectDef {
@@ -506,7 +443,7 @@ pub struct UniqueKey {
     /// `functional` (default true).
     pub functional: bool,
     /// The key parameters (names relative to the row).
-    pub parameters: Vec<String>,
+    pub parameters: Vec<Arc<str>>,
 }
 
 /// A parameter definition.
@@ -522,13 +459,13 @@ pub struct ParameterDef {
     pub syntax: Syntax,
     /// `activeNotify`.
     pub active_notify: ActiveNotify,
-    /// `forcedInform`: the parameter is in every Inform (SPEC EVT-06).
+    /// `forcedInform`: the parameter is in every Inform (it is sent in every Inform).
     pub forced_inform: bool,
     /// `status`.
     pub status: Status,
     /// `version`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub version: Option<String>,
+    pub version: Option<Arc<str>>,
 }
 
 /// What a path resolves to.
@@ -568,25 +505,9 @@ impl<'s> Definition<'s> {
     }
 }
 
-/// A stored definition.
-#[derive(Debug, Clone, PartialEq)]
+/// Where a stored definition is: an index into the objects or into the parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Node {
-    Object(ObjectDef),
-    Parameter(Box<ParameterDef>),
-}
-
-impl Node {
-    pub(crate) fn path(&self) -> &Path {
-        match self {
-            Node::Object(o) => &o.path,
-            Node::Parameter(p) => &p.path,
-        }
-    }
-
-    pub(crate) fn as_definition(&self) -> Definition<'_> {
-        match self {
-            Node::Object(o) => Definition::Object(o),
-            Node::Parameter(p) => Definition::Parameter(p),
-        }
-    }
+    Object(u32),
+    Parameter(u32),
 }

@@ -6,16 +6,22 @@
 //! internal `<!ENTITY name "text">` declarations (at most [`MAX_ENTITIES`], no nesting, no
 //! external entities), so there is no entity expansion blow-up.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use std::ops::Range;
+use std::sync::Arc;
+
+use cwmp_core::value::ValueType;
+
+use crate::build::MAX_DEFINITIONS;
 use crate::error::Error;
+use crate::intern::Interner;
 use crate::types::{
-    Access, ActiveNotify, BaseType, DefaultValue, EnumerationFacet, EnumerationRefFacet, Facets,
-    InstanceRefFacet, ListFacet, PathRefFacet, PatternFacet, RangeFacet, SizeFacet, Status, Syntax,
+    Access, ActiveNotify, DefaultValue, EnumerationFacet, EnumerationRefFacet, Facets,
+    InstanceRefFacet, ListFacet, PathRefFacet, PatternFacet, RangeFacet, SizeFacet, Status,
     UniqueKey,
 };
 
@@ -31,12 +37,36 @@ pub const MAX_DEPTH: usize = 64;
 
 const NS_PREFIX: &str = "urn:broadband-forum-org:cwmp:datamodel-";
 
+/// A text of a document: a byte range of the document, or of the side buffer that holds
+/// attribute values which needed unescaping. Names of objects and parameters stay spans
+/// (no copy); what definitions keep is interned instead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+    extra: bool,
+}
+
+/// The text of `span` in a document `text` whose side buffer is `extra`.
+pub(crate) fn span_str<'s>(text: &'s str, extra: &'s str, span: Span) -> &'s str {
+    let from = if span.extra { extra } else { text };
+    from.get(span.start as usize..span.end as usize)
+        .unwrap_or("")
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct RawDoc {
     pub imports: Vec<RawImport>,
     pub data_types: Vec<RawDataType>,
     pub components: Vec<RawComponent>,
     pub models: Vec<RawModel>,
+    /// The objects, parameters and component references of every model and component, in
+    /// document order; an object's children follow it up to its `end`.
+    pub items: Vec<Item>,
+    /// The syntaxes of the parameters.
+    pub syntaxes: Vec<RawSyntax>,
+    /// Attribute values that needed unescaping.
+    pub extra: String,
 }
 
 #[derive(Debug, Default)]
@@ -53,17 +83,17 @@ pub(crate) enum ImportKind {
     Model,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct RawDataType {
-    pub name: String,
-    pub base: Option<String>,
+    pub name: Arc<str>,
+    pub base: Option<Arc<str>>,
     pub syntax: RawSyntax,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct RawComponent {
     pub name: String,
-    pub items: Vec<Item>,
+    pub items: Range<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -71,51 +101,54 @@ pub(crate) struct RawModel {
     pub name: String,
     pub base: Option<String>,
     pub is_service: bool,
-    pub items: Vec<Item>,
+    pub items: Range<u32>,
 }
 
 #[derive(Debug)]
 pub(crate) enum Item {
     Object(RawObject),
-    Parameter(Box<RawParameter>),
+    Parameter(RawParameter),
     Component { name: String, path: String },
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct RawObject {
-    pub name: Option<String>,
-    pub base: Option<String>,
+    pub name: Option<Span>,
+    pub base: Option<Span>,
     pub access: Option<Access>,
     pub min_entries: Option<u32>,
     /// `Some(None)` = unbounded
     pub max_entries: Option<Option<u32>>,
-    pub num_entries_parameter: Option<String>,
-    pub enable_parameter: Option<String>,
+    pub num_entries_parameter: Option<Arc<str>>,
+    pub enable_parameter: Option<Arc<str>>,
     pub unique_keys: Vec<UniqueKey>,
     pub status: Option<Status>,
-    pub version: Option<String>,
-    pub items: Vec<Item>,
+    pub version: Option<Arc<str>>,
+    /// The index after its last descendant item.
+    pub end: u32,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct RawParameter {
-    pub name: Option<String>,
-    pub base: Option<String>,
+    pub name: Option<Span>,
+    pub base: Option<Span>,
     pub access: Option<Access>,
     pub active_notify: Option<ActiveNotify>,
     pub forced_inform: Option<bool>,
     pub status: Option<Status>,
-    pub version: Option<String>,
-    pub syntax: Option<RawSyntax>,
+    pub version: Option<Arc<str>>,
+    /// Index into [`RawDoc::syntaxes`].
+    pub syntax: Option<u32>,
 }
 
-/// A syntax as written: a primitive type or a reference to a named type, plus facets.
-#[derive(Debug, Default, Clone)]
+/// A syntax as written: a primitive type or a reference to a named type, plus facets
+/// (already interned).
+#[derive(Debug, Clone)]
 pub(crate) struct RawSyntax {
-    pub base_type: Option<BaseType>,
-    pub data_type: Option<String>,
+    pub base_type: Option<ValueType<'static>>,
+    pub data_type: Option<Arc<str>>,
     pub list: Option<ListFacet>,
-    pub facets: Facets,
+    pub facets: Arc<Facets>,
     pub hidden: bool,
     pub secured: bool,
     pub command: bool,
@@ -123,35 +156,46 @@ pub(crate) struct RawSyntax {
 }
 
 impl RawSyntax {
-    pub(crate) fn into_syntax(self) -> Syntax {
-        Syntax {
-            base_type: self.base_type.unwrap_or_default(),
-            data_type: self.data_type,
-            type_chain: Vec::new(),
-            list: self.list,
-            facets: self.facets,
-            inherited: Vec::new(),
-            hidden: self.hidden,
-            secured: self.secured,
-            command: self.command,
-            default: self.default,
+    fn new(interner: &Interner) -> Self {
+        RawSyntax {
+            base_type: None,
+            data_type: None,
+            list: None,
+            facets: interner.no_facets(),
+            hidden: false,
+            secured: false,
+            command: false,
+            default: None,
         }
     }
 }
 
-struct Parser<'a> {
+/// One attribute: its local name (a slice of the document) and its value.
+type Attr<'a> = (&'a [u8], Span);
+
+struct Parser<'a, 'i> {
     reader: Reader<&'a [u8]>,
     /// The document text the reader reads.
     src: &'a str,
     file: &'a str,
     entities: HashMap<String, String>,
     /// Bytes of entity text expanded so far (bounded by [`MAX_ENTITY_EXPANSION`]).
-    expanded: std::cell::Cell<usize>,
+    expanded: usize,
     depth: usize,
+    interner: &'i mut Interner,
+    doc: RawDoc,
+    /// The attributes of the element at hand (reused).
+    attrs: Vec<Attr<'a>>,
+    /// Facets being collected (reused; interned when complete).
+    scratch: Facets,
 }
 
-/// Parses one document.
-pub(crate) fn parse_document(file: &str, text: &str) -> Result<RawDoc, Error> {
+/// Parses one document, interning what definitions keep into `interner`.
+pub(crate) fn parse_document(
+    file: &str,
+    text: &str,
+    interner: &mut Interner,
+) -> Result<RawDoc, Error> {
     if text.len() > MAX_DOCUMENT_SIZE {
         return Err(Error::Limit {
             file: file.to_owned(),
@@ -168,10 +212,20 @@ pub(crate) fn parse_document(file: &str, text: &str) -> Result<RawDoc, Error> {
         src: text,
         file,
         entities: HashMap::new(),
-        expanded: std::cell::Cell::new(0),
+        expanded: 0,
         depth: 0,
+        interner,
+        doc: RawDoc {
+            // about one definition per 600 bytes of a BBF model, one syntax per 700
+            items: Vec::with_capacity(text.len() / 600),
+            syntaxes: Vec::with_capacity(text.len() / 700),
+            ..RawDoc::default()
+        },
+        attrs: Vec::new(),
+        scratch: Facets::default(),
     };
-    p.document()
+    p.document()?;
+    Ok(p.doc)
 }
 
 fn local(name: &[u8]) -> &[u8] {
@@ -185,7 +239,86 @@ fn parse_bool(s: &str) -> bool {
     matches!(s, "true" | "1")
 }
 
-impl<'a> Parser<'a> {
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// One attribute as found in a start tag: byte ranges of the local name and of the raw
+/// value, and whether the value holds a reference.
+struct RawAttr {
+    name: Range<usize>,
+    value: Range<usize>,
+    xmlns: bool,
+    amp: bool,
+}
+
+/// Splits the attribute text of a start tag (`b`, at byte `base` of the document) into
+/// attributes, in one pass over the bytes; `Err` names what is malformed.
+fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &'static str> {
+    let at = |i: usize| b.get(i).copied();
+    let mut i = 0usize;
+    loop {
+        while at(i).is_some_and(is_space) {
+            i += 1;
+        }
+        let Some(first) = at(i) else { return Ok(()) };
+        if first == b'=' || first == b'"' || first == b'\'' {
+            return Err("an attribute without a name");
+        }
+        let ks = i;
+        let mut local = i;
+        while let Some(c) = at(i) {
+            if is_space(c) || c == b'=' {
+                break;
+            }
+            if c == b':' {
+                local = i + 1;
+            }
+            i += 1;
+        }
+        let ke = i;
+        let xmlns = b.get(ks..ke).is_some_and(|k| k.starts_with(b"xmlns"));
+        while at(i).is_some_and(is_space) {
+            i += 1;
+        }
+        if at(i) != Some(b'=') {
+            return Err("an attribute without a value");
+        }
+        i += 1;
+        while at(i).is_some_and(is_space) {
+            i += 1;
+        }
+        let quote = match at(i) {
+            Some(q @ (b'"' | b'\'')) => q,
+            _ => return Err("an attribute value without quotes"),
+        };
+        i += 1;
+        let vs = i;
+        let mut amp = false;
+        loop {
+            match at(i) {
+                None => return Err("an unterminated attribute value"),
+                Some(c) if c == quote => break,
+                Some(c) => {
+                    amp |= c == b'&';
+                    i += 1;
+                }
+            }
+        }
+        f(RawAttr {
+            name: base + local..base + ke,
+            value: base + vs..base + i,
+            xmlns,
+            amp,
+        });
+        i += 1;
+        if at(i).is_some_and(|c| !is_space(c)) {
+            return Err("no space between attributes");
+        }
+    }
+}
+
+impl<'a> Parser<'a, '_> {
     fn err(&self, message: impl Into<String>) -> Error {
         Error::Xml {
             file: self.file.to_owned(),
@@ -214,52 +347,93 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Calls `f` with the local name and unescaped value of each attribute of `e` (no
-    /// allocation unless a value holds an entity reference).
-    fn each_attr(
-        &self,
-        e: &BytesStart<'_>,
-        mut f: impl FnMut(&[u8], Cow<'_, str>),
-    ) -> Result<(), Error> {
-        let mut attrs = e.attributes();
-        // duplicate attributes are harmless here (the last one wins): skip the O(n²) check
-        attrs.with_checks(false);
-        for a in attrs {
-            let a = a.map_err(|err| self.err(format!("bad attribute: {err}")))?;
-            let key = a.key.as_ref();
-            if key.starts_with(b"xmlns") {
-                continue;
-            }
-            // a value without references is a slice of the (valid UTF-8) text: borrow it
-            // without decoding it again
-            let plain = match &a.value {
-                Cow::Borrowed(raw) if !raw.contains(&b'&') => self.source_slice(raw),
-                _ => None,
-            };
-            if let Some(v) = plain {
-                f(local(key), Cow::Borrowed(v));
-                continue;
-            }
-            let value = a
-                .unescape_value_with(|name| {
-                    quick_xml::escape::resolve_predefined_entity(name).or_else(|| {
-                        let v = self.entities.get(name)?;
-                        let total = self.expanded.get() + v.len();
-                        self.expanded.set(total);
-                        (total <= MAX_ENTITY_EXPANSION).then_some(v.as_str())
-                    })
-                })
-                .map_err(|err| self.err(format!("bad attribute value: {err}")))?;
-            f(local(key), value);
-        }
-        Ok(())
-    }
-
-    /// `raw` as the `&str` it is within the document text, if it is a slice of it.
-    fn source_slice(&self, raw: &[u8]) -> Option<&'a str> {
+    /// `raw` as the `&str` it is within the document text, if it is a slice of it, with its
+    /// offset.
+    fn source_slice(&self, raw: &[u8]) -> Option<(&'a str, usize)> {
         let start = (raw.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
         let s = self.src.get(start..start.checked_add(raw.len())?)?;
-        (s.as_ptr() == raw.as_ptr()).then_some(s)
+        (s.as_ptr() == raw.as_ptr()).then_some((s, start))
+    }
+
+    /// The text of `span`.
+    fn text(&self, span: Span) -> &str {
+        span_str(self.src, &self.doc.extra, span)
+    }
+
+    /// The interned copy of the text of `span`.
+    fn intern(&mut self, span: Span) -> Arc<str> {
+        let t = span_str(self.src, &self.doc.extra, span);
+        self.interner.str(t)
+    }
+
+    /// The interned copy of the text of `span`, without surrounding whitespace.
+    fn intern_trim(&mut self, span: Span) -> Arc<str> {
+        let t = span_str(self.src, &self.doc.extra, span).trim();
+        self.interner.str(t)
+    }
+
+    /// A number attribute.
+    fn number<T: std::str::FromStr>(&self, span: Span) -> Option<T> {
+        self.text(span).trim().parse().ok()
+    }
+
+    /// Reads the attributes of `e` into `self.attrs` (local names, namespace declarations
+    /// left out); values with references are unescaped into the side buffer.
+    fn read_attrs(&mut self, e: &BytesStart<'_>) -> Result<(), Error> {
+        self.attrs.clear();
+        let raw = e.attributes_raw();
+        let Some((region, base)) = self.source_slice(raw) else {
+            // events of a slice reader borrow the document: not reached
+            return Err(self.err("attributes outside the document"));
+        };
+        let src = self.src;
+        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
+        let attrs = &mut self.attrs;
+        let scanned = scan_attrs(region.as_bytes(), base, |a| {
+            if a.xmlns {
+                return;
+            }
+            let name = src.as_bytes().get(a.name).unwrap_or(&[]);
+            if a.amp {
+                found.push((a.value.clone(), attrs.len()));
+            }
+            attrs.push((
+                name,
+                Span {
+                    start: a.value.start as u32,
+                    end: a.value.end as u32,
+                    extra: false,
+                },
+            ));
+        });
+        if let Err(what) = scanned {
+            return Err(self.err(format!("bad attribute: {what}")));
+        }
+        // values with references: unescape into the side buffer
+        for (v, at) in found {
+            let raw = src.get(v).unwrap_or("");
+            let entities = &self.entities;
+            let mut expanded = self.expanded;
+            let value = quick_xml::escape::unescape_with(raw, |name| {
+                quick_xml::escape::resolve_predefined_entity(name).or_else(|| {
+                    let v = entities.get(name)?;
+                    expanded += v.len();
+                    (expanded <= MAX_ENTITY_EXPANSION).then_some(v.as_str())
+                })
+            });
+            self.expanded = expanded;
+            let value = value.map_err(|err| self.err(format!("bad attribute value: {err}")))?;
+            let start = self.doc.extra.len();
+            self.doc.extra.push_str(&value);
+            if let Some(slot) = self.attrs.get_mut(at) {
+                slot.1 = Span {
+                    start: start as u32,
+                    end: self.doc.extra.len() as u32,
+                    extra: true,
+                };
+            }
+        }
+        Ok(())
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -273,7 +447,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn document(&mut self) -> Result<RawDoc, Error> {
+    fn document(&mut self) -> Result<(), Error> {
         loop {
             match self.next()? {
                 Event::DocType(t) => self.doctype(&t),
@@ -283,9 +457,7 @@ impl<'a> Parser<'a> {
                             file: self.file.to_owned(),
                         });
                     }
-                    let mut doc = RawDoc::default();
-                    self.document_body(&mut doc)?;
-                    return Ok(doc);
+                    return self.document_body();
                 }
                 Event::Empty(e) => {
                     if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
@@ -293,7 +465,7 @@ impl<'a> Parser<'a> {
                             file: self.file.to_owned(),
                         });
                     }
-                    return Ok(RawDoc::default());
+                    return Ok(());
                 }
                 Event::Eof => {
                     return Err(Error::NotDataModel {
@@ -352,118 +524,131 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn document_body(&mut self, doc: &mut RawDoc) -> Result<(), Error> {
+    fn document_body(&mut self) -> Result<(), Error> {
         loop {
-            match self.next()? {
-                Event::Start(e) => {
-                    self.enter()?;
-                    match local(e.name().as_ref()) {
-                        b"import" => {
-                            let imp = self.import(&e, true)?;
-                            doc.imports.push(imp);
-                        }
-                        b"dataType" => {
-                            let dt = self.data_type(&e, true)?;
-                            doc.data_types.push(dt);
-                        }
-                        b"component" => {
-                            let c = self.component(&e, true)?;
-                            doc.components.push(c);
-                        }
-                        b"model" => {
-                            let m = self.model(&e, true)?;
-                            doc.models.push(m);
-                        }
-                        _ => self.skip(&e)?,
-                    }
-                    self.depth -= 1;
-                }
-                Event::Empty(e) => match local(e.name().as_ref()) {
-                    b"import" => {
-                        let imp = self.import(&e, false)?;
-                        doc.imports.push(imp);
-                    }
-                    b"dataType" => {
-                        let dt = self.data_type(&e, false)?;
-                        doc.data_types.push(dt);
-                    }
-                    b"component" => {
-                        let c = self.component(&e, false)?;
-                        doc.components.push(c);
-                    }
-                    b"model" => {
-                        let m = self.model(&e, false)?;
-                        doc.models.push(m);
-                    }
-                    _ => {}
-                },
+            let ev = self.next()?;
+            let (e, has_body) = match &ev {
+                Event::Start(e) => (e, true),
+                Event::Empty(e) => (e, false),
                 Event::End(_) => return Ok(()),
                 Event::Eof => return Err(self.err("unexpected end of document")),
-                _ => {}
+                _ => continue,
+            };
+            if has_body {
+                self.enter()?;
+            }
+            match local(e.name().as_ref()) {
+                b"import" => {
+                    let imp = self.import(e, has_body)?;
+                    self.doc.imports.push(imp);
+                }
+                b"dataType" => {
+                    let dt = self.data_type(e, has_body)?;
+                    self.doc.data_types.push(dt);
+                }
+                b"component" => {
+                    let c = self.component(e, has_body)?;
+                    self.doc.components.push(c);
+                }
+                b"model" => {
+                    let m = self.model(e, has_body)?;
+                    self.doc.models.push(m);
+                }
+                _ => {
+                    if has_body {
+                        self.skip(e)?;
+                    }
+                }
+            }
+            if has_body {
+                self.depth -= 1;
             }
         }
     }
 
     fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawImport, Error> {
         let mut imp = RawImport::default();
-        self.each_attr(e, |k, v| {
+        self.read_attrs(e)?;
+        for &(k, v) in &self.attrs {
             if k == b"file" {
-                imp.file = v.into_owned();
+                imp.file = self.text(v).to_owned();
             }
-        })?;
+        }
         if !has_body {
             return Ok(imp);
         }
         loop {
-            match self.next()? {
-                ev @ (Event::Start(_) | Event::Empty(_)) => {
-                    let (Event::Start(c) | Event::Empty(c)) = &ev else {
-                        continue;
-                    };
-                    let kind = match local(c.name().as_ref()) {
-                        b"dataType" => Some(ImportKind::DataType),
-                        b"component" => Some(ImportKind::Component),
-                        b"model" => Some(ImportKind::Model),
-                        _ => None,
-                    };
-                    if let Some(kind) = kind {
-                        let mut name = String::new();
-                        let mut reference = None;
-                        self.each_attr(c, |k, v| match k {
-                            b"name" => name = v.into_owned(),
-                            b"ref" => reference = Some(v.into_owned()),
-                            _ => {}
-                        })?;
-                        let remote = reference.unwrap_or_else(|| name.clone());
-                        imp.items.push((kind, name, remote));
-                    }
-                    if let Event::Start(c) = &ev {
-                        self.skip(c)?;
-                    }
-                }
+            let ev = self.next()?;
+            let (c, c_body) = match &ev {
+                Event::Start(c) => (c, true),
+                Event::Empty(c) => (c, false),
                 Event::End(_) => return Ok(imp),
                 Event::Eof => return Err(self.err("unexpected end of document")),
-                _ => {}
+                _ => continue,
+            };
+            let kind = match local(c.name().as_ref()) {
+                b"dataType" => Some(ImportKind::DataType),
+                b"component" => Some(ImportKind::Component),
+                b"model" => Some(ImportKind::Model),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.read_attrs(c)?;
+                let mut name = String::new();
+                let mut reference = None;
+                for &(k, v) in &self.attrs {
+                    match k {
+                        b"name" => name = self.text(v).to_owned(),
+                        b"ref" => reference = Some(self.text(v).to_owned()),
+                        _ => {}
+                    }
+                }
+                let remote = reference.unwrap_or_else(|| name.clone());
+                imp.items.push((kind, name, remote));
+            }
+            if c_body {
+                self.skip(c)?;
             }
         }
     }
 
     fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawDataType, Error> {
-        let mut dt = RawDataType::default();
-        self.each_attr(e, |k, v| match k {
-            b"name" => dt.name = v.into_owned(),
-            b"base" => dt.base = Some(v.into_owned()),
-            _ => {}
-        })?;
-        if has_body {
-            self.syntax_body(&mut dt.syntax)?;
+        self.read_attrs(e)?;
+        let mut name = None;
+        let mut base = None;
+        let attrs = std::mem::take(&mut self.attrs);
+        for &(k, v) in &attrs {
+            match k {
+                b"name" => name = Some(self.intern(v)),
+                b"base" => base = Some(self.intern(v)),
+                _ => {}
+            }
         }
-        Ok(dt)
+        self.attrs = attrs;
+        let mut syntax = RawSyntax::new(self.interner);
+        if has_body {
+            self.syntax_body(&mut syntax)?;
+        }
+        Ok(RawDataType {
+            name: name.unwrap_or_else(|| self.interner.str("")),
+            base,
+            syntax,
+        })
     }
 
     /// Content of `<syntax>` or `<dataType>`: a primitive element, `list`, `dataType ref`,
     /// `default`, or (in a derived data type) bare facets.
     fn syntax_body(&mut self, syn: &mut RawSyntax) -> Result<(), Error> {
+        let mut facets = std::mem::take(&mut self.scratch);
+        facets.clear();
+        let r = self.syntax_children(syn, &mut facets);
+        syn.facets = self.interner.facets(&facets);
+        facets.clear();
+        self.scratch = facets;
+        r
+    }
+
+    fn syntax_children(&mut self, syn: &mut RawSyntax, facets: &mut Facets) -> Result<(), Error> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -478,24 +663,32 @@ impl<'a> Parser<'a> {
             if has_body {
                 self.enter()?;
             }
-            if let Some(bt) = BaseType::from_name(std::str::from_utf8(lname).unwrap_or("")) {
+            if let Some(bt) = primitive(lname) {
                 syn.base_type = Some(bt);
-                self.type_facets(e, has_body, &mut syn.facets)?;
+                self.type_facets(e, has_body, facets)?;
             } else if lname == b"dataType" {
-                self.each_attr(e, |k, v| {
+                self.read_attrs(e)?;
+                let attrs = std::mem::take(&mut self.attrs);
+                for &(k, v) in &attrs {
                     if k == b"ref" || k == b"base" {
-                        syn.data_type = Some(v.into_owned());
+                        syn.data_type = Some(self.intern(v));
                     }
-                })?;
-                self.type_facets(e, has_body, &mut syn.facets)?;
+                }
+                self.attrs = attrs;
+                self.type_facets(e, has_body, facets)?;
             } else if lname == b"list" {
                 let mut list = ListFacet::default();
-                self.each_attr(e, |k, v| match k {
-                    b"minItems" => list.min_items = v.trim().parse().ok(),
-                    b"maxItems" => list.max_items = v.trim().parse().ok(),
-                    b"nestedBrackets" => list.nested_brackets = Some(v.into_owned()),
-                    _ => {}
-                })?;
+                self.read_attrs(e)?;
+                let attrs = std::mem::take(&mut self.attrs);
+                for &(k, v) in &attrs {
+                    match k {
+                        b"minItems" => list.min_items = self.number(v),
+                        b"maxItems" => list.max_items = self.number(v),
+                        b"nestedBrackets" => list.nested_brackets = Some(self.intern(v)),
+                        _ => {}
+                    }
+                }
+                self.attrs = attrs;
                 if has_body {
                     let mut f = Facets::default();
                     self.facet_children(&mut f)?;
@@ -503,20 +696,26 @@ impl<'a> Parser<'a> {
                 }
                 syn.list = Some(list);
             } else if lname == b"default" {
-                let mut kind = String::new();
+                self.read_attrs(e)?;
+                let mut kind = None;
                 let mut value = None;
-                self.each_attr(e, |k, v| match k {
-                    b"type" => kind = v.into_owned(),
-                    b"value" => value = Some(v.into_owned()),
-                    _ => {}
-                })?;
+                let attrs = std::mem::take(&mut self.attrs);
+                for &(k, v) in &attrs {
+                    match k {
+                        b"type" => kind = Some(self.intern(v)),
+                        b"value" => value = Some(self.intern(v)),
+                        _ => {}
+                    }
+                }
+                self.attrs = attrs;
                 if let Some(value) = value {
+                    let kind = kind.unwrap_or_else(|| self.interner.str(""));
                     syn.default = Some(DefaultValue { kind, value });
                 }
                 if has_body {
                     self.skip(e)?;
                 }
-            } else if self.facet(e, &mut syn.facets)? {
+            } else if self.facet(e, facets)? {
                 if has_body {
                     self.skip(e)?;
                 }
@@ -538,11 +737,14 @@ impl<'a> Parser<'a> {
     ) -> Result<(), Error> {
         // shorthand attributes sometimes used on primitive elements
         let mut size = SizeFacet::default();
-        self.each_attr(e, |k, v| match k {
-            b"minLength" => size.min_length = v.trim().parse().ok(),
-            b"maxLength" => size.max_length = v.trim().parse().ok(),
-            _ => {}
-        })?;
+        self.read_attrs(e)?;
+        for &(k, v) in &self.attrs {
+            match k {
+                b"minLength" => size.min_length = self.number(v),
+                b"maxLength" => size.max_length = self.number(v),
+                _ => {}
+            }
+        }
         if size != SizeFacet::default() {
             facets.sizes.push(size);
         }
@@ -571,95 +773,128 @@ impl<'a> Parser<'a> {
 
     /// Records a facet element; returns whether it was one.
     fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> Result<bool, Error> {
-        match local(e.name().as_ref()) {
+        let name = e.name();
+        let lname = local(name.as_ref());
+        if !matches!(
+            lname,
+            b"size"
+                | b"range"
+                | b"enumeration"
+                | b"pattern"
+                | b"units"
+                | b"pathRef"
+                | b"instanceRef"
+                | b"enumerationRef"
+        ) {
+            return Ok(false);
+        }
+        self.read_attrs(e)?;
+        let attrs = std::mem::take(&mut self.attrs);
+        match lname {
             b"size" => {
                 let mut s = SizeFacet::default();
-                self.each_attr(e, |k, v| match k {
-                    b"minLength" => s.min_length = v.trim().parse().ok(),
-                    b"maxLength" => s.max_length = v.trim().parse().ok(),
-                    _ => {}
-                })?;
+                for &(k, v) in &attrs {
+                    match k {
+                        b"minLength" => s.min_length = self.number(v),
+                        b"maxLength" => s.max_length = self.number(v),
+                        _ => {}
+                    }
+                }
                 facets.sizes.push(s);
             }
             b"range" => {
                 let mut r = RangeFacet::default();
-                self.each_attr(e, |k, v| match k {
-                    b"minInclusive" => r.min_inclusive = Some(v.trim().to_owned()),
-                    b"maxInclusive" => r.max_inclusive = Some(v.trim().to_owned()),
-                    b"step" => r.step = Some(v.trim().to_owned()),
-                    _ => {}
-                })?;
+                for &(k, v) in &attrs {
+                    match k {
+                        b"minInclusive" => r.min_inclusive = Some(self.intern_trim(v)),
+                        b"maxInclusive" => r.max_inclusive = Some(self.intern_trim(v)),
+                        b"step" => r.step = Some(self.intern_trim(v)),
+                        _ => {}
+                    }
+                }
                 facets.ranges.push(r);
             }
             b"enumeration" => {
-                let mut en = EnumerationFacet {
-                    value: String::new(),
-                    read_only: false,
-                    optional: false,
-                };
-                self.each_attr(e, |k, v| match k {
-                    b"value" => en.value = v.into_owned(),
-                    b"access" => en.read_only = v == "readOnly",
-                    b"optional" => en.optional = parse_bool(&v),
-                    _ => {}
-                })?;
-                facets.enumerations.push(en);
+                let mut value = None;
+                let mut read_only = false;
+                let mut optional = false;
+                for &(k, v) in &attrs {
+                    match k {
+                        b"value" => value = Some(self.intern(v)),
+                        b"access" => read_only = self.text(v) == "readOnly",
+                        b"optional" => optional = parse_bool(self.text(v)),
+                        _ => {}
+                    }
+                }
+                facets.enumerations.push(EnumerationFacet {
+                    value: value.unwrap_or_else(|| self.interner.str("")),
+                    read_only,
+                    optional,
+                });
             }
             b"pattern" => {
-                self.each_attr(e, |k, v| {
+                for &(k, v) in &attrs {
                     if k == b"value" {
-                        facets.patterns.push(PatternFacet::new(v.into_owned()));
+                        let value = self.intern(v);
+                        facets.patterns.push(PatternFacet::new(value));
                     }
-                })?;
+                }
             }
             b"units" => {
-                self.each_attr(e, |k, v| {
+                for &(k, v) in &attrs {
                     if k == b"value" {
-                        facets.units = Some(v.into_owned());
+                        facets.units = Some(self.intern(v));
                     }
-                })?;
+                }
             }
             b"pathRef" => {
                 let mut r = PathRefFacet::default();
-                self.each_attr(e, |k, v| match k {
-                    b"refType" => r.ref_type = Some(v.into_owned()),
-                    b"targetParent" => r.target_parent = Some(v.into_owned()),
-                    b"targetType" => r.target_type = Some(v.into_owned()),
-                    b"targetDataType" => r.target_data_type = Some(v.into_owned()),
-                    _ => {}
-                })?;
+                for &(k, v) in &attrs {
+                    match k {
+                        b"refType" => r.ref_type = Some(self.intern(v)),
+                        b"targetParent" => r.target_parent = Some(self.intern(v)),
+                        b"targetType" => r.target_type = Some(self.intern(v)),
+                        b"targetDataType" => r.target_data_type = Some(self.intern(v)),
+                        _ => {}
+                    }
+                }
                 facets.path_ref = Some(r);
             }
             b"instanceRef" => {
                 let mut r = InstanceRefFacet::default();
-                self.each_attr(e, |k, v| match k {
-                    b"refType" => r.ref_type = Some(v.into_owned()),
-                    b"targetParent" => r.target_parent = Some(v.into_owned()),
-                    _ => {}
-                })?;
+                for &(k, v) in &attrs {
+                    match k {
+                        b"refType" => r.ref_type = Some(self.intern(v)),
+                        b"targetParent" => r.target_parent = Some(self.intern(v)),
+                        _ => {}
+                    }
+                }
                 facets.instance_ref = Some(r);
             }
-            b"enumerationRef" => {
+            _ => {
                 let mut r = EnumerationRefFacet::default();
-                self.each_attr(e, |k, v| match k {
-                    b"targetParam" => r.target_param = Some(v.into_owned()),
-                    b"nullValue" => r.null_value = Some(v.into_owned()),
-                    _ => {}
-                })?;
+                for &(k, v) in &attrs {
+                    match k {
+                        b"targetParam" => r.target_param = Some(self.intern(v)),
+                        b"nullValue" => r.null_value = Some(self.intern(v)),
+                        _ => {}
+                    }
+                }
                 facets.enumeration_ref = Some(r);
             }
-            _ => return Ok(false),
         }
+        self.attrs = attrs;
         Ok(true)
     }
 
     fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawComponent, Error> {
         let mut c = RawComponent::default();
-        self.each_attr(e, |k, v| {
+        self.read_attrs(e)?;
+        for &(k, v) in &self.attrs {
             if k == b"name" {
-                c.name = v.into_owned();
+                c.name = self.text(v).to_owned();
             }
-        })?;
+        }
         if has_body {
             c.items = self.items()?;
         }
@@ -668,27 +903,38 @@ impl<'a> Parser<'a> {
 
     fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawModel, Error> {
         let mut m = RawModel::default();
-        self.each_attr(e, |k, v| match k {
-            b"name" => m.name = v.into_owned(),
-            b"base" => m.base = Some(v.into_owned()),
-            b"isService" => m.is_service = parse_bool(&v),
-            _ => {}
-        })?;
+        self.read_attrs(e)?;
+        for &(k, v) in &self.attrs {
+            match k {
+                b"name" => m.name = self.text(v).to_owned(),
+                b"base" => m.base = Some(self.text(v).to_owned()),
+                b"isService" => m.is_service = parse_bool(self.text(v)),
+                _ => {}
+            }
+        }
         if has_body {
             m.items = self.items()?;
         }
         Ok(m)
     }
 
-    /// Children of a model, component or object: objects, parameters, component references.
-    fn items(&mut self) -> Result<Vec<Item>, Error> {
-        let mut items = Vec::new();
+    /// Children of a model, component or object (objects, parameters, component references
+    /// and, for objects, unique keys), appended to the flat item list; returns their range.
+    fn items(&mut self) -> Result<Range<u32>, Error> {
+        let start = self.doc.items.len() as u32;
+        self.children(None)?;
+        Ok(start..self.doc.items.len() as u32)
+    }
+
+    /// Reads children until the end of the enclosing element; unique keys go to the object
+    /// at `owner`.
+    fn children(&mut self, owner: Option<usize>) -> Result<(), Error> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
                 Event::Start(e) => (e, true),
                 Event::Empty(e) => (e, false),
-                Event::End(_) => return Ok(items),
+                Event::End(_) => return Ok(()),
                 Event::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
@@ -696,19 +942,43 @@ impl<'a> Parser<'a> {
                 self.enter()?;
             }
             match local(e.name().as_ref()) {
-                b"object" => items.push(Item::Object(self.object(e, has_body)?)),
-                b"parameter" => items.push(Item::Parameter(self.parameter(e, has_body)?)),
+                b"object" => self.object(e, has_body)?,
+                b"parameter" => {
+                    let p = self.parameter(e, has_body)?;
+                    self.push(Item::Parameter(p))?;
+                }
                 b"component" => {
                     let mut name = String::new();
                     let mut path = String::new();
-                    self.each_attr(e, |k, v| match k {
-                        b"ref" => name = v.into_owned(),
-                        b"path" => path = v.into_owned(),
-                        _ => {}
-                    })?;
-                    items.push(Item::Component { name, path });
+                    self.read_attrs(e)?;
+                    for &(k, v) in &self.attrs {
+                        match k {
+                            b"ref" => name = self.text(v).to_owned(),
+                            b"path" => path = self.text(v).to_owned(),
+                            _ => {}
+                        }
+                    }
+                    self.push(Item::Component { name, path })?;
                     if has_body {
                         self.skip(e)?;
+                    }
+                }
+                b"uniqueKey" if owner.is_some() => {
+                    let mut key = UniqueKey {
+                        functional: true,
+                        parameters: Vec::new(),
+                    };
+                    self.read_attrs(e)?;
+                    for &(k, v) in &self.attrs {
+                        if k == b"functional" {
+                            key.functional = parse_bool(self.text(v));
+                        }
+                    }
+                    if has_body {
+                        self.unique_key_params(&mut key)?;
+                    }
+                    if let Some(Item::Object(o)) = owner.and_then(|i| self.doc.items.get_mut(i)) {
+                        o.unique_keys.push(key);
                     }
                 }
                 _ => {
@@ -723,125 +993,97 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawObject, Error> {
-        let mut o = RawObject::default();
-        self.each_attr(e, |k, v| match k {
-            b"name" => o.name = Some(v.into_owned()),
-            b"base" => o.base = Some(v.into_owned()),
-            b"access" => o.access = Access::parse(&v),
-            b"minEntries" => o.min_entries = v.trim().parse().ok(),
-            b"maxEntries" => {
-                o.max_entries = Some(if v == "unbounded" {
-                    None
-                } else {
-                    v.trim().parse().ok()
-                })
-            }
-            b"numEntriesParameter" => o.num_entries_parameter = Some(v.into_owned()),
-            b"enableParameter" => o.enable_parameter = Some(v.into_owned()),
-            b"status" => o.status = Status::parse(&v),
-            b"version" => o.version = Some(v.into_owned()),
-            _ => {}
-        })?;
-        if !has_body {
-            return Ok(o);
+    fn push(&mut self, item: Item) -> Result<(), Error> {
+        if self.doc.items.len() >= MAX_DEFINITIONS {
+            return Err(Error::Limit {
+                file: self.file.to_owned(),
+                what: "number of definitions",
+            });
         }
+        self.doc.items.push(item);
+        Ok(())
+    }
+
+    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<(), Error> {
+        let mut o = RawObject::default();
+        self.read_attrs(e)?;
+        let attrs = std::mem::take(&mut self.attrs);
+        for &(k, v) in &attrs {
+            match k {
+                b"name" => o.name = Some(v),
+                b"base" => o.base = Some(v),
+                b"access" => o.access = Access::parse(self.text(v)),
+                b"minEntries" => o.min_entries = self.number(v),
+                b"maxEntries" => {
+                    o.max_entries = Some(if self.text(v) == "unbounded" {
+                        None
+                    } else {
+                        self.number(v)
+                    })
+                }
+                b"numEntriesParameter" => o.num_entries_parameter = Some(self.intern(v)),
+                b"enableParameter" => o.enable_parameter = Some(self.intern(v)),
+                b"status" => o.status = Status::parse(self.text(v)),
+                b"version" => o.version = Some(self.intern(v)),
+                _ => {}
+            }
+        }
+        self.attrs = attrs;
+        let at = self.doc.items.len();
+        self.push(Item::Object(o))?;
+        if has_body {
+            self.children(Some(at))?;
+        }
+        let end = self.doc.items.len() as u32;
+        if let Some(Item::Object(o)) = self.doc.items.get_mut(at) {
+            o.end = end;
+        }
+        Ok(())
+    }
+
+    fn unique_key_params(&mut self, key: &mut UniqueKey) -> Result<(), Error> {
         loop {
             let ev = self.next()?;
             let (c, c_body) = match &ev {
                 Event::Start(c) => (c, true),
                 Event::Empty(c) => (c, false),
-                Event::End(_) => return Ok(o),
+                Event::End(_) => return Ok(()),
                 Event::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
-            if c_body {
-                self.enter()?;
-            }
-            match local(c.name().as_ref()) {
-                b"parameter" => o.items.push(Item::Parameter(self.parameter(c, c_body)?)),
-                b"object" => o.items.push(Item::Object(self.object(c, c_body)?)),
-                b"component" => {
-                    let mut name = String::new();
-                    let mut path = String::new();
-                    self.each_attr(c, |k, v| match k {
-                        b"ref" => name = v.into_owned(),
-                        b"path" => path = v.into_owned(),
-                        _ => {}
-                    })?;
-                    o.items.push(Item::Component { name, path });
-                    if c_body {
-                        self.skip(c)?;
+            if local(c.name().as_ref()) == b"parameter" {
+                self.read_attrs(c)?;
+                let attrs = std::mem::take(&mut self.attrs);
+                for &(k, v) in &attrs {
+                    if k == b"ref" {
+                        key.parameters.push(self.intern(v));
                     }
                 }
-                b"uniqueKey" => {
-                    let mut key = UniqueKey {
-                        functional: true,
-                        parameters: Vec::new(),
-                    };
-                    self.each_attr(c, |k, v| {
-                        if k == b"functional" {
-                            key.functional = parse_bool(&v);
-                        }
-                    })?;
-                    if c_body {
-                        self.unique_key_params(&mut key)?;
-                    }
-                    o.unique_keys.push(key);
-                }
-                _ => {
-                    if c_body {
-                        self.skip(c)?;
-                    }
-                }
+                self.attrs = attrs;
             }
             if c_body {
-                self.depth -= 1;
+                self.skip(c)?;
             }
         }
     }
 
-    fn unique_key_params(&mut self, key: &mut UniqueKey) -> Result<(), Error> {
-        loop {
-            match self.next()? {
-                ev @ (Event::Start(_) | Event::Empty(_)) => {
-                    let (Event::Start(c) | Event::Empty(c)) = &ev else {
-                        continue;
-                    };
-                    if local(c.name().as_ref()) == b"parameter" {
-                        self.each_attr(c, |k, v| {
-                            if k == b"ref" {
-                                key.parameters.push(v.into_owned());
-                            }
-                        })?;
-                    }
-                    if let Event::Start(c) = &ev {
-                        self.skip(c)?;
-                    }
-                }
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawParameter, Error> {
+        let mut p = RawParameter::default();
+        self.read_attrs(e)?;
+        let attrs = std::mem::take(&mut self.attrs);
+        for &(k, v) in &attrs {
+            match k {
+                b"name" => p.name = Some(v),
+                b"base" => p.base = Some(v),
+                b"access" => p.access = Access::parse(self.text(v)),
+                b"activeNotify" => p.active_notify = ActiveNotify::parse(self.text(v)),
+                b"forcedInform" => p.forced_inform = Some(parse_bool(self.text(v))),
+                b"status" => p.status = Status::parse(self.text(v)),
+                b"version" => p.version = Some(self.intern(v)),
                 _ => {}
             }
         }
-    }
-
-    fn parameter(
-        &mut self,
-        e: &BytesStart<'_>,
-        has_body: bool,
-    ) -> Result<Box<RawParameter>, Error> {
-        let mut p = Box::<RawParameter>::default();
-        self.each_attr(e, |k, v| match k {
-            b"name" => p.name = Some(v.into_owned()),
-            b"base" => p.base = Some(v.into_owned()),
-            b"access" => p.access = Access::parse(&v),
-            b"activeNotify" => p.active_notify = ActiveNotify::parse(&v),
-            b"forcedInform" => p.forced_inform = Some(parse_bool(&v)),
-            b"status" => p.status = Status::parse(&v),
-            b"version" => p.version = Some(v.into_owned()),
-            _ => {}
-        })?;
+        self.attrs = attrs;
         if !has_body {
             return Ok(p);
         }
@@ -855,21 +1097,104 @@ impl<'a> Parser<'a> {
                 _ => continue,
             };
             if local(c.name().as_ref()) == b"syntax" {
-                let syn = p.syntax.insert(RawSyntax::default());
-                self.each_attr(c, |k, v| match k {
-                    b"hidden" => syn.hidden = parse_bool(&v),
-                    b"secured" => syn.secured = parse_bool(&v),
-                    b"command" => syn.command = parse_bool(&v),
-                    _ => {}
-                })?;
+                let mut syn = RawSyntax::new(self.interner);
+                self.read_attrs(c)?;
+                for &(k, v) in &self.attrs {
+                    match k {
+                        b"hidden" => syn.hidden = parse_bool(self.text(v)),
+                        b"secured" => syn.secured = parse_bool(self.text(v)),
+                        b"command" => syn.command = parse_bool(self.text(v)),
+                        _ => {}
+                    }
+                }
                 if c_body {
                     self.enter()?;
-                    self.syntax_body(syn)?;
+                    self.syntax_body(&mut syn)?;
                     self.depth -= 1;
                 }
+                let at = self.doc.syntaxes.len() as u32;
+                self.doc.syntaxes.push(syn);
+                p.syntax = Some(at);
             } else if c_body {
                 self.skip(c)?;
             }
         }
+    }
+}
+
+/// The primitive type named by a data-model element (`unsignedInt`, `base64` ...).
+fn primitive(lname: &[u8]) -> Option<ValueType<'static>> {
+    Some(match lname {
+        b"string" => ValueType::String,
+        b"int" => ValueType::Int,
+        b"unsignedInt" => ValueType::UnsignedInt,
+        b"long" => ValueType::Long,
+        b"unsignedLong" => ValueType::UnsignedLong,
+        b"boolean" => ValueType::Boolean,
+        b"dateTime" => ValueType::DateTime,
+        b"base64" | b"base64Binary" => ValueType::Base64,
+        b"hexBinary" => ValueType::HexBinary,
+        b"decimal" => ValueType::Decimal,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Error, NoImports, Schema};
+
+    fn doc(param_attrs: &str) -> String {
+        format!(
+            r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14"><model name="Device:2.17">
+<object name="Device." access="readOnly"/>
+<parameter {param_attrs}><syntax><unsignedInt/></syntax></parameter></model></document>"#
+        )
+    }
+
+    #[test]
+    fn attributes_in_every_legal_form() {
+        let s = Schema::from_str(
+            "a.xml",
+            &doc("name = 'A&amp;B' access=\"readWrite\"\n\tversion='2.1'"),
+            &NoImports,
+        );
+        // `A&B` is not a valid name: the unescaped text is what is validated
+        assert!(matches!(s, Err(Error::BadName { name, .. }) if name == "A&B"));
+        let s = Schema::from_str(
+            "a.xml",
+            &doc("dm:name='X' access=\"readWrite\""),
+            &NoImports,
+        )
+        .unwrap();
+        let p = s.lookup("X").unwrap().as_parameter().unwrap();
+        assert!(p.access.is_writable());
+    }
+
+    #[test]
+    fn malformed_attributes_are_located_errors() {
+        for bad in [
+            "name=X",
+            "name=\"X",
+            "name",
+            "=\"X\"",
+            "name=\"X\"access=\"readOnly\"",
+        ] {
+            let e = Schema::from_str("a.xml", &doc(bad), &NoImports).unwrap_err();
+            assert!(
+                matches!(&e, Error::Xml { offset, .. } if *offset > 0),
+                "{bad}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn internal_entities_expand_in_values() {
+        let text = r#"<!DOCTYPE document [<!ENTITY u "seconds">]>
+<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14"><model name="Device:2.17">
+<object name="Device." access="readOnly"><parameter name="T" access="readWrite">
+<syntax><unsignedInt><units value="&u;"/></unsignedInt></syntax></parameter></object></model></document>"#;
+        let s = Schema::from_str("a.xml", text, &NoImports).unwrap();
+        let p = s.lookup("Device.T").unwrap().as_parameter().unwrap();
+        assert_eq!(p.syntax.units(), Some("seconds"));
     }
 }

@@ -11,7 +11,7 @@ mod common;
 use std::sync::OnceLock;
 
 use cwmp_datamodel::path::Root;
-use cwmp_datamodel::{Access, BaseType, Definition, Schema};
+use cwmp_datamodel::{Access, Definition, Schema, ValueType};
 
 fn tr181() -> Option<&'static Schema> {
     static S: OnceLock<Option<Schema>> = OnceLock::new();
@@ -51,14 +51,15 @@ fn periodic_inform_interval() {
         .unwrap()
         .as_parameter()
         .unwrap();
-    assert_eq!(p.syntax.base_type, BaseType::UnsignedInt);
+    assert_eq!(p.syntax.base_type, ValueType::UnsignedInt);
     assert_eq!(p.access, Access::ReadWrite);
     let r: Vec<_> = p.syntax.ranges().collect();
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].min_inclusive.as_deref(), Some("1"));
     assert_eq!(p.syntax.units(), Some("seconds"));
     assert!(
-        s.check_set(
+        common::check_set(
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             Some("xsd:unsignedInt"),
             "300"
@@ -66,14 +67,20 @@ fn periodic_inform_interval() {
         .is_ok()
     );
     assert_eq!(
-        s.check_set("Device.ManagementServer.PeriodicInformInterval", None, "0")
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            s,
+            "Device.ManagementServer.PeriodicInformInterval",
+            None,
+            "0"
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9007
     );
     assert_eq!(
-        s.check_set(
+        common::check_set(
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             None,
             "soon"
@@ -84,7 +91,8 @@ fn periodic_inform_interval() {
         9006
     );
     assert_eq!(
-        s.check_set(
+        common::check_set(
+            s,
             "Device.ManagementServer.PeriodicInformInterval",
             Some("xsd:string"),
             "30"
@@ -104,50 +112,63 @@ fn password_hidden_string256() {
         .unwrap()
         .as_parameter()
         .unwrap();
-    assert_eq!(p.syntax.base_type, BaseType::String);
+    assert_eq!(p.syntax.base_type, ValueType::String);
     assert_eq!(p.syntax.max_length(), Some(256));
     assert_eq!(p.access, Access::ReadWrite);
     assert!(p.syntax.hidden);
     assert_eq!(
-        s.check_set("Device.ManagementServer.Password", None, &"x".repeat(257))
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            s,
+            "Device.ManagementServer.Password",
+            None,
+            &"x".repeat(257)
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9007
     );
     assert!(
-        s.check_set("Device.ManagementServer.Password", None, &"x".repeat(256))
-            .is_ok()
+        common::check_set(
+            s,
+            "Device.ManagementServer.Password",
+            None,
+            &"x".repeat(256)
+        )
+        .is_ok()
     );
 }
 
 #[test]
 fn serial_number_read_only_and_faults() {
     let Some(s) = tr181() else { return };
-    let f = s
-        .check_set("Device.DeviceInfo.SerialNumber", Some("xsd:string"), "X")
+    let f = common::check_set(s, "Device.DeviceInfo.SerialNumber", Some("xsd:string"), "X")
         .unwrap_err();
     assert_eq!(f.code.get(), 9008);
     assert_eq!(
-        s.check_set("Device.DeviceInfo.NoSuchThing", None, "X")
+        common::check_set(s, "Device.DeviceInfo.NoSuchThing", None, "X")
             .unwrap_err()
             .code
             .get(),
         9005
     );
     assert_eq!(
-        s.check_set("Device.DeviceInfo.", None, "X")
+        common::check_set(s, "Device.DeviceInfo.", None, "X")
             .unwrap_err()
             .code
             .get(),
         9005
     );
     assert_eq!(
-        s.check_set("Device..X", None, "X").unwrap_err().code.get(),
+        common::check_set(s, "Device..X", None, "X")
+            .unwrap_err()
+            .code
+            .get(),
         9005
     );
     // enumeration
-    let e = s.check_set(
+    let e = common::check_set(
+        s,
         "Device.ManagementServer.CWMPRetryMinimumWaitInterval",
         None,
         "0",
@@ -159,25 +180,15 @@ fn serial_number_read_only_and_faults() {
         .as_parameter()
         .unwrap();
     assert!(!p.syntax.enumerations().is_empty());
-    let f = s
-        .check_set("Device.Ethernet.Interface.1.DuplexMode", None, "Triple")
-        .unwrap_err();
+    let f =
+        common::check_set(s, "Device.Ethernet.Interface.1.DuplexMode", None, "Triple").unwrap_err();
     assert_eq!(f.code.get(), 9007, "{f}");
-    assert!(
-        s.check_set("Device.Ethernet.Interface.1.DuplexMode", None, "Full")
-            .is_ok()
-    );
+    assert!(common::check_set(s, "Device.Ethernet.Interface.1.DuplexMode", None, "Full").is_ok());
     // boolean
-    assert!(
-        s.check_set("Device.IP.Interface.1.Enable", Some("xsd:boolean"), "1")
-            .is_ok()
-    );
-    assert!(
-        s.check_set("Device.IP.Interface.1.Enable", None, "false")
-            .is_ok()
-    );
+    assert!(common::check_set(s, "Device.IP.Interface.1.Enable", Some("xsd:boolean"), "1").is_ok());
+    assert!(common::check_set(s, "Device.IP.Interface.1.Enable", None, "false").is_ok());
     assert_eq!(
-        s.check_set("Device.IP.Interface.1.Enable", None, "on")
+        common::check_set(s, "Device.IP.Interface.1.Enable", None, "on")
             .unwrap_err()
             .code
             .get(),
@@ -185,7 +196,8 @@ fn serial_number_read_only_and_faults() {
     );
     // named type: IPv4Address pattern
     assert!(
-        s.check_set(
+        common::check_set(
+            s,
             "Device.IP.Interface.1.IPv4Address.1.IPAddress",
             None,
             "192.168.1.1"
@@ -193,7 +205,8 @@ fn serial_number_read_only_and_faults() {
         .is_ok()
     );
     assert_eq!(
-        s.check_set(
+        common::check_set(
+            s,
             "Device.IP.Interface.1.IPv4Address.1.IPAddress",
             None,
             "300.1.1.1"
@@ -204,14 +217,16 @@ fn serial_number_read_only_and_faults() {
         9007
     );
     // readOnly enumeration value of DiagnosticsState
-    let d = s.check_set(
+    let d = common::check_set(
+        s,
         "Device.IP.Diagnostics.IPPing.DiagnosticsState",
         None,
         "Complete",
     );
     assert_eq!(d.unwrap_err().code.get(), 9007);
     assert!(
-        s.check_set(
+        common::check_set(
+            s,
             "Device.IP.Diagnostics.IPPing.DiagnosticsState",
             None,
             "Requested"
@@ -224,22 +239,26 @@ fn serial_number_read_only_and_faults() {
 fn whole_spv() {
     let Some(s) = tr181() else { return };
     assert!(
-        s.check_set_parameter_values([
-            (
-                "Device.ManagementServer.PeriodicInformInterval",
-                Some("xsd:unsignedInt"),
-                "60"
-            ),
-            (
-                "Device.ManagementServer.PeriodicInformEnable",
-                Some("xsd:boolean"),
-                "true"
-            ),
-        ])
+        common::check_spv(
+            s,
+            [
+                (
+                    "Device.ManagementServer.PeriodicInformInterval",
+                    Some("xsd:unsignedInt"),
+                    "60"
+                ),
+                (
+                    "Device.ManagementServer.PeriodicInformEnable",
+                    Some("xsd:boolean"),
+                    "true"
+                ),
+            ]
+        )
         .is_ok()
     );
-    let f = s
-        .check_set_parameter_values([
+    let f = common::check_spv(
+        s,
+        [
             (
                 "Device.ManagementServer.PeriodicInformInterval",
                 Some("xsd:unsignedInt"),
@@ -257,8 +276,9 @@ fn whole_spv() {
                 Some("xsd:string"),
                 "http://acs",
             ),
-        ])
-        .unwrap_err();
+        ],
+    )
+    .unwrap_err();
     assert_eq!(f.code.get(), 9003);
     let codes: Vec<u32> = f
         .set_parameter_values_faults
@@ -266,12 +286,14 @@ fn whole_spv() {
         .map(|e| e.code.get())
         .collect();
     assert_eq!(codes, [9007, 9008, 9005, 9006]);
-    let dup = s
-        .check_set_parameter_values([
+    let dup = common::check_spv(
+        s,
+        [
             ("Device.ManagementServer.URL", None, "http://a"),
             ("Device.ManagementServer.URL", None, "http://b"),
-        ])
-        .unwrap_err();
+        ],
+    )
+    .unwrap_err();
     assert_eq!(dup.code.get(), 9003);
     assert_eq!(
         dup.set_parameter_values_faults[0].parameter_name,
@@ -390,12 +412,17 @@ fn tr098_lookups() {
         .unwrap()
         .as_parameter()
         .unwrap();
-    assert_eq!(p.syntax.base_type, BaseType::UnsignedInt);
+    assert_eq!(p.syntax.base_type, ValueType::UnsignedInt);
     assert_eq!(
-        s.check_set("InternetGatewayDevice.DeviceInfo.SerialNumber", None, "x")
-            .unwrap_err()
-            .code
-            .get(),
+        common::check_set(
+            s,
+            "InternetGatewayDevice.DeviceInfo.SerialNumber",
+            None,
+            "x"
+        )
+        .unwrap_err()
+        .code
+        .get(),
         9008
     );
 }

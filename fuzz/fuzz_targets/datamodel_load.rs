@@ -9,6 +9,7 @@
 //! validating values against it does not panic and answers only CWMP fault codes 9005–9008.
 #![no_main]
 
+use cwmp_core::value::Value;
 use cwmp_datamodel::{Definition, MemoryLoader, Resolution, Schema};
 use libfuzzer_sys::fuzz_target;
 
@@ -83,11 +84,12 @@ fuzz_target!(|data: &[u8]| {
         {
             for v in VALUES {
                 let _ = param.syntax.validate(v);
-                if let Err(f) = schema.check_set(path.as_str(), None, v) {
+                let typed = Value::new(param.syntax.base_type.clone(), *v);
+                if let Err(f) = schema.check_set(path.as_str(), &typed) {
                     assert!((9005..=9008).contains(&f.code.get()), "{f:?}");
                 }
             }
-            let _ = schema.check_set(path.as_str(), Some("xsd:string"), "x");
+            let _ = schema.check_set(path.as_str(), &Value::string("x"));
         }
     }
 });

@@ -16,8 +16,7 @@ pub(crate) fn check_set(
     value: &Value<'_>,
 ) -> Option<Result<(), ValueFault>> {
     schema.lookup(name).ok()?;
-    let xsd = format!("xsd:{}", value.ty.xsd_name());
-    Some(schema.check_set(name, Some(&xsd), &value.text).map(|_| ()))
+    Some(schema.check_set(name, value).map(|_| ()))
 }
 
 /// Whether the definition says the value reads back empty (`hidden` or `secured`). `None`

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cwmp_core::value::ValueType;
 use cwmp_datamodel::types::{Facets, ListFacet, ObjectDef, ParameterDef};
 use cwmp_datamodel::{Definition, Schema, SchemaBuilder};
 use serde_json::{Map, Value, json};
@@ -109,7 +110,16 @@ fn execute(command: Command) -> Result<ExitCode, String> {
             value,
         } => {
             let schema = load(&models)?;
-            match schema.check_set(&path, xsd_type.as_deref(), &value) {
+            // without --type the value is taken as the type the model defines
+            let ty = match xsd_type.as_deref() {
+                Some(t) => ValueType::from_xsd_name(t.rsplit(':').next().unwrap_or(t)),
+                None => schema
+                    .get(&path)
+                    .and_then(|d| d.as_parameter())
+                    .map(|p| p.syntax.base_type.clone())
+                    .unwrap_or_default(),
+            };
+            match schema.check_set(&path, &cwmp_core::value::Value::new(ty, value.as_str())) {
                 Ok(_) => {
                     println!("ok");
                     Ok(ExitCode::SUCCESS)
@@ -154,14 +164,17 @@ fn object_json(o: &ObjectDef) -> Value {
     opt(
         &mut m,
         "numEntriesParameter",
-        o.num_entries_parameter.clone(),
+        o.num_entries_parameter.as_deref(),
     );
-    opt(&mut m, "enableParameter", o.enable_parameter.clone());
+    opt(&mut m, "enableParameter", o.enable_parameter.as_deref());
     if !o.unique_keys.is_empty() {
         let keys: Vec<Value> = o
             .unique_keys
             .iter()
-            .map(|k| json!({"functional": k.functional, "parameters": k.parameters}))
+            .map(|k| {
+                let params: Vec<&str> = k.parameters.iter().map(|p| &**p).collect();
+                json!({"functional": k.functional, "parameters": params})
+            })
             .collect();
         m.insert("uniqueKeys".into(), Value::Array(keys));
     }
@@ -169,7 +182,7 @@ fn object_json(o: &ObjectDef) -> Value {
         "status".into(),
         json!(format!("{:?}", o.status).to_lowercase()),
     );
-    opt(&mut m, "version", o.version.clone());
+    opt(&mut m, "version", o.version.as_deref());
     Value::Object(m)
 }
 
@@ -187,7 +200,7 @@ fn facets_json(f: &Facets) -> Value {
         let v: Vec<Value> = f
             .ranges
             .iter()
-            .map(|r| json!({"minInclusive": r.min_inclusive, "maxInclusive": r.max_inclusive, "step": r.step}))
+            .map(|r| json!({"minInclusive": r.min_inclusive.as_deref(), "maxInclusive": r.max_inclusive.as_deref(), "step": r.step.as_deref()}))
             .collect();
         m.insert("range".into(), Value::Array(v));
     }
@@ -197,35 +210,35 @@ fn facets_json(f: &Facets) -> Value {
             .iter()
             .map(|e| {
                 if e.read_only || e.optional {
-                    json!({"value": e.value, "readOnly": e.read_only, "optional": e.optional})
+                    json!({"value": &*e.value, "readOnly": e.read_only, "optional": e.optional})
                 } else {
-                    json!(e.value)
+                    json!(&*e.value)
                 }
             })
             .collect();
         m.insert("enumeration".into(), Value::Array(v));
     }
     if !f.patterns.is_empty() {
-        let v: Vec<Value> = f.patterns.iter().map(|p| json!(p.value)).collect();
+        let v: Vec<Value> = f.patterns.iter().map(|p| json!(&*p.value)).collect();
         m.insert("pattern".into(), Value::Array(v));
     }
-    opt(&mut m, "units", f.units.clone());
+    opt(&mut m, "units", f.units.as_deref());
     if let Some(r) = &f.path_ref {
         m.insert(
             "pathRef".into(),
-            json!({"refType": r.ref_type, "targetParent": r.target_parent, "targetType": r.target_type, "targetDataType": r.target_data_type}),
+            json!({"refType": r.ref_type.as_deref(), "targetParent": r.target_parent.as_deref(), "targetType": r.target_type.as_deref(), "targetDataType": r.target_data_type.as_deref()}),
         );
     }
     if let Some(r) = &f.instance_ref {
         m.insert(
             "instanceRef".into(),
-            json!({"refType": r.ref_type, "targetParent": r.target_parent}),
+            json!({"refType": r.ref_type.as_deref(), "targetParent": r.target_parent.as_deref()}),
         );
     }
     if let Some(r) = &f.enumeration_ref {
         m.insert(
             "enumerationRef".into(),
-            json!({"targetParam": r.target_param, "nullValue": r.null_value}),
+            json!({"targetParam": r.target_param.as_deref(), "nullValue": r.null_value.as_deref()}),
         );
     }
     Value::Object(m)
@@ -237,7 +250,7 @@ fn list_json(l: &ListFacet) -> Value {
         .iter()
         .map(|s| json!({"minLength": s.min_length, "maxLength": s.max_length}))
         .collect();
-    json!({"minItems": l.min_items, "maxItems": l.max_items, "nestedBrackets": l.nested_brackets, "size": sizes})
+    json!({"minItems": l.min_items, "maxItems": l.max_items, "nestedBrackets": l.nested_brackets.as_deref(), "size": sizes})
 }
 
 fn parameter_json(p: &ParameterDef) -> Value {
@@ -245,10 +258,11 @@ fn parameter_json(p: &ParameterDef) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), json!("parameter"));
     m.insert("path".into(), json!(p.path.as_str()));
-    m.insert("type".into(), json!(s.base_type.name()));
-    opt(&mut m, "dataType", s.data_type.clone());
+    m.insert("type".into(), json!(s.base_type.xsd_name()));
+    opt(&mut m, "dataType", s.data_type.as_deref());
     if s.type_chain.len() > 1 {
-        m.insert("typeChain".into(), json!(s.type_chain));
+        let chain: Vec<&str> = s.type_chain.iter().map(|t| &**t).collect();
+        m.insert("typeChain".into(), json!(chain));
     }
     m.insert("access".into(), json!(p.access.name()));
     m.insert("writable".into(), json!(p.access.is_writable()));
@@ -259,12 +273,15 @@ fn parameter_json(p: &ParameterDef) -> Value {
     if !s.inherited.is_empty() {
         m.insert(
             "inheritedFacets".into(),
-            Value::Array(s.inherited.iter().map(facets_json).collect()),
+            Value::Array(s.inherited.iter().map(|f| facets_json(f)).collect()),
         );
     }
     opt(&mut m, "maxLength", s.max_length());
     if let Some(d) = &s.default {
-        m.insert("default".into(), json!({"type": d.kind, "value": d.value}));
+        m.insert(
+            "default".into(),
+            json!({"type": &*d.kind, "value": &*d.value}),
+        );
     }
     m.insert("hidden".into(), json!(s.hidden));
     m.insert("secured".into(), json!(s.secured));
@@ -278,7 +295,7 @@ fn parameter_json(p: &ParameterDef) -> Value {
         "status".into(),
         json!(format!("{:?}", p.status).to_lowercase()),
     );
-    opt(&mut m, "version", p.version.clone());
+    opt(&mut m, "version", p.version.as_deref());
     Value::Object(m)
 }
 

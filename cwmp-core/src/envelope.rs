@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::fault::{Fault, FaultCode};
+use crate::fault::{Fault, FaultCode, SoapFault};
 use crate::header::Header;
 use crate::limits::{Validate, Violation};
 use crate::rpc::*;
@@ -19,8 +19,57 @@ pub enum Side {
     Both,
 }
 
-/// An unknown method, kept by name so that it can be answered with fault 8000 (by an ACS) or
-/// 9000 (by a CPE), echoing the header ID.
+/// A namespace declaration (`xmlns:prefix="uri"`; the prefix is empty for the default
+/// namespace).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NamespaceBinding<'a> {
+    /// The prefix (empty: the default namespace).
+    pub prefix: Cow<'a, str>,
+    /// The namespace URI.
+    pub uri: Cow<'a, str>,
+}
+
+impl NamespaceBinding<'_> {
+    /// Converts every borrowed string into an owned one.
+    pub fn into_owned(self) -> NamespaceBinding<'static> {
+        NamespaceBinding {
+            prefix: Cow::Owned(self.prefix.into_owned()),
+            uri: Cow::Owned(self.uri.into_owned()),
+        }
+    }
+}
+
+/// A method this crate does not model (a vendor `X_...` RPC, or a newer one), kept whole: its
+/// name and namespace, so that it can be answered with fault 8000 (by an ACS) or 9000 (by a
+/// CPE), and its arguments, so that an application can implement it.
+///
+/// The arguments are the element's content exactly as received (`content`: raw XML, entities
+/// and CDATA as they were), with the namespace declarations from outside the element that the
+/// element's name, the content's element and attribute names, and the prefixes of its
+/// attribute values rely on (`namespaces`; those the encoder always declares, `soap-env`,
+/// `soap-enc`, `xsd` and `xsi` bound to their usual URIs, are left out). Written back, the
+/// element carries those declarations, so the content means what it meant.
+///
+/// An application that implements a vendor RPC reads `content` with any XML reader (wrap it
+/// in an element that declares `namespaces`), and answers with another `UnknownMethod`, named
+/// `<Method>Response` in the same namespace, whose `content` it writes itself; that content
+/// must be well-formed XML content (the encoder writes it unchanged, but for characters XML
+/// cannot carry).
+///
+/// ```
+/// use cwmp_core::envelope::UnknownMethod;
+/// use cwmp_core::{Body, Envelope};
+/// let answer = UnknownMethod {
+///     name: "X_ACME_FrobnicateResponse".into(),
+///     namespace: "urn:dslforum-org:cwmp-1-0".into(),
+///     prefix: "cwmp".into(),
+///     content: "<Status>0</Status>".into(),
+///     ..UnknownMethod::default()
+/// };
+/// let env = Envelope::request("7", Body::Unknown(answer));
+/// assert_eq!(env.body.name(), "X_ACME_FrobnicateResponse");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UnknownMethod<'a> {
@@ -28,6 +77,12 @@ pub struct UnknownMethod<'a> {
     pub name: Cow<'a, str>,
     /// The element's namespace URI (empty when unqualified).
     pub namespace: Cow<'a, str>,
+    /// The prefix the element was written with (empty: none).
+    pub prefix: Cow<'a, str>,
+    /// The namespace declarations from outside the element that it and its content use.
+    pub namespaces: Vec<NamespaceBinding<'a>>,
+    /// The element's content as raw, well-formed XML (empty for an empty element).
+    pub content: Cow<'a, str>,
 }
 
 impl UnknownMethod<'_> {
@@ -36,6 +91,13 @@ impl UnknownMethod<'_> {
         UnknownMethod {
             name: Cow::Owned(self.name.into_owned()),
             namespace: Cow::Owned(self.namespace.into_owned()),
+            prefix: Cow::Owned(self.prefix.into_owned()),
+            namespaces: self
+                .namespaces
+                .into_iter()
+                .map(NamespaceBinding::into_owned)
+                .collect(),
+            content: Cow::Owned(self.content.into_owned()),
         }
     }
 }
@@ -51,6 +113,8 @@ macro_rules! bodies {
             $($(#[$doc])* $variant($ty),)*
             /// A SOAP Fault carrying a CWMP fault.
             Fault(Fault<'a>),
+            /// A SOAP Fault without a CWMP fault in its detail.
+            SoapFault(SoapFault<'a>),
             /// A method this crate does not know.
             Unknown(UnknownMethod<'a>),
         }
@@ -62,12 +126,13 @@ macro_rules! bodies {
         ];
 
         impl<'a> Body<'a> {
-            /// The element's local name (`GetParameterValues`, `InformResponse`, `Fault`, or
+            /// The element's local name (`GetParameterValues`, `InformResponse`, `Fault` (for
+            /// both kinds of fault), or
             /// the unknown method's name).
             pub fn name(&self) -> &str {
                 match self {
                     $(Body::$variant(_) => $wire,)*
-                    Body::Fault(_) => "Fault",
+                    Body::Fault(_) | Body::SoapFault(_) => "Fault",
                     Body::Unknown(m) => &m.name,
                 }
             }
@@ -76,7 +141,7 @@ macro_rules! bodies {
             pub fn since(&self) -> CwmpVersion {
                 match self {
                     $(Body::$variant(_) => CwmpVersion::$since,)*
-                    Body::Fault(_) | Body::Unknown(_) => CwmpVersion::V1_0,
+                    Body::Fault(_) | Body::SoapFault(_) | Body::Unknown(_) => CwmpVersion::V1_0,
                 }
             }
 
@@ -84,7 +149,7 @@ macro_rules! bodies {
             pub fn side(&self) -> Option<Side> {
                 match self {
                     $(Body::$variant(_) => Some(Side::$side),)*
-                    Body::Fault(_) | Body::Unknown(_) => None,
+                    Body::Fault(_) | Body::SoapFault(_) | Body::Unknown(_) => None,
                 }
             }
 
@@ -92,7 +157,7 @@ macro_rules! bodies {
             pub fn is_response(&self) -> bool {
                 match self {
                     $(Body::$variant(_) => $response,)*
-                    Body::Fault(_) | Body::Unknown(_) => false,
+                    Body::Fault(_) | Body::SoapFault(_) | Body::Unknown(_) => false,
                 }
             }
 
@@ -101,6 +166,7 @@ macro_rules! bodies {
                 match self {
                     $(Body::$variant(m) => Body::$variant(m.into_owned()),)*
                     Body::Fault(f) => Body::Fault(f.into_owned()),
+                    Body::SoapFault(f) => Body::SoapFault(f.into_owned()),
                     Body::Unknown(m) => Body::Unknown(m.into_owned()),
                 }
             }
@@ -111,7 +177,7 @@ macro_rules! bodies {
                 match self {
                     $(Body::$variant(m) => m.validate(out),)*
                     Body::Fault(f) => f.validate(out),
-                    Body::Unknown(_) => {}
+                    Body::SoapFault(_) | Body::Unknown(_) => {}
                 }
             }
         }
@@ -243,6 +309,12 @@ impl<'a> From<Fault<'a>> for Body<'a> {
     }
 }
 
+impl<'a> From<SoapFault<'a>> for Body<'a> {
+    fn from(f: SoapFault<'a>) -> Self {
+        Body::SoapFault(f)
+    }
+}
+
 impl Validate for Fault<'_> {
     fn validate(&self, out: &mut Vec<Violation>) {
         for f in &self.set_parameter_values_faults {
@@ -266,7 +338,12 @@ impl Body<'_> {
     /// Whether the body is a request (not a response, not a fault; unknown methods count as
     /// requests since they must be answered).
     pub fn is_request(&self) -> bool {
-        !self.is_response() && !matches!(self, Body::Fault(_))
+        !self.is_response() && !self.is_fault()
+    }
+
+    /// Whether the body is a SOAP Fault, with or without a CWMP fault.
+    pub fn is_fault(&self) -> bool {
+        matches!(self, Body::Fault(_) | Body::SoapFault(_))
     }
 
     /// The element name of the response to this request (`<Method>Response`), if it is one.
@@ -368,7 +445,7 @@ mod tests {
             header: Header::with_id("SAGEM_ID_7589"),
             body: Body::Unknown(UnknownMethod {
                 name: "X_Foo".into(),
-                namespace: "".into(),
+                ..UnknownMethod::default()
             }),
         };
         assert!(env.body.is_request());

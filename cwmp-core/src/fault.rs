@@ -372,6 +372,41 @@ impl<'a> SetParameterValuesFault<'a> {
     }
 }
 
+crate::owned::message! {
+    /// A SOAP Fault that carries no CWMP fault: no `detail/cwmp:Fault`, only the SOAP
+    /// `faultcode` and `faultstring` (as some HTTP stacks and proxies answer), or only text.
+    ///
+    /// Nothing is invented for what was not sent: there is no CWMP fault code here (compare
+    /// [`Fault`], whose code is always a CWMP one). Every part that came is kept, so that the
+    /// encoder writes the fault back as it came.
+    ///
+    /// ```
+    /// use cwmp_core::fault::SoapFault;
+    /// let f = SoapFault {
+    ///     code: Some("Server".into()),
+    ///     code_namespace: "http://schemas.xmlsoap.org/soap/envelope/".into(),
+    ///     string: Some("Service unavailable".into()),
+    ///     ..SoapFault::default()
+    /// };
+    /// assert_eq!(f.code.as_deref(), Some("Server"));
+    /// assert!(f.actor.is_none() && f.text.is_none());
+    /// ```
+    pub struct SoapFault<'a> {
+        /// The `faultcode` without its prefix (`Client`, `Server.Busy` ...), or the whole
+        /// trimmed text when it is not a qualified name whose prefix is declared; `None` when
+        /// the element is absent.
+        pub code: Option<Cow<'a, str>>,
+        /// The namespace URI of the `faultcode`'s prefix (empty when it had none).
+        pub code_namespace: Cow<'a, str>,
+        /// The `faultstring`, when present.
+        pub string: Option<Cow<'a, str>>,
+        /// The `faultactor`, when present.
+        pub actor: Option<Cow<'a, str>>,
+        /// Text written directly inside the Fault element (trimmed), when there is any.
+        pub text: Option<Cow<'a, str>>,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -455,12 +455,13 @@ fn arrays_carry_the_true_count_and_member_names() {
 }
 
 #[test]
-fn unknown_methods_are_empty_elements_in_their_namespace() {
+fn unknown_methods_without_content_are_empty_elements_in_their_namespace() {
     let env = Envelope {
         header: Header::with_id("1"),
         body: Body::Unknown(UnknownMethod {
             name: "X_ACME_Frobnicate".into(),
             namespace: "urn:acme:x&y".into(),
+            ..UnknownMethod::default()
         }),
     };
     assert_eq!(
@@ -474,7 +475,7 @@ fn unknown_methods_are_empty_elements_in_their_namespace() {
         header: Header::default(),
         body: Body::Unknown(UnknownMethod {
             name: "bad name<".into(),
-            namespace: "".into(),
+            ..UnknownMethod::default()
         }),
     };
     assert_eq!(

@@ -227,6 +227,17 @@ pub enum DecodeError {
         /// Element path.
         path: String,
     },
+    /// A namespace prefix that no declaration in scope binds, in a name the decoder keeps
+    /// (inside an unknown method's arguments).
+    #[error("namespace prefix {prefix:?} is not declared, at byte {offset} ({path})")]
+    UndeclaredPrefix {
+        /// The prefix (truncated to 64 bytes).
+        prefix: String,
+        /// Byte offset.
+        offset: usize,
+        /// Element path.
+        path: String,
+    },
     /// A malformed attribute list.
     #[error("malformed attributes at byte {offset} ({path})")]
     MalformedAttribute {
@@ -312,6 +323,7 @@ impl DecodeError {
             | DecodeError::InvalidValue { offset, .. }
             | DecodeError::UnexpectedElement { offset, .. }
             | DecodeError::MalformedAttribute { offset, .. }
+            | DecodeError::UndeclaredPrefix { offset, .. }
             | DecodeError::InvalidName { offset, .. }
             | DecodeError::TrailingContent { offset }
             | DecodeError::Strict { offset, .. } => *offset,
@@ -335,6 +347,7 @@ impl DecodeError {
             | DecodeError::InvalidValue { path, .. }
             | DecodeError::UnexpectedElement { path, .. }
             | DecodeError::MalformedAttribute { path, .. }
+            | DecodeError::UndeclaredPrefix { path, .. }
             | DecodeError::InvalidName { path, .. } => Some(path),
             _ => None,
         }
@@ -405,6 +418,19 @@ pub enum WarningKind {
     /// An arrayType naming a different member type.
     #[error("arrayType names another member type")]
     ArrayTypeMismatch,
+    /// A struct array written without its wrapper: the array element holds one struct's
+    /// fields directly (and is repeated once per struct); read as one member per element.
+    #[error("struct array without member wrapper, one member per array element")]
+    ArrayWithoutWrapper,
+    /// A child repeated inside a struct whose every value is kept: an `EventStruct` with
+    /// several `EventCode`s becomes one event per code, sharing the CommandKey.
+    #[error("repeated EventCode, one event per code")]
+    RepeatedEventCode,
+    /// A value that breaks a facet of the schema (length, pattern, range: a lower-case OUI,
+    /// a State of 0 ...); the message's [`violations`](crate::decode::Decoded::violations)
+    /// say which.
+    #[error("value breaks a schema facet")]
+    SchemaViolation,
     /// An array member whose element name is not the member type.
     #[error("unexpected array member element")]
     UnexpectedArrayMember,
@@ -464,6 +490,12 @@ pub enum WarningKind {
     /// A deployment-unit Fault wrapped in a FaultStruct element.
     #[error("FaultStruct wrapper inside a deployment-unit Fault")]
     DuFaultWrapper,
+    /// A SOAP Fault without a CWMP fault in its detail: kept as a SOAP-level fault.
+    #[error("SOAP Fault without a CWMP fault")]
+    NoCwmpFault,
+    /// Text inside a SOAP Fault element, next to or instead of its elements: kept.
+    #[error("text inside a SOAP Fault")]
+    FaultText,
     /// An `Operations` element without a recognisable operation type, skipped.
     #[error("operation without a known type, skipped")]
     UnknownOperationType,

@@ -70,7 +70,7 @@ mod reader;
 mod rpc;
 mod text;
 
-use cwmp_core::limits::Validate;
+use cwmp_core::limits::{Validate, Violation};
 use cwmp_core::{CwmpVersion, Envelope};
 
 pub use error::{DecodeError, Warning, WarningKind};
@@ -155,8 +155,13 @@ pub struct Decoded<'a> {
     /// The cwmp namespace URI the message used (the Body element's, else a header's, else the
     /// one declared), `None` when there was none.
     pub namespace: Option<&'static str>,
-    /// Every tolerated deviation, in document order (always empty after a strict decode).
+    /// Every tolerated deviation, in document order (always empty after a strict decode),
+    /// then one [`WarningKind::SchemaViolation`] per entry of `violations`.
     pub warnings: Vec<Warning>,
+    /// Every value that breaks a facet of the schema (length, pattern, range: a lower-case
+    /// OUI, a dateTime field that is no dateTime, a State of 0 ...), as
+    /// [`cwmp_core::limits::Validate`] finds them; the message is kept as it came.
+    pub violations: Vec<Violation>,
 }
 
 impl Decoder {
@@ -257,25 +262,27 @@ impl Decoder {
                 CwmpVersion::V1_0
             }
         };
-        if self.strict {
-            let violations = parsed.envelope.violations();
-            if !violations.is_empty() || !p.warnings.is_empty() {
-                let offset = p
-                    .warnings
-                    .first()
-                    .map_or_else(|| p.at(parsed.body_offset), |w| w.offset);
-                return Err(DecodeError::Strict {
-                    deviations: p.warnings,
-                    violations,
-                    offset,
-                });
-            }
+        let violations = parsed.envelope.violations();
+        if self.strict && (!violations.is_empty() || !p.warnings.is_empty()) {
+            let offset = p
+                .warnings
+                .first()
+                .map_or_else(|| p.at(parsed.body_offset), |w| w.offset);
+            return Err(DecodeError::Strict {
+                deviations: p.warnings,
+                violations,
+                offset,
+            });
+        }
+        for _ in &violations {
+            p.warn(WarningKind::SchemaViolation, parsed.body_offset)?;
         }
         Ok(Decoded {
             envelope: parsed.envelope,
             version,
             namespace,
             warnings: p.warnings,
+            violations,
         })
     }
 }

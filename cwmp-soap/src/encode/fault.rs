@@ -1,6 +1,6 @@
-//! The SOAP Fault carrying a CWMP fault (SPEC SOAP-15).
+//! The SOAP Fault, carrying a CWMP fault or not.
 
-use cwmp_core::fault::Fault;
+use cwmp_core::fault::{Fault, SoapFault};
 
 use super::xml::{Xml, tag};
 
@@ -20,4 +20,38 @@ pub(super) fn fault(x: &mut Xml<'_>, f: &Fault<'_>) {
         x.raw("</SetParameterValuesFault>");
     }
     x.raw("</cwmp:Fault></detail></soap-env:Fault>");
+}
+
+/// A SOAP Fault without a CWMP fault, written as it came: its text, then the `faultcode`
+/// (prefixed `soap-env:` in the SOAP envelope namespace, unprefixed without one, else with a
+/// prefix declared on it), `faultstring` and `faultactor` that are present.
+pub(super) fn soap_fault(x: &mut Xml<'_>, f: &SoapFault<'_>) {
+    x.raw("<soap-env:Fault>");
+    if let Some(t) = &f.text {
+        x.text(t);
+    }
+    if let Some(code) = &f.code {
+        match &*f.code_namespace {
+            "" => x.leaf(tag!("faultcode"), code),
+            super::SOAP_ENV_NS => {
+                x.raw("<faultcode>soap-env:");
+                x.text(code);
+                x.raw("</faultcode>");
+            }
+            ns => {
+                x.raw("<faultcode xmlns:fc=\"");
+                x.attr_value(ns);
+                x.raw("\">fc:");
+                x.text(code);
+                x.raw("</faultcode>");
+            }
+        }
+    }
+    if let Some(s) = &f.string {
+        x.leaf(tag!("faultstring"), s);
+    }
+    if let Some(a) = &f.actor {
+        x.leaf(tag!("faultactor"), a);
+    }
+    x.raw("</soap-env:Fault>");
 }

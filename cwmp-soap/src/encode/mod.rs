@@ -63,10 +63,12 @@
 //! - A [`Fault`] body is a `soap-env:Fault` with `faultcode` (`Client`/`Server`, unprefixed as in
 //!   TR-069's examples), `faultstring`, and `detail/cwmp:Fault` with FaultCode, FaultString and
 //!   one SetParameterValuesFault per entry.
-//! - [`Body::Unknown`] has no known content: it is written as an empty element of its name in
-//!   its namespace (declared on the element as the default namespace; unqualified when the
-//!   namespace is empty). A name that is not an XML name has its offending characters replaced
-//!   by `_`. Such a message is not schema-valid, but it is well-formed.
+//! - A [`Body::SoapFault`] (a SOAP Fault without CWMP detail) is written as it came: its text,
+//!   then whichever of `faultcode`, `faultstring` and `faultactor` it has, and no `detail`.
+//! - [`Body::Unknown`] is written with its name and prefix, the namespace declarations it
+//!   recorded (and its own namespace's, when none of them gives it), and its content as it is
+//!   (raw XML). A name that is not an XML name has its offending characters replaced by `_`.
+//!   Such a message is not schema-valid, but it is well-formed when the content is.
 //! - Optional elements (ChangeDUState and DUStateChangeComplete CommandKey, the optional fields
 //!   of the operation structs, OptionStruct ExpirationDate) are written when `Some`. FaultString
 //!   elements, which the model keeps as possibly empty text, are always written.
@@ -83,6 +85,7 @@
 //! [`BytesMut`]: bytes::BytesMut
 //! [`Body::since`]: cwmp_core::Body::since
 //! [`Body::Unknown`]: cwmp_core::Body::Unknown
+//! [`Body::SoapFault`]: cwmp_core::Body::SoapFault
 //! [`ValueType::xsd_name`]: cwmp_core::value::ValueType::xsd_name
 //! [`Fault`]: cwmp_core::fault::Fault
 
@@ -401,13 +404,50 @@ fn write_header(x: &mut Xml<'_>, h: &Header<'_>, version: CwmpVersion) {
 
 fn write_unknown(x: &mut Xml<'_>, m: &UnknownMethod<'_>) {
     x.out.push(b'<');
-    xml::push_ncname(x.out, &m.name);
-    if !m.namespace.is_empty() {
-        x.raw(r#" xmlns=""#);
-        x.attr_value(&m.namespace);
-        x.out.push(b'"');
+    let prefixed = !m.prefix.is_empty();
+    if prefixed {
+        xml::push_ncname(x.out, &m.prefix);
+        x.out.push(b':');
     }
-    x.raw("/>");
+    xml::push_ncname(x.out, &m.name);
+    for b in &m.namespaces {
+        namespace_declaration(x, &b.prefix, &b.uri);
+    }
+    // The element's own namespace, when no declaration above gives it.
+    let declared = m.namespaces.iter().any(|b| b.prefix == m.prefix);
+    let canonical = matches!(
+        (&*m.prefix, &*m.namespace),
+        ("soap-env", SOAP_ENV_NS) | ("soap-enc", SOAP_ENC_NS) | ("xsd", XSD_NS) | ("xsi", XSI_NS)
+    );
+    if !declared && !canonical && (prefixed || !m.namespace.is_empty()) {
+        namespace_declaration(x, &m.prefix, &m.namespace);
+    }
+    if m.content.is_empty() {
+        x.raw("/>");
+        return;
+    }
+    x.out.push(b'>');
+    xml::push_content(x.out, &m.content);
+    x.raw("</");
+    if prefixed {
+        xml::push_ncname(x.out, &m.prefix);
+        x.out.push(b':');
+    }
+    xml::push_ncname(x.out, &m.name);
+    x.out.push(b'>');
+}
+
+/// ` xmlns="uri"` or ` xmlns:prefix="uri"`.
+fn namespace_declaration(x: &mut Xml<'_>, prefix: &str, uri: &str) {
+    if prefix.is_empty() {
+        x.raw(" xmlns=\"");
+    } else {
+        x.raw(" xmlns:");
+        xml::push_ncname(x.out, prefix);
+        x.raw("=\"");
+    }
+    x.attr_value(uri);
+    x.out.push(b'"');
 }
 
 /// Writes `<cwmp:Name>children</cwmp:Name>`, or `<cwmp:Name/>` when there are none.
@@ -431,6 +471,7 @@ fn write_body(x: &mut Xml<'_>, body: &Body<'_>) {
     let name = body.name();
     match body {
         Body::Fault(f) => fault::fault(x, f),
+        Body::SoapFault(f) => fault::soap_fault(x, f),
         Body::Unknown(m) => write_unknown(x, m),
         _ => write_rpc(x, name, |x| write_children(x, body)),
     }

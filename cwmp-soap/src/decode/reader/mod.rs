@@ -14,6 +14,8 @@ use super::text::{self, UnescapeError};
 use super::{ControlCharPolicy, Limits};
 use crate::name::is_qname;
 
+mod content;
+
 /// SOAP 1.1 envelope namespace.
 pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// SOAP 1.2 envelope namespace (refused).
@@ -693,6 +695,14 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The qualified name (`prefix:local`) of element `e`, while it is the innermost open one.
+    pub fn qname_of(&self, e: &Elem<'a>) -> &'a str {
+        match self.path.last() {
+            Some((local, name)) if same(local, e.local) => name,
+            _ => e.local,
+        }
+    }
+
     /// The `xsi:type` of open element `e`, resolved.
     pub fn xsi_type(&self, e: &Elem<'a>) -> Option<QRef<'a>> {
         self.attrs_of(e).and_then(|a| a.xsi_type)
@@ -1162,21 +1172,55 @@ impl<'a> Parser<'a> {
         declared.min(room).min(self.limits.max_array_members)
     }
 
-    /// [`Parser::array`] into `out`, trying `fast` before each member (it reads a member
-    /// whole, or returns `None` having consumed nothing) and `f` on the members it leaves.
-    pub fn array_into<T>(
+    /// An array of structs into `out`: each member element is a struct whose schema sequence
+    /// is `names` (`required` and `repeatable` bit masks over it, as in
+    /// [`Parser::fields_repeated`]), its children handed to `set` by position.
+    ///
+    /// The array element may also be the struct itself, holding the fields directly (a
+    /// struct array written without its wrapper, the array element repeated once per
+    /// member): its fields then make one member, with [`WarningKind::ArrayWithoutWrapper`],
+    /// never a member per field.
+    pub fn struct_array<T: Default>(
         &mut self,
         e: &Elem<'a>,
         member: &str,
+        names: &[&'static str],
+        (required, repeatable): (u32, u32),
+        out: &mut Vec<T>,
+        set: impl FnMut(&mut Self, &mut T, usize, Elem<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        self.array_into(
+            e,
+            member,
+            names,
+            (required, repeatable),
+            out,
+            |_| Ok(None),
+            set,
+        )
+    }
+
+    /// [`Parser::struct_array`], trying `fast` before each member (it reads a member whole, or
+    /// returns `None` having consumed nothing) and the field-by-field decode on the members it
+    /// leaves.
+    #[allow(clippy::too_many_arguments)]
+    pub fn array_into<T: Default>(
+        &mut self,
+        e: &Elem<'a>,
+        member: &str,
+        names: &[&'static str],
+        (required, repeatable): (u32, u32),
         out: &mut Vec<T>,
         mut fast: impl FnMut(&mut Self) -> Result<Option<T>, DecodeError>,
-        mut f: impl FnMut(&mut Self, Elem<'a>) -> Result<T, DecodeError>,
+        mut set: impl FnMut(&mut Self, &mut T, usize, Elem<'a>) -> Result<(), DecodeError>,
     ) -> Result<(), DecodeError> {
         let declared = self.array_header(e, member)?;
         let open = !e.empty() && e.leaf.is_none();
         let mut n = 0usize;
+        // The struct the array element itself is, in the form without wrapper.
+        let mut own: Option<(T, Fields)> = None;
         loop {
-            if open && n < self.limits.max_array_members {
+            if open && n < self.limits.max_array_members && own.is_none() {
                 if let Some(item) = fast(self)? {
                     n += 1;
                     out.push(item);
@@ -1186,6 +1230,25 @@ impl<'a> Parser<'a> {
             let Some(c) = self.child(e)? else {
                 break;
             };
+            if !same(c.local, member) {
+                if let Some(i) = names.iter().position(|n| same(n, c.local)) {
+                    if own.is_none() {
+                        self.warn(WarningKind::ArrayWithoutWrapper, e.offset)?;
+                    }
+                    let (t, track) = own.get_or_insert_with(|| {
+                        (
+                            T::default(),
+                            Fields {
+                                repeatable,
+                                ..Fields::default()
+                            },
+                        )
+                    });
+                    track.see(self, i, &c)?;
+                    set(self, t, i, c)?;
+                    continue;
+                }
+            }
             n += 1;
             if n > self.limits.max_array_members {
                 return Err(DecodeError::TooManyArrayMembers {
@@ -1197,10 +1260,21 @@ impl<'a> Parser<'a> {
             if !same(c.local, member) {
                 self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
             }
-            out.push(f(self, c)?);
+            let mut t = T::default();
+            self.fields_repeated(&c, names, required, repeatable, |p, i, f| {
+                set(p, &mut t, i, f)
+            })?;
+            out.push(t);
         }
-        if declared.is_some_and(|d| d != n) {
-            self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
+        match own {
+            Some((t, track)) => {
+                track.finish(self, e, required)?;
+                out.push(t);
+            }
+            None if declared.is_some_and(|d| d != n) => {
+                self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
+            }
+            None => {}
         }
         Ok(())
     }

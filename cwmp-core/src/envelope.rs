@@ -341,6 +341,41 @@ impl Body<'_> {
         !self.is_response() && !self.is_fault()
     }
 
+    /// The newest version any version-dependent value in the body needs (1.0 when there is
+    /// none): Inform event codes ([`EventCode::since`](crate::event::EventCode::since)) and
+    /// the notification values of the attribute RPCs
+    /// ([`Notification::since`](crate::filetype::Notification::since)). The method itself
+    /// is [`Body::since`].
+    ///
+    /// ```
+    /// use cwmp_core::{Body, CwmpVersion, rpc::Inform, event::{EventCode, EventStruct}};
+    /// let inform = Inform {
+    ///     events: vec![EventStruct::new(EventCode::AUTONOMOUS_TRANSFER_COMPLETE)],
+    ///     ..Inform::default()
+    /// };
+    /// assert_eq!(Body::from(inform).content_since(), CwmpVersion::V1_1);
+    /// ```
+    pub fn content_since(&self) -> CwmpVersion {
+        let notification =
+            |n: crate::filetype::Notification| n.since().unwrap_or(CwmpVersion::V1_0);
+        let newest = match self {
+            Body::Inform(m) => m.events.iter().map(|e| e.code.since()).max(),
+            Body::SetParameterAttributes(m) => m
+                .parameters
+                .iter()
+                .filter(|p| p.notification_change)
+                .map(|p| notification(p.notification))
+                .max(),
+            Body::GetParameterAttributesResponse(m) => m
+                .parameters
+                .iter()
+                .map(|p| notification(p.notification))
+                .max(),
+            _ => None,
+        };
+        newest.unwrap_or(CwmpVersion::V1_0)
+    }
+
     /// Whether the body is a SOAP Fault, with or without a CWMP fault.
     pub fn is_fault(&self) -> bool {
         matches!(self, Body::Fault(_) | Body::SoapFault(_))

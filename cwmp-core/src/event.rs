@@ -138,6 +138,28 @@ impl<'a> EventCode<'a> {
         }
     }
 
+    /// The CWMP version that defined the code: `10 AUTONOMOUS TRANSFER COMPLETE` 1.1;
+    /// `11`, `12`, `M ScheduleDownload` and `M ChangeDUState` 1.2; `13 WAKEUP` and
+    /// `14 HEARTBEAT` 1.4; every other code (vendor and unknown ones included) 1.0.
+    ///
+    /// ```
+    /// use cwmp_core::{CwmpVersion, event::EventCode};
+    /// assert_eq!(EventCode::DU_STATE_CHANGE_COMPLETE.since(), CwmpVersion::V1_2);
+    /// assert_eq!(EventCode::PERIODIC.since(), CwmpVersion::V1_0);
+    /// ```
+    pub fn since(&self) -> crate::CwmpVersion {
+        use crate::CwmpVersion::*;
+        match &*self.0 {
+            "10 AUTONOMOUS TRANSFER COMPLETE" => V1_1,
+            "11 DU STATE CHANGE COMPLETE"
+            | "12 AUTONOMOUS DU STATE CHANGE COMPLETE"
+            | "M ScheduleDownload"
+            | "M ChangeDUState" => V1_2,
+            "13 WAKEUP" | "14 HEARTBEAT" => V1_4,
+            _ => V1_0,
+        }
+    }
+
     /// Whether the code matches one of the schema patterns and is at most 64 characters.
     pub fn is_valid(&self) -> bool {
         self.kind() != EventKind::Invalid && self.0.chars().count() <= crate::limits::EVENT_CODE

@@ -26,12 +26,9 @@
 //!     url: "http://h/f?a=1&b=2".into(),
 //!     ..Download::default()
 //! });
-//! let options = EncodeOptions {
-//!     version: CwmpVersion::V1_0,
-//!     xml_declaration: false,
-//!     booleans: BoolFormat::Digits,
-//!     ..EncodeOptions::default()
-//! };
+//! let options = EncodeOptions::for_version(CwmpVersion::V1_0)
+//!     .with_xml_declaration(false)
+//!     .with_booleans(BoolFormat::Digits);
 //! let mut out = Vec::new();
 //! options.encode(&download, &mut out);
 //! let xml = String::from_utf8(out).unwrap();
@@ -90,6 +87,7 @@
 //! [`Fault`]: cwmp_core::fault::Fault
 
 use cwmp_core::envelope::UnknownMethod;
+use cwmp_core::limits::Violation;
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 
 mod du;
@@ -97,6 +95,7 @@ mod fault;
 mod misc;
 mod parameters;
 mod transfer;
+mod validate;
 mod xml;
 
 use xml::{Xml, tag};
@@ -154,6 +153,7 @@ pub enum DuShape {
 /// assert_eq!(legacy.version, CwmpVersion::V1_0);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EncodeOptions {
     /// The CWMP version of the session (default [`CwmpVersion::V1_4`], the newest, written in
     /// the `cwmp-1-2` namespace). Set the negotiated version when talking to an older peer: it
@@ -169,6 +169,24 @@ pub struct EncodeOptions {
     pub datetime_fraction: DateTimeFraction,
     /// The ChangeDUState / DUStateChangeComplete shape (default: the schema's).
     pub du_shape: DuShape,
+    /// Whether [`EncodeOptions::encode_checked`] checks the message against the schema's
+    /// facets and types first (default: no).
+    pub validation: Validation,
+}
+
+/// What [`EncodeOptions::encode_checked`] does with values that break the schema's facets or
+/// types (a lower-case OUI, dateTime text that is no dateTime, a State of 0, a parameter value
+/// that is no instance of its `xsi:type` ...).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Validation {
+    /// Do not check (the default): the message is written as it is.
+    #[default]
+    Off,
+    /// Write the message as it is and return each violation as a warning.
+    Warn,
+    /// Write nothing when there is a violation; return them all as the error.
+    Refuse,
 }
 
 impl Default for EncodeOptions {
@@ -179,6 +197,7 @@ impl Default for EncodeOptions {
             booleans: BoolFormat::Words,
             datetime_fraction: DateTimeFraction::AsIs,
             du_shape: DuShape::Xsd,
+            validation: Validation::Off,
         }
     }
 }
@@ -239,8 +258,46 @@ impl EncodeOptions {
         }
     }
 
-    /// The version a body is actually written in: the options' version, or the RPC's own when
-    /// that is newer (so that the RPC exists in the namespace written).
+    /// These options with another CWMP version.
+    pub fn with_version(mut self, version: CwmpVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// These options with or without the XML declaration.
+    pub fn with_xml_declaration(mut self, on: bool) -> Self {
+        self.xml_declaration = on;
+        self
+    }
+
+    /// These options with another boolean form.
+    pub fn with_booleans(mut self, booleans: BoolFormat) -> Self {
+        self.booleans = booleans;
+        self
+    }
+
+    /// These options with another treatment of fractional seconds.
+    pub fn with_datetime_fraction(mut self, fraction: DateTimeFraction) -> Self {
+        self.datetime_fraction = fraction;
+        self
+    }
+
+    /// These options with another deployment-unit shape.
+    pub fn with_du_shape(mut self, shape: DuShape) -> Self {
+        self.du_shape = shape;
+        self
+    }
+
+    /// These options with another validation on encode.
+    pub fn with_validation(mut self, validation: Validation) -> Self {
+        self.validation = validation;
+        self
+    }
+
+    /// The version a body is actually written in: the options' version, or the newest version
+    /// the body needs when that is newer: the RPC's own ([`Body::since`]) and that of its
+    /// version-dependent values, such as event codes ([`Body::content_since`]), so that what
+    /// is written exists in the namespace written.
     ///
     /// ```
     /// use cwmp_core::{Body, CwmpVersion, rpc::{ChangeDuState, Reboot}};
@@ -250,7 +307,49 @@ impl EncodeOptions {
     /// assert_eq!(o.effective_version(&Body::from(Reboot::default())), CwmpVersion::V1_0);
     /// ```
     pub fn effective_version(&self, body: &Body<'_>) -> CwmpVersion {
-        self.version.max(body.since())
+        self.version.max(body.since()).max(body.content_since())
+    }
+
+    /// Appends the envelope to `out` after checking it as [`EncodeOptions::validation`]
+    /// says: every value that breaks the schema's facets or types
+    /// ([`cwmp_core::limits::Validate`], and parameter values that are no instance of their
+    /// `xsi:type`) is returned as a warning (`Ok`, the message written as it is), or refused
+    /// (`Err`, nothing written). With [`Validation::Off`] it is [`EncodeOptions::encode`].
+    ///
+    /// ```
+    /// use cwmp_core::{Envelope, rpc::{DeviceId, Inform}};
+    /// use cwmp_core::datetime::DateTimeText;
+    /// use cwmp_soap::{EncodeOptions, Validation};
+    /// let inform = Inform {
+    ///     device_id: DeviceId { oui: "00a0c9".into(), ..DeviceId::default() },
+    ///     current_time: DateTimeText::new("2024-05-01T12:00:00Z"),
+    ///     ..Inform::default()
+    /// };
+    /// let env = Envelope::request("1", inform);
+    /// let mut out = Vec::new();
+    /// let warn = EncodeOptions::default().with_validation(Validation::Warn);
+    /// let warnings = warn.encode_checked(&env, &mut out).unwrap();
+    /// assert_eq!(warnings[0].field, "OUI");
+    /// assert!(!out.is_empty());
+    /// let refuse = EncodeOptions::default().with_validation(Validation::Refuse);
+    /// let mut none = Vec::new();
+    /// assert!(refuse.encode_checked(&env, &mut none).is_err());
+    /// assert!(none.is_empty());
+    /// ```
+    pub fn encode_checked(
+        &self,
+        envelope: &Envelope<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<Vec<Violation>, Vec<Violation>> {
+        let violations = match self.validation {
+            Validation::Off => Vec::new(),
+            Validation::Warn | Validation::Refuse => validate::violations(&envelope.body),
+        };
+        if self.validation == Validation::Refuse && !violations.is_empty() {
+            return Err(violations);
+        }
+        self.encode(envelope, out);
+        Ok(violations)
     }
 
     /// Appends the envelope to `out`.

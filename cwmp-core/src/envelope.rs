@@ -192,116 +192,131 @@ macro_rules! bodies {
     };
 }
 
-bodies! {
-    /// `GetRPCMethods`.
-    GetRpcMethods(GetRpcMethods) = "GetRPCMethods", V1_0, Both, false;
-    /// `GetRPCMethodsResponse`.
-    GetRpcMethodsResponse(GetRpcMethodsResponse<'a>) = "GetRPCMethodsResponse", V1_0, Both, true;
-    /// `SetParameterValues`.
-    SetParameterValues(SetParameterValues<'a>) = "SetParameterValues", V1_0, Cpe, false;
-    /// `SetParameterValuesResponse`.
-    SetParameterValuesResponse(SetParameterValuesResponse) = "SetParameterValuesResponse", V1_0, Cpe, true;
-    /// `GetParameterValues`.
-    GetParameterValues(GetParameterValues<'a>) = "GetParameterValues", V1_0, Cpe, false;
-    /// `GetParameterValuesResponse`.
-    GetParameterValuesResponse(GetParameterValuesResponse<'a>) = "GetParameterValuesResponse", V1_0, Cpe, true;
-    /// `GetParameterNames`.
-    GetParameterNames(GetParameterNames<'a>) = "GetParameterNames", V1_0, Cpe, false;
-    /// `GetParameterNamesResponse`.
-    GetParameterNamesResponse(GetParameterNamesResponse<'a>) = "GetParameterNamesResponse", V1_0, Cpe, true;
-    /// `SetParameterAttributes`.
-    SetParameterAttributes(SetParameterAttributes<'a>) = "SetParameterAttributes", V1_0, Cpe, false;
-    /// `SetParameterAttributesResponse`.
-    SetParameterAttributesResponse(SetParameterAttributesResponse) = "SetParameterAttributesResponse", V1_0, Cpe, true;
-    /// `GetParameterAttributes`.
-    GetParameterAttributes(GetParameterAttributes<'a>) = "GetParameterAttributes", V1_0, Cpe, false;
-    /// `GetParameterAttributesResponse`.
-    GetParameterAttributesResponse(GetParameterAttributesResponse<'a>) = "GetParameterAttributesResponse", V1_0, Cpe, true;
-    /// `AddObject`.
-    AddObject(AddObject<'a>) = "AddObject", V1_0, Cpe, false;
-    /// `AddObjectResponse`.
-    AddObjectResponse(AddObjectResponse) = "AddObjectResponse", V1_0, Cpe, true;
-    /// `DeleteObject`.
-    DeleteObject(DeleteObject<'a>) = "DeleteObject", V1_0, Cpe, false;
-    /// `DeleteObjectResponse`.
-    DeleteObjectResponse(DeleteObjectResponse) = "DeleteObjectResponse", V1_0, Cpe, true;
-    /// `Reboot`.
-    Reboot(Reboot<'a>) = "Reboot", V1_0, Cpe, false;
-    /// `RebootResponse`.
-    RebootResponse(RebootResponse) = "RebootResponse", V1_0, Cpe, true;
-    /// `Download`.
-    Download(Download<'a>) = "Download", V1_0, Cpe, false;
-    /// `DownloadResponse`.
-    DownloadResponse(DownloadResponse<'a>) = "DownloadResponse", V1_0, Cpe, true;
-    /// `Upload`.
-    Upload(Upload<'a>) = "Upload", V1_0, Cpe, false;
-    /// `UploadResponse`.
-    UploadResponse(UploadResponse<'a>) = "UploadResponse", V1_0, Cpe, true;
-    /// `FactoryReset`.
-    FactoryReset(FactoryReset) = "FactoryReset", V1_0, Cpe, false;
-    /// `FactoryResetResponse`.
-    FactoryResetResponse(FactoryResetResponse) = "FactoryResetResponse", V1_0, Cpe, true;
-    /// `GetQueuedTransfers`.
-    GetQueuedTransfers(GetQueuedTransfers) = "GetQueuedTransfers", V1_0, Cpe, false;
-    /// `GetQueuedTransfersResponse`.
-    GetQueuedTransfersResponse(GetQueuedTransfersResponse<'a>) = "GetQueuedTransfersResponse", V1_0, Cpe, true;
-    /// `GetAllQueuedTransfers`.
-    GetAllQueuedTransfers(GetAllQueuedTransfers) = "GetAllQueuedTransfers", V1_1, Cpe, false;
-    /// `GetAllQueuedTransfersResponse`.
-    GetAllQueuedTransfersResponse(GetAllQueuedTransfersResponse<'a>) = "GetAllQueuedTransfersResponse", V1_1, Cpe, true;
-    /// `ScheduleInform`.
-    ScheduleInform(ScheduleInform<'a>) = "ScheduleInform", V1_0, Cpe, false;
-    /// `ScheduleInformResponse`.
-    ScheduleInformResponse(ScheduleInformResponse) = "ScheduleInformResponse", V1_0, Cpe, true;
-    /// `SetVouchers`.
-    SetVouchers(SetVouchers<'a>) = "SetVouchers", V1_0, Cpe, false;
-    /// `SetVouchersResponse`.
-    SetVouchersResponse(SetVouchersResponse) = "SetVouchersResponse", V1_0, Cpe, true;
-    /// `GetOptions`.
-    GetOptions(GetOptions<'a>) = "GetOptions", V1_0, Cpe, false;
-    /// `GetOptionsResponse`.
-    GetOptionsResponse(GetOptionsResponse<'a>) = "GetOptionsResponse", V1_0, Cpe, true;
-    /// `CancelTransfer`.
-    CancelTransfer(CancelTransfer<'a>) = "CancelTransfer", V1_2, Cpe, false;
-    /// `CancelTransferResponse`.
-    CancelTransferResponse(CancelTransferResponse) = "CancelTransferResponse", V1_2, Cpe, true;
-    /// `ChangeDUState`.
-    ChangeDuState(ChangeDuState<'a>) = "ChangeDUState", V1_2, Cpe, false;
-    /// `ChangeDUStateResponse`.
-    ChangeDuStateResponse(ChangeDuStateResponse) = "ChangeDUStateResponse", V1_2, Cpe, true;
-    /// `ScheduleDownload`.
-    ScheduleDownload(ScheduleDownload<'a>) = "ScheduleDownload", V1_2, Cpe, false;
-    /// `ScheduleDownloadResponse`.
-    ScheduleDownloadResponse(ScheduleDownloadResponse) = "ScheduleDownloadResponse", V1_2, Cpe, true;
-    /// `Inform`.
-    Inform(Inform<'a>) = "Inform", V1_0, Acs, false;
-    /// `InformResponse`.
-    InformResponse(InformResponse) = "InformResponse", V1_0, Acs, true;
-    /// `TransferComplete`.
-    TransferComplete(TransferComplete<'a>) = "TransferComplete", V1_0, Acs, false;
-    /// `TransferCompleteResponse`.
-    TransferCompleteResponse(TransferCompleteResponse) = "TransferCompleteResponse", V1_0, Acs, true;
-    /// `AutonomousTransferComplete`.
-    AutonomousTransferComplete(AutonomousTransferComplete<'a>) = "AutonomousTransferComplete", V1_1, Acs, false;
-    /// `AutonomousTransferCompleteResponse`.
-    AutonomousTransferCompleteResponse(AutonomousTransferCompleteResponse) = "AutonomousTransferCompleteResponse", V1_1, Acs, true;
-    /// `RequestDownload`.
-    RequestDownload(RequestDownload<'a>) = "RequestDownload", V1_0, Acs, false;
-    /// `RequestDownloadResponse`.
-    RequestDownloadResponse(RequestDownloadResponse) = "RequestDownloadResponse", V1_0, Acs, true;
-    /// `Kicked`.
-    Kicked(Kicked<'a>) = "Kicked", V1_0, Acs, false;
-    /// `KickedResponse`.
-    KickedResponse(KickedResponse<'a>) = "KickedResponse", V1_0, Acs, true;
-    /// `DUStateChangeComplete`.
-    DuStateChangeComplete(DuStateChangeComplete<'a>) = "DUStateChangeComplete", V1_2, Acs, false;
-    /// `DUStateChangeCompleteResponse`.
-    DuStateChangeCompleteResponse(DuStateChangeCompleteResponse) = "DUStateChangeCompleteResponse", V1_2, Acs, true;
-    /// `AutonomousDUStateChangeComplete`.
-    AutonomousDuStateChangeComplete(AutonomousDuStateChangeComplete<'a>) = "AutonomousDUStateChangeComplete", V1_2, Acs, false;
-    /// `AutonomousDUStateChangeCompleteResponse`.
-    AutonomousDuStateChangeCompleteResponse(AutonomousDuStateChangeCompleteResponse) = "AutonomousDUStateChangeCompleteResponse", V1_2, Acs, true;
+/// The one list of RPCs: for each, its `Body` variant and message type, its element name, the
+/// version that introduced it, the side that implements it, and whether it is a response.
+///
+/// `with_rpcs!(callback)` invokes `callback! { ... }` with the list, one entry per RPC in the
+/// form `Variant(Type) = "ElementName", V1_x, Side, is_response;` (with its doc comment).
+/// [`Body`] and [`METHODS`] are built from it here, and a codec builds its dispatch from it, so
+/// that an RPC added to the model and not taught to the codec does not compile.
+#[macro_export]
+macro_rules! with_rpcs {
+    ($callback:ident) => {
+        $callback! {
+                /// `GetRPCMethods`.
+                GetRpcMethods(GetRpcMethods) = "GetRPCMethods", V1_0, Both, false;
+                /// `GetRPCMethodsResponse`.
+                GetRpcMethodsResponse(GetRpcMethodsResponse<'a>) = "GetRPCMethodsResponse", V1_0, Both, true;
+                /// `SetParameterValues`.
+                SetParameterValues(SetParameterValues<'a>) = "SetParameterValues", V1_0, Cpe, false;
+                /// `SetParameterValuesResponse`.
+                SetParameterValuesResponse(SetParameterValuesResponse) = "SetParameterValuesResponse", V1_0, Cpe, true;
+                /// `GetParameterValues`.
+                GetParameterValues(GetParameterValues<'a>) = "GetParameterValues", V1_0, Cpe, false;
+                /// `GetParameterValuesResponse`.
+                GetParameterValuesResponse(GetParameterValuesResponse<'a>) = "GetParameterValuesResponse", V1_0, Cpe, true;
+                /// `GetParameterNames`.
+                GetParameterNames(GetParameterNames<'a>) = "GetParameterNames", V1_0, Cpe, false;
+                /// `GetParameterNamesResponse`.
+                GetParameterNamesResponse(GetParameterNamesResponse<'a>) = "GetParameterNamesResponse", V1_0, Cpe, true;
+                /// `SetParameterAttributes`.
+                SetParameterAttributes(SetParameterAttributes<'a>) = "SetParameterAttributes", V1_0, Cpe, false;
+                /// `SetParameterAttributesResponse`.
+                SetParameterAttributesResponse(SetParameterAttributesResponse) = "SetParameterAttributesResponse", V1_0, Cpe, true;
+                /// `GetParameterAttributes`.
+                GetParameterAttributes(GetParameterAttributes<'a>) = "GetParameterAttributes", V1_0, Cpe, false;
+                /// `GetParameterAttributesResponse`.
+                GetParameterAttributesResponse(GetParameterAttributesResponse<'a>) = "GetParameterAttributesResponse", V1_0, Cpe, true;
+                /// `AddObject`.
+                AddObject(AddObject<'a>) = "AddObject", V1_0, Cpe, false;
+                /// `AddObjectResponse`.
+                AddObjectResponse(AddObjectResponse) = "AddObjectResponse", V1_0, Cpe, true;
+                /// `DeleteObject`.
+                DeleteObject(DeleteObject<'a>) = "DeleteObject", V1_0, Cpe, false;
+                /// `DeleteObjectResponse`.
+                DeleteObjectResponse(DeleteObjectResponse) = "DeleteObjectResponse", V1_0, Cpe, true;
+                /// `Reboot`.
+                Reboot(Reboot<'a>) = "Reboot", V1_0, Cpe, false;
+                /// `RebootResponse`.
+                RebootResponse(RebootResponse) = "RebootResponse", V1_0, Cpe, true;
+                /// `Download`.
+                Download(Download<'a>) = "Download", V1_0, Cpe, false;
+                /// `DownloadResponse`.
+                DownloadResponse(DownloadResponse<'a>) = "DownloadResponse", V1_0, Cpe, true;
+                /// `Upload`.
+                Upload(Upload<'a>) = "Upload", V1_0, Cpe, false;
+                /// `UploadResponse`.
+                UploadResponse(UploadResponse<'a>) = "UploadResponse", V1_0, Cpe, true;
+                /// `FactoryReset`.
+                FactoryReset(FactoryReset) = "FactoryReset", V1_0, Cpe, false;
+                /// `FactoryResetResponse`.
+                FactoryResetResponse(FactoryResetResponse) = "FactoryResetResponse", V1_0, Cpe, true;
+                /// `GetQueuedTransfers`.
+                GetQueuedTransfers(GetQueuedTransfers) = "GetQueuedTransfers", V1_0, Cpe, false;
+                /// `GetQueuedTransfersResponse`.
+                GetQueuedTransfersResponse(GetQueuedTransfersResponse<'a>) = "GetQueuedTransfersResponse", V1_0, Cpe, true;
+                /// `GetAllQueuedTransfers`.
+                GetAllQueuedTransfers(GetAllQueuedTransfers) = "GetAllQueuedTransfers", V1_1, Cpe, false;
+                /// `GetAllQueuedTransfersResponse`.
+                GetAllQueuedTransfersResponse(GetAllQueuedTransfersResponse<'a>) = "GetAllQueuedTransfersResponse", V1_1, Cpe, true;
+                /// `ScheduleInform`.
+                ScheduleInform(ScheduleInform<'a>) = "ScheduleInform", V1_0, Cpe, false;
+                /// `ScheduleInformResponse`.
+                ScheduleInformResponse(ScheduleInformResponse) = "ScheduleInformResponse", V1_0, Cpe, true;
+                /// `SetVouchers`.
+                SetVouchers(SetVouchers<'a>) = "SetVouchers", V1_0, Cpe, false;
+                /// `SetVouchersResponse`.
+                SetVouchersResponse(SetVouchersResponse) = "SetVouchersResponse", V1_0, Cpe, true;
+                /// `GetOptions`.
+                GetOptions(GetOptions<'a>) = "GetOptions", V1_0, Cpe, false;
+                /// `GetOptionsResponse`.
+                GetOptionsResponse(GetOptionsResponse<'a>) = "GetOptionsResponse", V1_0, Cpe, true;
+                /// `CancelTransfer`.
+                CancelTransfer(CancelTransfer<'a>) = "CancelTransfer", V1_2, Cpe, false;
+                /// `CancelTransferResponse`.
+                CancelTransferResponse(CancelTransferResponse) = "CancelTransferResponse", V1_2, Cpe, true;
+                /// `ChangeDUState`.
+                ChangeDuState(ChangeDuState<'a>) = "ChangeDUState", V1_2, Cpe, false;
+                /// `ChangeDUStateResponse`.
+                ChangeDuStateResponse(ChangeDuStateResponse) = "ChangeDUStateResponse", V1_2, Cpe, true;
+                /// `ScheduleDownload`.
+                ScheduleDownload(ScheduleDownload<'a>) = "ScheduleDownload", V1_2, Cpe, false;
+                /// `ScheduleDownloadResponse`.
+                ScheduleDownloadResponse(ScheduleDownloadResponse) = "ScheduleDownloadResponse", V1_2, Cpe, true;
+                /// `Inform`.
+                Inform(Inform<'a>) = "Inform", V1_0, Acs, false;
+                /// `InformResponse`.
+                InformResponse(InformResponse) = "InformResponse", V1_0, Acs, true;
+                /// `TransferComplete`.
+                TransferComplete(TransferComplete<'a>) = "TransferComplete", V1_0, Acs, false;
+                /// `TransferCompleteResponse`.
+                TransferCompleteResponse(TransferCompleteResponse) = "TransferCompleteResponse", V1_0, Acs, true;
+                /// `AutonomousTransferComplete`.
+                AutonomousTransferComplete(AutonomousTransferComplete<'a>) = "AutonomousTransferComplete", V1_1, Acs, false;
+                /// `AutonomousTransferCompleteResponse`.
+                AutonomousTransferCompleteResponse(AutonomousTransferCompleteResponse) = "AutonomousTransferCompleteResponse", V1_1, Acs, true;
+                /// `RequestDownload`.
+                RequestDownload(RequestDownload<'a>) = "RequestDownload", V1_0, Acs, false;
+                /// `RequestDownloadResponse`.
+                RequestDownloadResponse(RequestDownloadResponse) = "RequestDownloadResponse", V1_0, Acs, true;
+                /// `Kicked`.
+                Kicked(Kicked<'a>) = "Kicked", V1_0, Acs, false;
+                /// `KickedResponse`.
+                KickedResponse(KickedResponse<'a>) = "KickedResponse", V1_0, Acs, true;
+                /// `DUStateChangeComplete`.
+                DuStateChangeComplete(DuStateChangeComplete<'a>) = "DUStateChangeComplete", V1_2, Acs, false;
+                /// `DUStateChangeCompleteResponse`.
+                DuStateChangeCompleteResponse(DuStateChangeCompleteResponse) = "DUStateChangeCompleteResponse", V1_2, Acs, true;
+                /// `AutonomousDUStateChangeComplete`.
+                AutonomousDuStateChangeComplete(AutonomousDuStateChangeComplete<'a>) = "AutonomousDUStateChangeComplete", V1_2, Acs, false;
+                /// `AutonomousDUStateChangeCompleteResponse`.
+                AutonomousDuStateChangeCompleteResponse(AutonomousDuStateChangeCompleteResponse) = "AutonomousDUStateChangeCompleteResponse", V1_2, Acs, true;
+
+        }
+    };
 }
+
+with_rpcs!(bodies);
 
 impl<'a> From<Fault<'a>> for Body<'a> {
     fn from(f: Fault<'a>) -> Self {

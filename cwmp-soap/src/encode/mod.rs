@@ -88,6 +88,7 @@
 
 use cwmp_core::envelope::UnknownMethod;
 use cwmp_core::limits::Violation;
+use cwmp_core::rpc::*;
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 
 mod du;
@@ -576,70 +577,131 @@ fn write_body(x: &mut Xml<'_>, body: &Body<'_>) {
     }
 }
 
-/// The children of an RPC element.
-fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
-    match body {
-        // Parameters.
-        Body::SetParameterValues(m) => parameters::set_parameter_values(x, m),
-        Body::SetParameterValuesResponse(m) => x.leaf_i64(tag!("Status"), m.status.into()),
-        Body::GetParameterValues(m) => {
-            x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
-        }
-        Body::GetParameterValuesResponse(m) => {
-            parameters::value_list(x, "ParameterList", &m.parameters)
-        }
-        Body::GetParameterNames(m) => parameters::get_parameter_names(x, m),
-        Body::GetParameterNamesResponse(m) => parameters::get_parameter_names_response(x, m),
-        Body::SetParameterAttributes(m) => parameters::set_parameter_attributes(x, m),
-        Body::GetParameterAttributes(m) => {
-            x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
-        }
-        Body::GetParameterAttributesResponse(m) => {
-            parameters::get_parameter_attributes_response(x, m)
-        }
-        Body::AddObject(m) => parameters::object(x, &m.object_name, &m.parameter_key),
-        Body::AddObjectResponse(m) => {
-            x.leaf_u64(tag!("InstanceNumber"), m.instance_number.into());
-            x.leaf_i64(tag!("Status"), m.status.into());
-        }
-        Body::DeleteObject(m) => parameters::object(x, &m.object_name, &m.parameter_key),
-        Body::DeleteObjectResponse(m) => x.leaf_i64(tag!("Status"), m.status.into()),
-        // Transfers.
-        Body::Download(m) => transfer::download(x, m),
-        Body::DownloadResponse(m) => {
-            transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
-        }
-        Body::Upload(m) => transfer::upload(x, m),
-        Body::UploadResponse(m) => {
-            transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
-        }
-        Body::GetQueuedTransfersResponse(m) => transfer::queued(x, m),
-        Body::GetAllQueuedTransfersResponse(m) => transfer::all_queued(x, m),
-        Body::ScheduleDownload(m) => transfer::schedule_download(x, m),
-        Body::CancelTransfer(m) => x.leaf(tag!("CommandKey"), &m.command_key),
-        Body::TransferComplete(m) => transfer::transfer_complete(x, m),
-        Body::AutonomousTransferComplete(m) => transfer::autonomous_transfer_complete(x, m),
-        Body::RequestDownload(m) => transfer::request_download(x, m),
-        // Deployment units.
-        Body::ChangeDuState(m) => du::change_du_state(x, m),
-        Body::DuStateChangeComplete(m) => du::du_state_change_complete(x, m),
-        Body::AutonomousDuStateChangeComplete(m) => du::autonomous_du_state_change_complete(x, m),
-        // The rest.
-        Body::Inform(m) => misc::inform(x, m),
-        Body::InformResponse(m) => x.leaf_u64(tag!("MaxEnvelopes"), m.max_envelopes.into()),
-        Body::GetRpcMethodsResponse(m) => x.string_array("MethodList", tag!("string"), &m.methods),
-        Body::Reboot(m) => x.leaf(tag!("CommandKey"), &m.command_key),
-        Body::ScheduleInform(m) => {
-            x.leaf_u64(tag!("DelaySeconds"), m.delay_seconds.into());
-            x.leaf(tag!("CommandKey"), &m.command_key);
-        }
-        Body::SetVouchers(m) => x.string_array("VoucherList", tag!("base64"), &m.vouchers),
-        Body::GetOptions(m) => x.leaf(tag!("OptionName"), &m.option_name),
-        Body::GetOptionsResponse(m) => misc::get_options_response(x, m),
-        Body::Kicked(m) => misc::kicked(x, m),
-        Body::KickedResponse(m) => x.leaf(tag!("NextURL"), &m.next_url),
-        // Messages without arguments; a body variant added to the model later is written as an
-        // empty element of its name until it is taught here.
-        _ => {}
-    }
+/// A message type's encoder: writes the children of its element.
+pub(crate) trait WriteRpc {
+    /// Writes the message's children (nothing for a message without arguments).
+    fn write(&self, x: &mut Xml<'_>);
 }
+
+/// Implements [`WriteRpc`] for each message type with what writes its children.
+macro_rules! writers {
+    ($($ty:ty => $f:expr,)*) => {$(
+        impl WriteRpc for $ty {
+            #[inline]
+            fn write(&self, x: &mut Xml<'_>) {
+                ($f)(x, self)
+            }
+        }
+    )*};
+}
+
+/// Writes nothing: a message without arguments.
+fn no_arguments<T>(_: &mut Xml<'_>, _: &T) {}
+
+writers! {
+    GetRpcMethods => no_arguments,
+    GetRpcMethodsResponse<'_> => |x: &mut Xml<'_>, m: &GetRpcMethodsResponse<'_>| {
+        x.string_array("MethodList", tag!("string"), &m.methods)
+    },
+    SetParameterValues<'_> => parameters::set_parameter_values,
+    SetParameterValuesResponse => |x: &mut Xml<'_>, m: &SetParameterValuesResponse| {
+        x.leaf_i64(tag!("Status"), m.status.into())
+    },
+    GetParameterValues<'_> => |x: &mut Xml<'_>, m: &GetParameterValues<'_>| {
+        x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
+    },
+    GetParameterValuesResponse<'_> => |x: &mut Xml<'_>, m: &GetParameterValuesResponse<'_>| {
+        parameters::value_list(x, "ParameterList", &m.parameters)
+    },
+    GetParameterNames<'_> => parameters::get_parameter_names,
+    GetParameterNamesResponse<'_> => parameters::get_parameter_names_response,
+    SetParameterAttributes<'_> => parameters::set_parameter_attributes,
+    SetParameterAttributesResponse => no_arguments,
+    GetParameterAttributes<'_> => |x: &mut Xml<'_>, m: &GetParameterAttributes<'_>| {
+        x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
+    },
+    GetParameterAttributesResponse<'_> => parameters::get_parameter_attributes_response,
+    AddObject<'_> => |x: &mut Xml<'_>, m: &AddObject<'_>| {
+        parameters::object(x, &m.object_name, &m.parameter_key)
+    },
+    AddObjectResponse => |x: &mut Xml<'_>, m: &AddObjectResponse| {
+        x.leaf_u64(tag!("InstanceNumber"), m.instance_number.into());
+        x.leaf_i64(tag!("Status"), m.status.into());
+    },
+    DeleteObject<'_> => |x: &mut Xml<'_>, m: &DeleteObject<'_>| {
+        parameters::object(x, &m.object_name, &m.parameter_key)
+    },
+    DeleteObjectResponse => |x: &mut Xml<'_>, m: &DeleteObjectResponse| {
+        x.leaf_i64(tag!("Status"), m.status.into())
+    },
+    Reboot<'_> => |x: &mut Xml<'_>, m: &Reboot<'_>| x.leaf(tag!("CommandKey"), &m.command_key),
+    RebootResponse => no_arguments,
+    Download<'_> => transfer::download,
+    DownloadResponse<'_> => |x: &mut Xml<'_>, m: &DownloadResponse<'_>| {
+        transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
+    },
+    Upload<'_> => transfer::upload,
+    UploadResponse<'_> => |x: &mut Xml<'_>, m: &UploadResponse<'_>| {
+        transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
+    },
+    FactoryReset => no_arguments,
+    FactoryResetResponse => no_arguments,
+    GetQueuedTransfers => no_arguments,
+    GetQueuedTransfersResponse<'_> => transfer::queued,
+    GetAllQueuedTransfers => no_arguments,
+    GetAllQueuedTransfersResponse<'_> => transfer::all_queued,
+    ScheduleInform<'_> => |x: &mut Xml<'_>, m: &ScheduleInform<'_>| {
+        x.leaf_u64(tag!("DelaySeconds"), m.delay_seconds.into());
+        x.leaf(tag!("CommandKey"), &m.command_key);
+    },
+    ScheduleInformResponse => no_arguments,
+    SetVouchers<'_> => |x: &mut Xml<'_>, m: &SetVouchers<'_>| {
+        x.string_array("VoucherList", tag!("base64"), &m.vouchers)
+    },
+    SetVouchersResponse => no_arguments,
+    GetOptions<'_> => |x: &mut Xml<'_>, m: &GetOptions<'_>| x.leaf(tag!("OptionName"), &m.option_name),
+    GetOptionsResponse<'_> => misc::get_options_response,
+    CancelTransfer<'_> => |x: &mut Xml<'_>, m: &CancelTransfer<'_>| {
+        x.leaf(tag!("CommandKey"), &m.command_key)
+    },
+    CancelTransferResponse => no_arguments,
+    ChangeDuState<'_> => du::change_du_state,
+    ChangeDuStateResponse => no_arguments,
+    ScheduleDownload<'_> => transfer::schedule_download,
+    ScheduleDownloadResponse => no_arguments,
+    Inform<'_> => misc::inform,
+    InformResponse => |x: &mut Xml<'_>, m: &InformResponse| {
+        x.leaf_u64(tag!("MaxEnvelopes"), m.max_envelopes.into())
+    },
+    TransferComplete<'_> => transfer::transfer_complete,
+    TransferCompleteResponse => no_arguments,
+    AutonomousTransferComplete<'_> => transfer::autonomous_transfer_complete,
+    AutonomousTransferCompleteResponse => no_arguments,
+    RequestDownload<'_> => transfer::request_download,
+    RequestDownloadResponse => no_arguments,
+    Kicked<'_> => misc::kicked,
+    KickedResponse<'_> => |x: &mut Xml<'_>, m: &KickedResponse<'_>| x.leaf(tag!("NextURL"), &m.next_url),
+    DuStateChangeComplete<'_> => du::du_state_change_complete,
+    DuStateChangeCompleteResponse => no_arguments,
+    AutonomousDuStateChangeComplete<'_> => du::autonomous_du_state_change_complete,
+    AutonomousDuStateChangeCompleteResponse => no_arguments,
+}
+
+/// The dispatch on the body's variant, built from cwmp-core's list of RPCs: an RPC in the
+/// model without a [`WriteRpc`] implementation does not compile (it is never written as an
+/// empty element).
+macro_rules! dispatch {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty) = $wire:literal, $since:ident, $side:ident, $response:literal;)*) => {
+        /// The children of an RPC element.
+        fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
+            match body {
+                $(Body::$variant(m) => m.write(x),)*
+                // Written by `write_body`; `Body` is non-exhaustive, but every RPC it holds is
+                // listed above.
+                _ => {}
+            }
+        }
+    };
+}
+
+cwmp_core::with_rpcs!(dispatch);

@@ -144,6 +144,8 @@ fn failures_are_one_error_line_and_status_1() {
         b"<soap:Envelope xmlns:soap=\"x\"><a></b>",
     ));
     assert!(line.contains("at byte "), "{line}");
+    // Once.
+    assert_eq!(line.matches("byte").count(), 1, "{line}");
     let line = assert_error(&cwmp(&["decode", "-"], b""));
     assert!(line.contains("at byte "), "{line}");
     let line = assert_error(&cwmp(&["reencode"], b"\xff\xfe garbage"));

@@ -131,7 +131,7 @@ pub enum DecodeError {
         path: String,
     },
     /// The document has no root element.
-    #[error("no root element")]
+    #[error("no root element before the end of the input at byte {offset}")]
     NoRoot {
         /// Byte offset (end of input).
         offset: usize,
@@ -239,8 +239,10 @@ pub enum DecodeError {
         path: String,
     },
     /// A malformed attribute list.
-    #[error("malformed attributes at byte {offset} ({path})")]
+    #[error("malformed attributes at byte {offset} ({path}): {reason}")]
     MalformedAttribute {
+        /// What is wrong, e.g. `an attribute value not in quotes`.
+        reason: &'static str,
         /// Byte offset.
         offset: usize,
         /// Element path.

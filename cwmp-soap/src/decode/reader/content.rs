@@ -95,7 +95,7 @@ impl<'a> Parser<'a> {
             self.require(prefix, pos)?;
             self.record(prefix, outer, &mut namespaces);
             let mut scan = Attrs { s: attrs, i: 0 };
-            while let Some(Some((aname, value))) = scan.next_attr() {
+            while let Some(Ok((aname, value))) = scan.next_attr() {
                 let (aprefix, _) = split_qname(aname);
                 if aname == "xmlns" || aprefix == "xmlns" {
                     continue;

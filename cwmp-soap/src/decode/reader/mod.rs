@@ -551,11 +551,15 @@ impl<'a> Parser<'a> {
         let mut attrs = Attrs { s: raw, i: 0 };
         let mut count = 0usize;
         while let Some(attr) = attrs.next_attr() {
-            let Some((aname, value)) = attr else {
-                return Err(DecodeError::MalformedAttribute {
-                    offset: self.at(offset),
-                    path: self.path(),
-                });
+            let (aname, value) = match attr {
+                Ok(attr) => attr,
+                Err(reason) => {
+                    return Err(DecodeError::MalformedAttribute {
+                        reason,
+                        offset: self.at(offset),
+                        path: self.path(),
+                    });
+                }
             };
             count += 1;
             if count > self.limits.max_attributes {
@@ -1669,8 +1673,8 @@ struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    /// `None` at the end; `Some(None)` when malformed.
-    fn next_attr(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+    /// `None` at the end; `Some(Err(reason))` when malformed.
+    fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), &'static str>> {
         let bytes = self.s.as_bytes();
         let rest = bytes.get(self.i..).unwrap_or_default();
         let start = self.i + rest.iter().position(|&b| !is_xml_ws(b))?;
@@ -1686,9 +1690,13 @@ impl<'a> Attrs<'a> {
         let name = self.s.get(start..start + name_len)?;
         let mut i = start + name_len;
         i += ws_len(bytes.get(i..).unwrap_or_default());
-        if bytes.get(i) != Some(&b'=') || name.is_empty() {
+        if name.is_empty() {
             self.i = bytes.len();
-            return Some(None);
+            return Some(Err("an attribute without a name"));
+        }
+        if bytes.get(i) != Some(&b'=') {
+            self.i = bytes.len();
+            return Some(Err("an attribute without `=` and a value"));
         }
         i += 1;
         i += ws_len(bytes.get(i..).unwrap_or_default());
@@ -1696,17 +1704,17 @@ impl<'a> Attrs<'a> {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => {
                 self.i = bytes.len();
-                return Some(None);
+                return Some(Err("an attribute value not in quotes"));
             }
         };
         let vstart = i + 1;
         let Some(vlen) = bytes.get(vstart..).and_then(|v| find_byte(v, quote)) else {
             self.i = bytes.len();
-            return Some(None);
+            return Some(Err("an attribute value without its closing quote"));
         };
         let value = self.s.get(vstart..vstart + vlen)?;
         self.i = vstart + vlen + 1;
-        Some(Some((name, value)))
+        Some(Ok((name, value)))
     }
 }
 

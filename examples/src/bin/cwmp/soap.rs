@@ -188,7 +188,7 @@ fn decoder(strict: bool) -> Decoder {
 fn decode_input(input: &[u8], strict: bool) -> Result<cwmp_soap::decode::Decoded<'_>, String> {
     let decoded = decoder(strict)
         .decode(input)
-        .map_err(|e| format!("decode failed at byte {}: {e}", e.offset()))?;
+        .map_err(|e| format!("decode failed: {e}"))?;
     for w in &decoded.warnings {
         eprintln!("warning: byte {}: {}", w.offset, w.kind);
     }

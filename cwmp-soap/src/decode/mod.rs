@@ -105,7 +105,17 @@ pub enum ControlCharPolicy {
 }
 
 /// Resource limits; each has its own [`DecodeError`] variant.
+///
+/// Start from [`Limits::default`] (or [`Limits::new`]) and change what you need:
+///
+/// ```
+/// use cwmp_soap::Limits;
+/// let tight = Limits::new().with_max_size(64 * 1024).with_max_depth(16);
+/// assert_eq!(tight.max_depth, 16);
+/// assert_eq!(tight.max_elements, Limits::default().max_elements);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Input size in bytes (default 32 MiB) → [`DecodeError::TooLarge`].
     pub max_size: usize,
@@ -120,6 +130,40 @@ pub struct Limits {
     pub max_attributes: usize,
     /// Bytes of one element's raw text (default 4 MiB) → [`DecodeError::TextTooLong`].
     pub max_text_len: usize,
+}
+
+macro_rules! limit_setters {
+    ($($(#[$doc:meta])* $setter:ident => $field:ident,)*) => {
+        impl Limits {
+            /// The default limits.
+            pub fn new() -> Self {
+                Limits::default()
+            }
+
+            $(
+                $(#[$doc])*
+                pub fn $setter(mut self, limit: usize) -> Self {
+                    self.$field = limit;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+limit_setters! {
+    /// These limits with another input size limit.
+    with_max_size => max_size,
+    /// These limits with another depth limit.
+    with_max_depth => max_depth,
+    /// These limits with another element-count limit.
+    with_max_elements => max_elements,
+    /// These limits with another array-member limit.
+    with_max_array_members => max_array_members,
+    /// These limits with another attribute-count limit.
+    with_max_attributes => max_attributes,
+    /// These limits with another text-length limit.
+    with_max_text_len => max_text_len,
 }
 
 impl Default for Limits {

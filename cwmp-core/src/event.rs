@@ -1,4 +1,4 @@
-//! Inform event codes (SPEC EVT-01 … EVT-04).
+//! Inform event codes.
 //!
 //! [`EventCode`] is an open code: the defined ones are constants, any other text is carried
 //! as-is and classified by its shape (`\d+( \S+)+`, `M \S+`, `X \S+ .+`).
@@ -165,7 +165,7 @@ impl<'a> EventCode<'a> {
         self.kind() != EventKind::Invalid && self.0.chars().count() <= crate::limits::EVENT_CODE
     }
 
-    /// Whether the event is "single": numbered codes appear at most once per Inform (EVT-03).
+    /// Whether the event is "single": numbered codes appear at most once per Inform.
     /// Vendor events are treated as single too.
     pub fn is_single(&self) -> bool {
         matches!(self.kind(), EventKind::Numbered(_) | EventKind::Vendor)
@@ -177,12 +177,12 @@ impl<'a> EventCode<'a> {
     }
 
     /// Whether an undelivered event is kept for the next attempt after a failed session
-    /// (EVT-04): every event but `6 CONNECTION REQUEST`.
+    ///: every event but `6 CONNECTION REQUEST`.
     pub fn retried_after_failure(&self) -> bool {
         self.0 != EventCode::CONNECTION_REQUEST.0
     }
 
-    /// Whether an undelivered event survives a reboot (EVT-04): not `1 BOOT`, `4 VALUE CHANGE`,
+    /// Whether an undelivered event survives a reboot: not `1 BOOT`, `4 VALUE CHANGE`,
     /// `6 CONNECTION REQUEST` or `8 DIAGNOSTICS COMPLETE`.
     pub fn kept_across_reboot(&self) -> bool {
         !matches!(self.kind(), EventKind::Numbered(1 | 4 | 6 | 8))
@@ -249,7 +249,7 @@ impl<'a> EventStruct<'a> {
     }
 }
 
-/// Adds `event` to a pending list following EVT-03: a single event already present is not added
+/// Adds `event` to a pending list following TR-069's rule: a single event already present is not added
 /// again; a multiple event is added unless the same code with the same CommandKey is present.
 /// Returns whether the list changed.
 ///

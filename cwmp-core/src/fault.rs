@@ -27,7 +27,7 @@ impl FaultType {
     }
 }
 
-/// The range a fault code belongs to (SPEC FLT-01).
+/// The range a fault code belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FaultClass {
     /// A code the CPE returns that TR-069 defines (9000–9032).
@@ -225,12 +225,12 @@ impl FaultCode {
     }
 
     /// Whether the code may stand in a TransferComplete or AutonomousTransferComplete
-    /// `FaultStruct` (SPEC FLT-04): 0, 9001, 9002, 9010–9012, 9014–9020, extension and vendor.
+    /// `FaultStruct`: 0, 9001, 9002, 9010–9012, 9014–9020, extension and vendor.
     pub const fn allowed_in_transfer_complete(self) -> bool {
         matches!(self.0, 0 | 9001 | 9002 | 9010 | 9011 | 9012 | 9014..=9020 | 9033..=9899)
     }
 
-    /// Whether the code may stand in a `DeploymentUnitFaultStruct` (SPEC FLT-04): 0, 9001,
+    /// Whether the code may stand in a `DeploymentUnitFaultStruct`: 0, 9001,
     /// 9003, 9012, 9013, 9015–9018, 9022–9032, extension and vendor.
     pub const fn allowed_in_du_fault(self) -> bool {
         matches!(

@@ -6,8 +6,8 @@
 //!   number of parameters (apart from the vectors that hold them).
 //! - Namespaces are matched by URI, never by prefix, with a small stack of declarations
 //!   (QName attribute values such as `xsi:type` and `soap-enc:arrayType` are resolved against
-//!   it too). All five cwmp namespaces are read; the version is inferred per SPEC SOAP-02.
-//! - Lenient by default: every deviation of QUIRKS.md that concerns message content is
+//!   it too). All five cwmp namespaces are read; the version is inferred from the namespace and the version headers.
+//! - Lenient by default: every deviation real devices are known to send that concerns message content is
 //!   accepted and reported as a typed [`Warning`]. Lenient decoding never alters data: text is
 //!   kept exactly as sent (numbers and booleans are trimmed before parsing).
 //! - [`Decoder::strict`] turns every warning into an error and checks the decoded message
@@ -88,7 +88,7 @@ pub fn decode(input: &[u8]) -> Result<Envelope<'_>, DecodeError> {
 }
 
 /// What to do with C0 control characters, which XML 1.0 forbids in documents but some devices
-/// send (QUIRKS 19), and with U+FFFE and U+FFFF, which it forbids too (the encoder replaces
+/// send, and with U+FFFE and U+FFFF, which it forbids too (the encoder replaces
 /// all of them by U+FFFD, so only [`ControlCharPolicy::Replace`] keeps decode → encode →
 /// decode the identity for such text). NUL is always refused, and so are character references
 /// to any of them (`&#1;`, `&#xFFFE;`: [`DecodeError::UnknownEntity`]).
@@ -193,7 +193,7 @@ pub struct Decoder {
 pub struct Decoded<'a> {
     /// The message.
     pub envelope: Envelope<'a>,
-    /// The CWMP version inferred per SPEC SOAP-02 from the namespace and the SessionTimeout
+    /// The CWMP version inferred from the namespace and the SessionTimeout
     /// and SupportedCWMPVersions headers (1.0 when the message has no cwmp namespace).
     pub version: CwmpVersion,
     /// The cwmp namespace URI the message used (the Body element's, else a header's, else the

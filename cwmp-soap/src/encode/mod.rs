@@ -21,7 +21,7 @@
 //!     r#"<ParameterNames soap-enc:arrayType="xsd:string[1]"><string>Device.DeviceInfo.</string></ParameterNames>"#
 //! ));
 //!
-//! // Every text is escaped (QUIRKS 40); the version picks the namespace.
+//! // Every text is escaped; the version picks the namespace.
 //! let download = Envelope::request("2", Download {
 //!     url: "http://h/f?a=1&b=2".into(),
 //!     ..Download::default()
@@ -45,14 +45,14 @@
 //!   ([`Body::since`]): then the RPC's own version is used so that the output stays schema-valid
 //!   (ChangeDUState is always written in `cwmp-1-2`, GetAllQueuedTransfers at least in
 //!   `cwmp-1-1`). That version is the *effective version* below.
-//! - Header elements with `soap-env:mustUnderstand` per SPEC SOAP-14 (`1` on ID, HoldRequests and
+//! - Header elements with `soap-env:mustUnderstand` (`1` on ID, HoldRequests and
 //!   UseCWMPVersion, `0` on SessionTimeout and SupportedCWMPVersions). An element is written only
 //!   when it is set and the schema of the effective version declares it: SessionTimeout needs
 //!   1.3, SupportedCWMPVersions and UseCWMPVersion need 1.4; set at an older version they are
 //!   dropped (cwmp-1-0/1-1/1-2.xsd do not declare them). NoMoreRequests is never written (no
 //!   schema declares it). Without any element to write, the Header is omitted.
 //! - Arrays are `soap-enc:Array`s with `soap-enc:arrayType` giving the true count, `cwmp:` for
-//!   struct members and `xsd:` for `string` and `base64` members (SPEC SOAP-12). An empty array
+//!   struct members and `xsd:` for `string` and `base64` members (as SOAP 1.1 encoding asks). An empty array
 //!   is written with count 0, even where the schema asks for at least one member (that content
 //!   is the caller's to fix; the encoder does not invent members).
 //! - Every parameter `Value` carries `xsi:type="xsd:…"` ([`ValueType::xsd_name`]); a type the
@@ -101,7 +101,7 @@ mod xml;
 
 use xml::{Xml, tag};
 
-/// How booleans are written (QUIRKS 21).
+/// How booleans are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum BoolFormat {
     /// `true` / `false` (the default).
@@ -113,7 +113,7 @@ pub enum BoolFormat {
 }
 
 /// What to do with the fractional seconds of dateTime fields and of parameter values of type
-/// `xsd:dateTime` (QUIRKS 22). Only text that parses as a dateTime is rewritten; anything else
+/// `xsd:dateTime`. Only text that parses as a dateTime is rewritten; anything else
 /// is written unchanged.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum DateTimeFraction {
@@ -127,7 +127,7 @@ pub enum DateTimeFraction {
 }
 
 /// The wire shape of ChangeDUState `Operations` and (Autonomous)DUStateChangeComplete `Results`
-/// (SPEC CORE-10).
+///.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum DuShape {
     /// The form of the BBF schema (the default): one `<Operations xsi:type="cwmp:InstallOpStruct">`
@@ -162,7 +162,7 @@ pub struct EncodeOptions {
     /// [module docs](self)).
     pub version: CwmpVersion,
     /// Write `<?xml version="1.0" encoding="UTF-8"?>` first (default `true`: some CPEs refuse
-    /// envelopes without it, QUIRKS 10).
+    /// envelopes without it).
     pub xml_declaration: bool,
     /// How booleans are written (default `true`/`false`).
     pub booleans: BoolFormat,

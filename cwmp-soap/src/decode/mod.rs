@@ -185,6 +185,7 @@ pub struct Decoder {
     strict: bool,
     limits: Limits,
     control_chars: ControlCharPolicy,
+    general_only: bool,
 }
 
 /// A decoded message with what the decoder learnt about it.
@@ -236,6 +237,16 @@ impl Decoder {
         self
     }
 
+    /// Turns the fast paths off (`false`) or on (the default). The decoder reads the common
+    /// plain forms (start tags, text-only elements, ParameterValueStructs) with its own
+    /// scanner and everything else through the XML reader's events; with the fast paths off
+    /// everything goes through the events. The result is the same either way (a fuzz target
+    /// checks it): this exists to check that, and costs speed.
+    pub fn with_fast_paths(mut self, on: bool) -> Self {
+        self.general_only = !on;
+        self
+    }
+
     /// Whether the decoder is strict.
     pub fn is_strict(&self) -> bool {
         self.strict
@@ -283,6 +294,7 @@ impl Decoder {
             control_at = Some(at);
         }
         let mut p = reader::Parser::new(src, shift, self.limits, controls);
+        p.general_only = self.general_only;
         if let Some(at) = control_at {
             p.warn(WarningKind::ControlCharacter, at)?;
         }

@@ -169,6 +169,9 @@ pub(crate) struct Parser<'a> {
     limits: Limits,
     controls: Option<ControlCharPolicy>,
     pub warnings: Vec<Warning>,
+    /// Whether the fast paths (start tags, leaves and ParameterValueStructs read without
+    /// quick-xml) are off, so that every byte goes through the general event path.
+    pub general_only: bool,
     /// The first cwmp namespace declared anywhere (fallback for the version).
     pub cwmp_declared: Option<&'a str>,
 }
@@ -204,6 +207,7 @@ impl<'a> Parser<'a> {
             limits,
             controls,
             warnings: Vec::new(),
+            general_only: false,
             cwmp_declared: None,
         }
     }
@@ -733,6 +737,9 @@ impl<'a> Parser<'a> {
     /// Must only be called where quick-xml is between events in text (after a start or end tag).
     #[inline(always)]
     fn fast_tag(&mut self) -> Option<Tag<'a>> {
+        if self.general_only {
+            return None;
+        }
         let rest: &'a [u8] = self.reader.get_ref();
         let tag = scan_start(rest)?;
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
@@ -1292,6 +1299,7 @@ impl<'a> Parser<'a> {
     /// same bytes, none of which warn on that form. `None`: nothing consumed.
     pub fn fast_pvs(&mut self) -> Option<FastPvs<'a>> {
         if self.controls.is_some()
+            || self.general_only
             || self.path.len() + 2 > self.limits.max_depth
             || self.elements.saturating_add(3) > self.limits.max_elements
         {

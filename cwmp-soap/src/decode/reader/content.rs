@@ -209,7 +209,9 @@ impl<'a> Parser<'a> {
                     self.close();
                     break;
                 }
+                Event::Text(t) if raw.is_empty() && text::is_ws(&t) => {}
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    // Whitespace before the first text is trimmed anyway: it costs nothing.
                     first.get_or_insert(pos);
                     raw.push_str(self.src.get(pos..self.pos()).unwrap_or_default());
                 }

@@ -26,34 +26,42 @@ pub(super) fn inform<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Inform<'a>,
             1 => {
                 let mut parts: Vec<EventParts<'a>> = Vec::new();
                 const EVENT: &[&str] = &["EventCode", "CommandKey"];
+                let shape = (0b11, 0b01);
                 p.struct_array(
                     &c,
                     "EventStruct",
                     EVENT,
-                    (0b11, 0b01),
+                    shape,
                     &mut parts,
                     |p, ev, i, f| {
                         match i {
-                            0 => {
-                                if !ev.codes.is_empty() {
+                            0 => match ev.code {
+                                None => ev.code = Some(p.text(&f)?),
+                                Some(_) => {
                                     p.warn(WarningKind::RepeatedEventCode, f.offset)?;
+                                    ev.more_codes.push(p.text(&f)?);
                                 }
-                                ev.codes.push(p.text(&f)?);
-                            }
+                            },
                             _ => ev.command_key = p.text(&f)?,
                         }
                         Ok(())
                     },
                 )?;
+                m.events.reserve(parts.len());
                 for ev in parts {
-                    if ev.codes.is_empty() {
+                    let code = EventCode(ev.code.unwrap_or_default());
+                    if ev.more_codes.is_empty() {
                         m.events.push(EventStruct {
-                            code: EventCode::default(),
+                            code,
                             command_key: ev.command_key,
                         });
                         continue;
                     }
-                    for code in ev.codes {
+                    m.events.push(EventStruct {
+                        code,
+                        command_key: ev.command_key.clone(),
+                    });
+                    for code in ev.more_codes {
                         m.events.push(EventStruct {
                             code: EventCode(code),
                             command_key: ev.command_key.clone(),
@@ -74,7 +82,9 @@ pub(super) fn inform<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Inform<'a>,
 /// An `EventStruct` as read: every `EventCode` it holds (one event each) and its CommandKey.
 #[derive(Default)]
 struct EventParts<'a> {
-    codes: Vec<Cow<'a, str>>,
+    code: Option<Cow<'a, str>>,
+    /// Codes after the first (none in a schema-valid message: no allocation).
+    more_codes: Vec<Cow<'a, str>>,
     command_key: Cow<'a, str>,
 }
 

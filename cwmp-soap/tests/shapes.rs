@@ -288,3 +288,24 @@ fn facet_violations_are_warnings_in_lenient_mode() {
             .contains("<OUI>00a0c9</OUI>")
     );
 }
+
+/// Fuzz finding (structured_roundtrip): a faultcode in a namespace of its own must read back
+/// in that namespace.
+#[test]
+fn soap_fault_code_in_a_foreign_namespace_round_trips() {
+    let env = Envelope {
+        header: cwmp_core::Header::default(),
+        body: Body::SoapFault(SoapFault {
+            code: Some("Client".into()),
+            code_namespace: "urn:x&y".into(),
+            string: Some("aaaaaaaaaa".into()),
+            ..SoapFault::default()
+        }),
+    };
+    let (xml, again) = reencode(&env, CwmpVersion::V1_4);
+    assert!(
+        xml.contains(r#"<soap-env:Fault xmlns:fc="urn:x&amp;y"><faultcode>fc:Client</faultcode>"#),
+        "{xml}"
+    );
+    assert_eq!(again.envelope, env);
+}

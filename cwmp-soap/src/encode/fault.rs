@@ -24,9 +24,18 @@ pub(super) fn fault(x: &mut Xml<'_>, f: &Fault<'_>) {
 
 /// A SOAP Fault without a CWMP fault, written as it came: its text, then the `faultcode`
 /// (prefixed `soap-env:` in the SOAP envelope namespace, unprefixed without one, else with a
-/// prefix declared on it), `faultstring` and `faultactor` that are present.
+/// prefix declared on the Fault element), `faultstring` and `faultactor` that are present.
 pub(super) fn soap_fault(x: &mut Xml<'_>, f: &SoapFault<'_>) {
-    x.raw("<soap-env:Fault>");
+    // A foreign namespace's prefix is declared on the Fault element, where a reader still has
+    // it in scope after the faultcode element closes.
+    let foreign = f.code.is_some() && !matches!(&*f.code_namespace, "" | super::SOAP_ENV_NS);
+    if foreign {
+        x.raw("<soap-env:Fault xmlns:fc=\"");
+        x.attr_value(&f.code_namespace);
+        x.raw("\">");
+    } else {
+        x.raw("<soap-env:Fault>");
+    }
     if let Some(t) = &f.text {
         x.text(t);
     }
@@ -38,10 +47,8 @@ pub(super) fn soap_fault(x: &mut Xml<'_>, f: &SoapFault<'_>) {
                 x.text(code);
                 x.raw("</faultcode>");
             }
-            ns => {
-                x.raw("<faultcode xmlns:fc=\"");
-                x.attr_value(ns);
-                x.raw("\">fc:");
+            _ => {
+                x.raw("<faultcode>fc:");
                 x.text(code);
                 x.raw("</faultcode>");
             }

@@ -74,9 +74,18 @@ fn get(authority: &str, path: &str, authorization: Option<&HeaderValue>) -> Resp
     }
 }
 
+/// Needs the Apache httpd that `.ci/steps/20-auth-interop.sh` starts (it runs this test with
+/// `--ignored` and the URL set); without the URL it fails under `CI=true`.
 #[test]
+#[ignore = "needs Apache httpd: run by .ci/steps/20-auth-interop.sh"]
 fn our_client_against_apache_mod_auth_digest() {
     let Ok(url) = std::env::var("CWMP_AUTH_APACHE_URL") else {
+        // Under CI the step script starts Apache and sets the variable: its absence is a
+        // failure there, never a silent pass.
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CWMP_AUTH_APACHE_URL not set under CI=true (run .ci/steps/20-auth-interop.sh)"
+        );
         eprintln!("CWMP_AUTH_APACHE_URL not set: skipped (run .ci/steps/20-auth-interop.sh)");
         return;
     };

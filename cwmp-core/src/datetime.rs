@@ -1,4 +1,4 @@
-//! TR-106 date and time values (SPEC VAL-02).
+//! TR-106 date and time values.
 //!
 //! [`DateTime`] parses and prints every lexical form CWMP uses: absolute times with `Z` or an
 //! offset, untimezoned times, relative-to-boot times (a date in year 1, e.g. `0001-01-03T03:04:05`),
@@ -225,7 +225,7 @@ impl DateTime {
     }
 
     /// The same instant written with the given number of fractional digits (0–9), for peers that
-    /// refuse or need fractional seconds (QUIRKS 22). Digits beyond the precision are truncated.
+    /// refuse or need fractional seconds. Digits beyond the precision are truncated.
     pub fn with_fraction_digits(mut self, digits: u8) -> DateTime {
         let digits = digits.min(9);
         let scale = 10u32.pow(9 - digits as u32);

@@ -1,4 +1,4 @@
-//! Inform event codes (SPEC EVT-01 … EVT-04).
+//! Inform event codes.
 //!
 //! [`EventCode`] is an open code: the defined ones are constants, any other text is carried
 //! as-is and classified by its shape (`\d+( \S+)+`, `M \S+`, `X \S+ .+`).
@@ -138,12 +138,34 @@ impl<'a> EventCode<'a> {
         }
     }
 
+    /// The CWMP version that defined the code: `10 AUTONOMOUS TRANSFER COMPLETE` 1.1;
+    /// `11`, `12`, `M ScheduleDownload` and `M ChangeDUState` 1.2; `13 WAKEUP` and
+    /// `14 HEARTBEAT` 1.4; every other code (vendor and unknown ones included) 1.0.
+    ///
+    /// ```
+    /// use cwmp_core::{CwmpVersion, event::EventCode};
+    /// assert_eq!(EventCode::DU_STATE_CHANGE_COMPLETE.since(), CwmpVersion::V1_2);
+    /// assert_eq!(EventCode::PERIODIC.since(), CwmpVersion::V1_0);
+    /// ```
+    pub fn since(&self) -> crate::CwmpVersion {
+        use crate::CwmpVersion::*;
+        match &*self.0 {
+            "10 AUTONOMOUS TRANSFER COMPLETE" => V1_1,
+            "11 DU STATE CHANGE COMPLETE"
+            | "12 AUTONOMOUS DU STATE CHANGE COMPLETE"
+            | "M ScheduleDownload"
+            | "M ChangeDUState" => V1_2,
+            "13 WAKEUP" | "14 HEARTBEAT" => V1_4,
+            _ => V1_0,
+        }
+    }
+
     /// Whether the code matches one of the schema patterns and is at most 64 characters.
     pub fn is_valid(&self) -> bool {
         self.kind() != EventKind::Invalid && self.0.chars().count() <= crate::limits::EVENT_CODE
     }
 
-    /// Whether the event is "single": numbered codes appear at most once per Inform (EVT-03).
+    /// Whether the event is "single": numbered codes appear at most once per Inform.
     /// Vendor events are treated as single too.
     pub fn is_single(&self) -> bool {
         matches!(self.kind(), EventKind::Numbered(_) | EventKind::Vendor)
@@ -155,12 +177,12 @@ impl<'a> EventCode<'a> {
     }
 
     /// Whether an undelivered event is kept for the next attempt after a failed session
-    /// (EVT-04): every event but `6 CONNECTION REQUEST`.
+    ///: every event but `6 CONNECTION REQUEST`.
     pub fn retried_after_failure(&self) -> bool {
         self.0 != EventCode::CONNECTION_REQUEST.0
     }
 
-    /// Whether an undelivered event survives a reboot (EVT-04): not `1 BOOT`, `4 VALUE CHANGE`,
+    /// Whether an undelivered event survives a reboot: not `1 BOOT`, `4 VALUE CHANGE`,
     /// `6 CONNECTION REQUEST` or `8 DIAGNOSTICS COMPLETE`.
     pub fn kept_across_reboot(&self) -> bool {
         !matches!(self.kind(), EventKind::Numbered(1 | 4 | 6 | 8))
@@ -227,7 +249,7 @@ impl<'a> EventStruct<'a> {
     }
 }
 
-/// Adds `event` to a pending list following EVT-03: a single event already present is not added
+/// Adds `event` to a pending list following TR-069's rule: a single event already present is not added
 /// again; a multiple event is added unless the same code with the same CommandKey is present.
 /// Returns whether the list changed.
 ///

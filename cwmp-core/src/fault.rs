@@ -27,7 +27,7 @@ impl FaultType {
     }
 }
 
-/// The range a fault code belongs to (SPEC FLT-01).
+/// The range a fault code belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FaultClass {
     /// A code the CPE returns that TR-069 defines (9000–9032).
@@ -225,12 +225,12 @@ impl FaultCode {
     }
 
     /// Whether the code may stand in a TransferComplete or AutonomousTransferComplete
-    /// `FaultStruct` (SPEC FLT-04): 0, 9001, 9002, 9010–9012, 9014–9020, extension and vendor.
+    /// `FaultStruct`: 0, 9001, 9002, 9010–9012, 9014–9020, extension and vendor.
     pub const fn allowed_in_transfer_complete(self) -> bool {
         matches!(self.0, 0 | 9001 | 9002 | 9010 | 9011 | 9012 | 9014..=9020 | 9033..=9899)
     }
 
-    /// Whether the code may stand in a `DeploymentUnitFaultStruct` (SPEC FLT-04): 0, 9001,
+    /// Whether the code may stand in a `DeploymentUnitFaultStruct`: 0, 9001,
     /// 9003, 9012, 9013, 9015–9018, 9022–9032, extension and vendor.
     pub const fn allowed_in_du_fault(self) -> bool {
         matches!(
@@ -369,6 +369,41 @@ impl<'a> SetParameterValuesFault<'a> {
             code: self.code,
             message: Cow::Owned(self.message.into_owned()),
         }
+    }
+}
+
+crate::owned::message! {
+    /// A SOAP Fault that carries no CWMP fault: no `detail/cwmp:Fault`, only the SOAP
+    /// `faultcode` and `faultstring` (as some HTTP stacks and proxies answer), or only text.
+    ///
+    /// Nothing is invented for what was not sent: there is no CWMP fault code here (compare
+    /// [`Fault`], whose code is always a CWMP one). Every part that came is kept, so that the
+    /// encoder writes the fault back as it came.
+    ///
+    /// ```
+    /// use cwmp_core::fault::SoapFault;
+    /// let f = SoapFault {
+    ///     code: Some("Server".into()),
+    ///     code_namespace: "http://schemas.xmlsoap.org/soap/envelope/".into(),
+    ///     string: Some("Service unavailable".into()),
+    ///     ..SoapFault::default()
+    /// };
+    /// assert_eq!(f.code.as_deref(), Some("Server"));
+    /// assert!(f.actor.is_none() && f.text.is_none());
+    /// ```
+    pub struct SoapFault<'a> {
+        /// The `faultcode` without its prefix (`Client`, `Server.Busy` ...), or the whole
+        /// trimmed text when it is not a qualified name whose prefix is declared; `None` when
+        /// the element is absent.
+        pub code: Option<Cow<'a, str>>,
+        /// The namespace URI of the `faultcode`'s prefix (empty when it had none).
+        pub code_namespace: Cow<'a, str>,
+        /// The `faultstring`, when present.
+        pub string: Option<Cow<'a, str>>,
+        /// The `faultactor`, when present.
+        pub actor: Option<Cow<'a, str>>,
+        /// Text written directly inside the Fault element (trimmed), when there is any.
+        pub text: Option<Cow<'a, str>>,
     }
 }
 

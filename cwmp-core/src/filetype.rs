@@ -1,5 +1,4 @@
-//! Open string codes of file transfers: [`FileType`] (SPEC CORE-12) and [`TimeWindowMode`]
-//! (CORE-13).
+//! Open string codes of file transfers: [`FileType`] and [`TimeWindowMode`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -189,7 +188,7 @@ impl<'a> TimeWindowMode<'a> {
     }
 }
 
-/// A parameter's notification setting (SPEC CORE-14): 0–2 since 1.0, 3–6 (lightweight) since 1.4.
+/// A parameter's notification setting: 0–2 since 1.0, 3–6 (lightweight) since 1.4.
 ///
 /// ```
 /// use cwmp_core::filetype::Notification;

@@ -1,4 +1,4 @@
-//! The CWMP SOAP header elements (SPEC SOAP-14) and their mustUnderstand rules.
+//! The CWMP SOAP header elements and their mustUnderstand rules.
 
 use std::borrow::Cow;
 
@@ -14,7 +14,7 @@ crate::owned::message! {
     /// ```
     pub struct Header<'a> {
         /// `cwmp:ID`: the request's ID, echoed verbatim in its response or fault (any text,
-        /// including empty; QUIRKS 12).
+        /// including empty).
         pub id: Option<Cow<'a, str>>,
         /// `cwmp:HoldRequests` (ACS to CPE): while true the CPE sends no requests in its next POST.
         pub hold_requests: Option<bool>,

@@ -1,4 +1,4 @@
-//! Length, pattern and count limits of the CWMP schemas (SPEC §3), and the [`Validate`] check
+//! Length, pattern and count limits of the CWMP schemas, and the [`Validate`] check
 //! every message implements for strict decoding and for callers that build messages.
 //!
 //! Lengths are counted in characters, as xs:string `maxLength` counts them.
@@ -84,7 +84,7 @@ pub enum ViolationKind {
         /// The minimum.
         min: usize,
     },
-    /// A fault code outside the subset this structure allows (SPEC FLT-04).
+    /// A fault code outside the subset this structure allows.
     FaultCodeNotAllowed(FaultCode),
     /// A number outside its allowed values.
     OutOfRange(i64),

@@ -1,4 +1,4 @@
-//! Parameter values: the xsd type a value was sent with, and its text (SPEC SOAP-13, VAL-01).
+//! Parameter values: the xsd type a value was sent with, and its text.
 //!
 //! A [`Value`] never loses what was on the wire: it keeps the declared type (including types
 //! CWMP does not define, such as `xsd:json`) and the text as received. Typed accessors parse on
@@ -163,7 +163,7 @@ impl ValueError {
 }
 
 /// Reads an xs:boolean leniently: `0`, `1`, `true`, `false` in any case, surrounding spaces
-/// ignored (QUIRKS 14, 21).
+/// ignored.
 pub fn parse_bool(text: &str) -> Option<bool> {
     let t = text.trim();
     if t == "1" || t.eq_ignore_ascii_case("true") {

@@ -35,7 +35,7 @@ pub enum CwmpVersion {
 /// The cwmp namespace URIs that exist on the wire, with the version each implies.
 ///
 /// `cwmp-1-3` and `cwmp-1-4` are not BBF namespaces (1.3 and 1.4 keep `cwmp-1-2`), but some
-/// devices send them; they are read as 1.4 (SPEC SOAP-01).
+/// devices send them; they are read as 1.4.
 pub const NAMESPACES: [(&str, CwmpVersion); 5] = [
     ("urn:dslforum-org:cwmp-1-0", CwmpVersion::V1_0),
     ("urn:dslforum-org:cwmp-1-1", CwmpVersion::V1_1),
@@ -57,7 +57,7 @@ impl CwmpVersion {
     /// The newest version.
     pub const LATEST: CwmpVersion = CwmpVersion::V1_4;
 
-    /// The namespace URI messages of this version are written in (SPEC SOAP-01).
+    /// The namespace URI messages of this version are written in.
     pub const fn namespace(self) -> &'static str {
         match self {
             CwmpVersion::V1_0 => "urn:dslforum-org:cwmp-1-0",
@@ -99,7 +99,7 @@ impl CwmpVersion {
     }
 
     /// The session version of a message that carries no SupportedCWMPVersions, inferred from
-    /// its namespace and whether it has a SessionTimeout header (SPEC SOAP-02).
+    /// its namespace and whether it has a SessionTimeout header.
     ///
     /// ```
     /// use cwmp_core::CwmpVersion;
@@ -126,7 +126,7 @@ impl CwmpVersion {
         Some(by_namespace)
     }
 
-    /// Picks the version for a session: the highest version both sides support (SPEC SES-30).
+    /// Picks the version for a session: the highest version both sides support.
     /// When there is none, the ACS answers with fault 8006, which is the error returned.
     ///
     /// ```

@@ -148,7 +148,7 @@ fn acs_answers_unknown_and_cpe_side_methods_from_the_cpe_with_8000() {
         header: Header::with_id("SAGEM_ID_7589"),
         body: Body::Unknown(UnknownMethod {
             name: "X_Foo".into(),
-            namespace: "".into(),
+            ..UnknownMethod::default()
         }),
     };
     acs.feed(Some(odd), t).unwrap();

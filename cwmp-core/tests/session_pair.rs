@@ -1149,13 +1149,14 @@ fn unknown_method_sent_to_the_cpe_is_9000_with_the_id() {
                 .push(Body::Unknown(UnknownMethod {
                     name: "X_ACME_Frobnicate".into(),
                     namespace: "urn:acme".into(),
+                    ..UnknownMethod::default()
                 }))
                 .unwrap();
             assert_eq!(id, "SAGEM_ID_1");
             // An ACS method sent to a CPE is not supported either.
             acs.push(Body::Unknown(UnknownMethod {
                 name: "X_ACME_Other".into(),
-                namespace: "".into(),
+                ..UnknownMethod::default()
             }))
             .unwrap();
         }

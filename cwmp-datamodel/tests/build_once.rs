@@ -39,7 +39,7 @@ fn borrowed_owned_and_file_builds_agree() {
         "tr-104-2-0-2-cwmp-full.xml",
     ] {
         let file = dir.join(name);
-        // the corpus is present: a missing model is a failure, not a skip
+        // The corpus holds all three: a missing one is a failure, never a silent pass.
         let text =
             std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let loader = DirLoader::new(&dir);

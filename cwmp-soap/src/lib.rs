@@ -60,4 +60,6 @@ mod name;
 pub use decode::{
     ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
 };
-pub use encode::{BoolFormat, DateTimeFraction, DuShape, EncodeOptions, encode, encode_bytes};
+pub use encode::{
+    BoolFormat, DateTimeFraction, DuShape, EncodeOptions, Validation, encode, encode_bytes,
+};

@@ -25,10 +25,7 @@ fn with(opts: &EncodeOptions, env: &Envelope<'_>) -> String {
 }
 
 fn no_decl(version: CwmpVersion) -> EncodeOptions {
-    EncodeOptions {
-        xml_declaration: false,
-        ..EncodeOptions::for_version(version)
-    }
+    EncodeOptions::for_version(version).with_xml_declaration(false)
 }
 
 fn id_header(id: &str) -> String {
@@ -227,10 +224,7 @@ fn booleans_as_digits() {
         }
         .into(),
     };
-    let digits = EncodeOptions {
-        booleans: BoolFormat::Digits,
-        ..no_decl(CwmpVersion::V1_4)
-    };
+    let digits = no_decl(CwmpVersion::V1_4).with_booleans(BoolFormat::Digits);
     let expected = format!(
         "{ROOT_12}<soap-env:Header><cwmp:ID soap-env:mustUnderstand=\"1\">1</cwmp:ID><cwmp:HoldRequests soap-env:mustUnderstand=\"1\">1</cwmp:HoldRequests></soap-env:Header><soap-env:Body><cwmp:SetParameterValues><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[4]\"><ParameterValueStruct><Name>A.Enable</Name><Value xsi:type=\"xsd:boolean\">1</Value></ParameterValueStruct><ParameterValueStruct><Name>A.Other</Name><Value xsi:type=\"xsd:boolean\">0</Value></ParameterValueStruct><ParameterValueStruct><Name>A.Bad</Name><Value xsi:type=\"xsd:boolean\">maybe</Value></ParameterValueStruct><ParameterValueStruct><Name>A.Str</Name><Value xsi:type=\"xsd:string\">true</Value></ParameterValueStruct></ParameterList><ParameterKey></ParameterKey></cwmp:SetParameterValues>{END}"
     );
@@ -269,10 +263,7 @@ fn datetime_fractions() {
         }
         .into(),
     };
-    let opts = |f| EncodeOptions {
-        datetime_fraction: f,
-        ..no_decl(CwmpVersion::V1_4)
-    };
+    let opts = |f| no_decl(CwmpVersion::V1_4).with_datetime_fraction(f);
     let as_is = with(&opts(DateTimeFraction::AsIs), &env);
     assert!(as_is.contains("<StartTime>2015-01-19T23:08:24.123456+01:00</StartTime>"));
     let strip = with(&opts(DateTimeFraction::Strip), &env);
@@ -340,10 +331,7 @@ fn change_du_state_in_both_shapes() {
             id_header("9")
         )
     );
-    let wrapper = EncodeOptions {
-        du_shape: DuShape::Wrapper,
-        ..no_decl(CwmpVersion::V1_4)
-    };
+    let wrapper = no_decl(CwmpVersion::V1_4).with_du_shape(DuShape::Wrapper);
     assert_eq!(
         with(&wrapper, &du_env()),
         format!(
@@ -391,10 +379,7 @@ fn du_results_in_both_shapes() {
         }
         .into(),
     };
-    let wrapper = EncodeOptions {
-        du_shape: DuShape::Wrapper,
-        ..no_decl(CwmpVersion::V1_2)
-    };
+    let wrapper = no_decl(CwmpVersion::V1_2).with_du_shape(DuShape::Wrapper);
     assert_eq!(
         with(&wrapper, &env),
         format!(
@@ -455,12 +440,13 @@ fn arrays_carry_the_true_count_and_member_names() {
 }
 
 #[test]
-fn unknown_methods_are_empty_elements_in_their_namespace() {
+fn unknown_methods_without_content_are_empty_elements_in_their_namespace() {
     let env = Envelope {
         header: Header::with_id("1"),
         body: Body::Unknown(UnknownMethod {
             name: "X_ACME_Frobnicate".into(),
             namespace: "urn:acme:x&y".into(),
+            ..UnknownMethod::default()
         }),
     };
     assert_eq!(
@@ -474,7 +460,7 @@ fn unknown_methods_are_empty_elements_in_their_namespace() {
         header: Header::default(),
         body: Body::Unknown(UnknownMethod {
             name: "bad name<".into(),
-            namespace: "".into(),
+            ..UnknownMethod::default()
         }),
     };
     assert_eq!(
@@ -512,4 +498,103 @@ fn encode_bytes_appends_and_reuses_capacity() {
         encode_bytes(&env, &mut bytes);
         assert_eq!(&bytes[..], &expected[6..], "{capacity}");
     }
+}
+
+#[test]
+fn version_dependent_values_bump_the_namespace() {
+    use cwmp_core::event::{EventCode, EventStruct};
+    let inform = |code: EventCode<'static>| {
+        Envelope::request(
+            "1",
+            Inform {
+                events: vec![EventStruct::new(code)],
+                ..Inform::default()
+            },
+        )
+    };
+    let cases = [
+        (EventCode::PERIODIC, "urn:dslforum-org:cwmp-1-0"),
+        (
+            EventCode::AUTONOMOUS_TRANSFER_COMPLETE,
+            "urn:dslforum-org:cwmp-1-1",
+        ),
+        (
+            EventCode::DU_STATE_CHANGE_COMPLETE,
+            "urn:dslforum-org:cwmp-1-2",
+        ),
+        (
+            EventCode::new("M ChangeDUState"),
+            "urn:dslforum-org:cwmp-1-2",
+        ),
+    ];
+    for (code, ns) in cases {
+        let xml = with(&no_decl(CwmpVersion::V1_0), &inform(code.clone()));
+        assert!(
+            xml.contains(&format!("xmlns:cwmp=\"{ns}\"")),
+            "{code:?}: {xml}"
+        );
+    }
+    // A lightweight notification (1.4) in SetParameterAttributes.
+    let spa = Envelope::request(
+        "2",
+        SetParameterAttributes {
+            parameters: vec![SetParameterAttribute {
+                name: "Device.X".into(),
+                notification_change: true,
+                notification: cwmp_core::filetype::Notification::new(3),
+                ..SetParameterAttribute::default()
+            }],
+        },
+    );
+    let o = no_decl(CwmpVersion::V1_0);
+    assert_eq!(o.effective_version(&spa.body), CwmpVersion::V1_4);
+    assert!(with(&o, &spa).contains("urn:dslforum-org:cwmp-1-2"));
+}
+
+#[test]
+fn validation_on_encode_is_opt_in() {
+    use cwmp_core::limits::{Violation, ViolationKind};
+    use cwmp_soap::Validation;
+    let env = Envelope::request(
+        "1",
+        GetQueuedTransfersResponse {
+            transfers: vec![QueuedTransfer {
+                command_key: "k".into(),
+                state: 0,
+            }],
+        },
+    );
+    // Off (the default): written as it is, nothing reported.
+    let mut out = Vec::new();
+    assert_eq!(
+        no_decl(CwmpVersion::V1_0).encode_checked(&env, &mut out),
+        Ok(vec![])
+    );
+    assert!(String::from_utf8(out).unwrap().contains("<State>0</State>"));
+    let state = Violation {
+        field: "State",
+        kind: ViolationKind::OutOfRange(0),
+    };
+    let warn = no_decl(CwmpVersion::V1_0).with_validation(Validation::Warn);
+    let mut out = Vec::new();
+    assert_eq!(warn.encode_checked(&env, &mut out), Ok(vec![state.clone()]));
+    assert!(!out.is_empty());
+    let refuse = no_decl(CwmpVersion::V1_0).with_validation(Validation::Refuse);
+    let mut out = Vec::new();
+    assert_eq!(refuse.encode_checked(&env, &mut out), Err(vec![state]));
+    assert!(out.is_empty());
+    // A parameter value that is no instance of its type.
+    let spv = Envelope::request(
+        "2",
+        SetParameterValues {
+            parameters: vec![ParameterValue::new(
+                "Device.X",
+                cwmp_core::value::Value::new(cwmp_core::value::ValueType::Int, "ten"),
+            )],
+            parameter_key: "".into(),
+        },
+    );
+    let got = warn.encode_checked(&spv, &mut Vec::new()).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].field, "Value");
 }

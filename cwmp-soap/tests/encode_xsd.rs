@@ -36,19 +36,15 @@ fn every_message_in_every_version_passes_validate_xsd() {
                 ("default", EncodeOptions::for_version(version)),
                 (
                     "digits-strip-nodecl",
-                    EncodeOptions {
-                        xml_declaration: false,
-                        booleans: BoolFormat::Digits,
-                        datetime_fraction: DateTimeFraction::Strip,
-                        ..EncodeOptions::for_version(version)
-                    },
+                    EncodeOptions::for_version(version)
+                        .with_xml_declaration(false)
+                        .with_booleans(BoolFormat::Digits)
+                        .with_datetime_fraction(DateTimeFraction::Strip),
                 ),
                 (
                     "millis",
-                    EncodeOptions {
-                        datetime_fraction: DateTimeFraction::Millis,
-                        ..EncodeOptions::for_version(version)
-                    },
+                    EncodeOptions::for_version(version)
+                        .with_datetime_fraction(DateTimeFraction::Millis),
                 ),
             ];
             for (tag, options) in variants {

@@ -79,10 +79,7 @@ fn a_million_nested_elements_hit_the_depth_limit_quickly() {
         s.push_str("</a>");
     }
     s.push_str("</cwmp:X_Deep></s:Body></s:Envelope>");
-    let limits = Limits {
-        max_depth: 200_000,
-        ..Limits::default()
-    };
+    let limits = Limits::new().with_max_depth(200_000);
     let env = Decoder::new()
         .with_limits(limits)
         .decode(s.as_bytes())
@@ -108,10 +105,7 @@ fn element_count_limit() {
     let xml = wrap(&format!(
         "<cwmp:GetParameterValues><ParameterNames>{members}</ParameterNames></cwmp:GetParameterValues>"
     ));
-    let limits = Limits {
-        max_elements: 1000,
-        ..Limits::default()
-    };
+    let limits = Limits::new().with_max_elements(1000);
     let err = Decoder::new()
         .with_limits(limits)
         .decode(xml.as_bytes())
@@ -120,10 +114,7 @@ fn element_count_limit() {
         matches!(err, DecodeError::TooManyElements { limit: 1000, .. }),
         "{err:?}"
     );
-    let limits = Limits {
-        max_array_members: 100,
-        ..Limits::default()
-    };
+    let limits = Limits::new().with_max_array_members(100);
     let err = Decoder::new()
         .with_limits(limits)
         .decode(xml.as_bytes())
@@ -148,10 +139,7 @@ fn attribute_and_text_limits() {
         "<cwmp:Reboot><CommandKey>{}</CommandKey></cwmp:Reboot>",
         "k".repeat(5000)
     ));
-    let limits = Limits {
-        max_text_len: 4096,
-        ..Limits::default()
-    };
+    let limits = Limits::new().with_max_text_len(4096);
     let err = Decoder::new()
         .with_limits(limits)
         .decode(xml.as_bytes())

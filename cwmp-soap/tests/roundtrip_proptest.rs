@@ -590,11 +590,9 @@ proptest! {
         declaration in any::<bool>(),
     ) {
         let env = Envelope { header, body };
-        let options = EncodeOptions {
-            xml_declaration: declaration,
-            du_shape: if wrapper { DuShape::Wrapper } else { DuShape::Xsd },
-            ..EncodeOptions::for_version(CwmpVersion::V1_4)
-        };
+        let options = EncodeOptions::for_version(CwmpVersion::V1_4)
+            .with_xml_declaration(declaration)
+            .with_du_shape(if wrapper { DuShape::Wrapper } else { DuShape::Xsd });
         let xml = options.to_vec(&env);
         let decoded = Decoder::new().decode(&xml);
         prop_assert!(decoded.is_ok(), "{:?}\n{}", decoded.err(), String::from_utf8_lossy(&xml));

@@ -213,3 +213,47 @@ fn real_models_and_vendor_import() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn values_starting_with_a_hyphen_are_values() {
+    // PeriodicInformInterval is an unsignedInt with a minimum of 1: `-1` is a value that
+    // fails the check (9007 or 9006), never an unknown option.
+    let o = cwmp(&[
+        "check",
+        "--model",
+        MINI,
+        "Device.ManagementServer.PeriodicInformInterval",
+        "-1",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("fault 9007 ") || out.starts_with("fault 9006 "),
+        "{out}"
+    );
+}
+
+#[test]
+fn help_works_at_every_level() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["help"],
+        &["help", "dm"],
+        &["help", "dm", "check"],
+        &["dm", "--help"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_cwmp"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("Usage"), "{args:?}: {}", stdout(&o));
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_cwmp"))
+        .args(["help", "dm", "check"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("--model"));
+}

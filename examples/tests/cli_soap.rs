@@ -144,6 +144,8 @@ fn failures_are_one_error_line_and_status_1() {
         b"<soap:Envelope xmlns:soap=\"x\"><a></b>",
     ));
     assert!(line.contains("at byte "), "{line}");
+    // Once.
+    assert_eq!(line.matches("byte").count(), 1, "{line}");
     let line = assert_error(&cwmp(&["decode", "-"], b""));
     assert!(line.contains("at byte "), "{line}");
     let line = assert_error(&cwmp(&["reencode"], b"\xff\xfe garbage"));
@@ -162,4 +164,30 @@ fn failures_are_one_error_line_and_status_1() {
     assert_error(&cwmp(&["encode", "--cwmp-version", "2.0"], b"{}"));
     assert_error(&cwmp(&["decode", "/nonexistent/file.xml"], b""));
     assert_error(&cwmp(&["decode", "--bogus"], b""));
+}
+
+#[test]
+fn reencode_prints_the_encode_warnings_and_strict_encode_refuses() {
+    // A lower-case OUI: kept and written as it came, reported as it is written.
+    let vector = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../cwmp-soap/tests/vectors/shape-facet-violations.xml"
+    );
+    let o = cwmp(&["reencode", vector], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning: encode: OUI"), "{err}");
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("<OUI>00a0c9</OUI>")
+    );
+    let o = cwmp(&["reencode", "--strict-encode", vector], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("error: refused to encode: OUI"),
+        "{}",
+        stderr(&o)
+    );
 }

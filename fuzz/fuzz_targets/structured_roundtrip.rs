@@ -20,20 +20,18 @@ fuzz_target!(|data: &[u8]| {
     let Ok(flags) = u.arbitrary::<u8>() else {
         return;
     };
-    let options = EncodeOptions {
-        xml_declaration: flags & 1 != 0,
-        booleans: if flags & 2 != 0 {
+    let options = EncodeOptions::for_version(CwmpVersion::V1_4)
+        .with_xml_declaration(flags & 1 != 0)
+        .with_booleans(if flags & 2 != 0 {
             BoolFormat::Digits
         } else {
             BoolFormat::Words
-        },
-        du_shape: if flags & 4 != 0 {
+        })
+        .with_du_shape(if flags & 4 != 0 {
             DuShape::Wrapper
         } else {
             DuShape::Xsd
-        },
-        ..EncodeOptions::for_version(CwmpVersion::V1_4)
-    };
+        });
     let mut bytes = Vec::new();
     options.encode(&envelope, &mut bytes);
     let decoded = Decoder::new().decode(&bytes).unwrap_or_else(|e| {

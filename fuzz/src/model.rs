@@ -12,7 +12,11 @@
 //! 3. Messages are encoded at CWMP 1.4 (`EncodeOptions::for_version(V1_4)`), so that every
 //!    header element is written (older versions drop SessionTimeout etc. by design).
 //! 4. `Body::Unknown` names are XML names that are not a known method (an unknown element
-//!    named like a known method *is* that method), in a non-cwmp namespace or none.
+//!    named like a known method *is* that method), in a non-cwmp namespace or none; their
+//!    content is well-formed XML, and they record the default-namespace declaration they are
+//!    written with (the encoder writes content as it is, the decoder records the declarations
+//!    it relies on). `Body::SoapFault` has a code namespace only with a code, and text
+//!    without surrounding whitespace (the decoder trims it).
 //! 5. `ValueType::Other(name)` names are XML names that are not one of the known xsd types
 //!    (`Other("string")` is written `xsd:string` and reads back as `ValueType::String`).
 //!
@@ -22,9 +26,9 @@ use std::borrow::Cow;
 
 use arbitrary::{Result, Unstructured};
 use cwmp_core::datetime::DateTimeText;
-use cwmp_core::envelope::{METHODS, UnknownMethod};
+use cwmp_core::envelope::{METHODS, NamespaceBinding, UnknownMethod};
 use cwmp_core::event::{EventCode, EventStruct};
-use cwmp_core::fault::{Fault, FaultCode, FaultType, SetParameterValuesFault};
+use cwmp_core::fault::{Fault, FaultCode, FaultType, SetParameterValuesFault, SoapFault};
 use cwmp_core::filetype::{FileType, Notification, TimeWindowMode};
 use cwmp_core::rpc::*;
 use cwmp_core::value::{Value, ValueType};
@@ -311,15 +315,35 @@ fn unknown(u: &mut Unstructured<'_>) -> Result<UnknownMethod<'static>> {
         "urn:example-com:vendor",
         "http://example.com/x?a=1&b=<2>",
     ];
+    // Arguments as raw content; unprefixed, so in the method's namespace when it has one
+    // (declared as the default namespace, which the decoder records).
+    const CONTENT: &[&str] = &[
+        "",
+        "<Arg>1</Arg>",
+        "<List><string>a &amp; b</string><string/></List>",
+        "<a:B xmlns:a=\"urn:x\" a:c=\"q\">t<![CDATA[<&>]]></a:B>",
+    ];
+    let namespace = *u.choose(NAMESPACES)?;
+    let namespaces = if namespace.is_empty() {
+        Vec::new()
+    } else {
+        vec![NamespaceBinding {
+            prefix: Cow::Borrowed(""),
+            uri: Cow::Borrowed(namespace),
+        }]
+    };
     Ok(UnknownMethod {
         name: Cow::Owned(name),
-        namespace: Cow::Borrowed(u.choose(NAMESPACES)?),
+        namespace: Cow::Borrowed(namespace),
+        prefix: Cow::Borrowed(""),
+        namespaces,
+        content: Cow::Borrowed(u.choose(CONTENT)?),
     })
 }
 
 /// An arbitrary body: every RPC request and response of CWMP 1.0–1.4, a Fault, or Unknown.
 pub fn body(u: &mut Unstructured<'_>) -> Result<Body<'static>> {
-    let b: Body<'static> = match u.int_in_range(0..=55u8)? {
+    let b: Body<'static> = match u.int_in_range(0..=56u8)? {
         0 => GetRpcMethods {}.into(),
         1 => GetRpcMethodsResponse {
             methods: vec_of(u, text)?,
@@ -626,6 +650,32 @@ pub fn body(u: &mut Unstructured<'_>) -> Result<Body<'static>> {
                 })
             })?,
         }),
+        55 => {
+            let code: Option<&'static str> = if u.arbitrary()? {
+                Some(*u.choose(&["Client", "Server", "Server.Busy"])?)
+            } else {
+                None
+            };
+            // A namespace only with a code: without one nothing carries it.
+            let code_namespace = match code {
+                Some(_) => {
+                    *u.choose(&["", "http://schemas.xmlsoap.org/soap/envelope/", "urn:x&y"])?
+                }
+                None => "",
+            };
+            Body::SoapFault(SoapFault {
+                code: code.map(Cow::Borrowed),
+                code_namespace: Cow::Borrowed(code_namespace),
+                string: opt_text(u)?,
+                actor: opt_text(u)?,
+                // The decoder trims it and reads only whitespace as none.
+                text: if u.arbitrary()? {
+                    Some(Cow::Borrowed(*u.choose(&["Internal error", "a & <b>"])?))
+                } else {
+                    None
+                },
+            })
+        }
         _ => Body::Unknown(unknown(u)?),
     };
     Ok(b)

@@ -1,5 +1,5 @@
 //! Deployment-unit RPCs (1.2): ChangeDUState, DUStateChangeComplete,
-//! AutonomousDUStateChangeComplete (SPEC §4.3).
+//! AutonomousDUStateChangeComplete.
 
 use std::borrow::Cow;
 
@@ -110,7 +110,7 @@ message! {
 message! {
     /// `DeploymentUnitFaultStruct`: code 0 on success.
     pub struct DuFault<'a> {
-        /// `FaultCode`: 0 or one of the DU subset (SPEC FLT-04).
+        /// `FaultCode`: 0 or one of the DU subset.
         pub code: FaultCode,
         /// `FaultString`, optional in the schema (empty when absent).
         pub message: Cow<'a, str>,

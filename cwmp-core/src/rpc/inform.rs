@@ -48,7 +48,7 @@ message! {
         pub device_id: DeviceId<'a>,
         /// `Event`: at most 64.
         pub events: Vec<EventStruct<'a>>,
-        /// `MaxEnvelopes`: always 1 in practice (SPEC SES-03).
+        /// `MaxEnvelopes`: always 1 in practice.
         pub max_envelopes: u32,
         /// `CurrentTime`.
         pub current_time: DateTimeText<'a>,

@@ -205,7 +205,7 @@ message! {
 message! {
     /// The `FaultStruct` of TransferComplete and AutonomousTransferComplete: code 0 on success.
     pub struct TransferFault<'a> {
-        /// `FaultCode`: 0 or one of the TransferComplete subset (SPEC FLT-04).
+        /// `FaultCode`: 0 or one of the TransferComplete subset.
         pub code: FaultCode,
         /// `FaultString` (256).
         pub message: Cow<'a, str>,

@@ -2,13 +2,14 @@
 
 use std::borrow::Cow;
 
-use cwmp_core::fault::{Fault, FaultCode, FaultType, SetParameterValuesFault};
+use cwmp_core::envelope::UnknownMethod;
+use cwmp_core::fault::{Fault, FaultCode, FaultType, SetParameterValuesFault, SoapFault};
 use cwmp_core::header::HeaderElement;
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 use quick_xml::events::Event;
 
 use super::error::{DecodeError, WarningKind};
-use super::reader::{Elem, Parser, SOAP_ENV, SOAP12_ENV};
+use super::reader::{self, Elem, Fields, Parser, SOAP_ENV, SOAP12_ENV};
 use super::{rpc, text};
 
 /// What the envelope decoder learnt besides the envelope.
@@ -283,7 +284,7 @@ fn decode_body<'a>(
             if c.ns.is_empty() {
                 p.warn(WarningKind::UnqualifiedMethod, c.offset)?;
             }
-            Body::Fault(decode_fault(p, &c)?)
+            decode_fault(p, &c)?
         } else if is_cwmp || c.ns.is_empty() {
             match rpc::method(p, &c)? {
                 Some(body) => {
@@ -305,54 +306,134 @@ fn decode_body<'a>(
 }
 
 /// An unknown method: its local name and namespace are kept, so its name must be one the
-/// encoder writes back unchanged ([`Parser::check_name`]; anything else is refused).
+/// encoder writes back unchanged ([`Parser::check_name`]; anything else is refused), and so
+/// are its arguments, as raw content ([`Parser::raw_content`]).
 fn unknown<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Body<'a>, DecodeError> {
     p.check_name(c)?;
-    p.skip(c)?;
-    Ok(Body::Unknown(cwmp_core::envelope::UnknownMethod {
+    let qname = p.qname_of(c);
+    let (prefix, _) = reader::split_qname(qname);
+    // A prefix bound nowhere (already warned of) is dropped: written back it would be bound
+    // to whatever the encoder declares under that name.
+    let prefix = if p.lookup_prefix(prefix).is_some() {
+        prefix
+    } else {
+        ""
+    };
+    let namespace = p.attr_text(c.ns);
+    let raw = p.raw_content(c)?;
+    Ok(Body::Unknown(UnknownMethod {
         name: Cow::Borrowed(c.local),
-        namespace: p.attr_text(c.ns),
+        namespace,
+        prefix: Cow::Borrowed(prefix),
+        namespaces: raw.namespaces,
+        content: raw.content,
     }))
 }
 
-fn decode_fault<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Fault<'a>, DecodeError> {
-    let mut fault = Fault {
-        fault_type: FaultType::Server,
-        fault_string: Cow::Borrowed(""),
-        code: FaultCode::new(0),
-        message: Cow::Borrowed(""),
-        set_parameter_values_faults: Vec::new(),
-    };
+/// The SOAP Fault's parts as they came, before it is known whether it carries a CWMP fault.
+#[derive(Default)]
+struct CwmpDetail<'a> {
+    code: Option<FaultCode>,
+    message: Cow<'a, str>,
+    set_parameter_values_faults: Vec<SetParameterValuesFault<'a>>,
+}
+
+/// A SOAP Fault: a [`Body::Fault`] when its detail holds a CWMP fault, else a
+/// [`Body::SoapFault`] with what it holds (faultcode, faultstring, faultactor, text).
+fn decode_fault<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Body<'a>, DecodeError> {
     const NAMES: &[&str] = &["faultcode", "faultstring", "faultactor", "detail"];
-    p.fields(e, NAMES, 0b0011, |p, i, c| {
+    let mut soap = SoapFault::default();
+    let mut detail: Option<CwmpDetail<'a>> = None;
+    let mut code_offset = e.offset;
+    let mut track = Fields::default();
+    let text = p.mixed_children(e, |p, c| {
+        let Some(i) = NAMES.iter().position(|n| *n == c.local) else {
+            p.warn(WarningKind::UnexpectedElement, c.offset)?;
+            return p.skip(&c);
+        };
+        track.see(p, i, &c)?;
         match i {
             0 => {
+                code_offset = c.offset;
                 let t = p.text(&c)?;
                 let code = text::trim_xml(&t);
-                let local = code.rsplit_once(':').map_or(code, |(_, l)| l);
-                // SOAP 1.1 allows dotted refinements such as `Client.Authentication`.
-                fault.fault_type = match local.split('.').next().unwrap_or_default() {
-                    "Client" => FaultType::Client,
-                    "Server" => FaultType::Server,
-                    _ => {
-                        p.warn(WarningKind::UnknownFaultCode, c.offset)?;
-                        FaultType::Server
+                let (ns, local) = match code.split_once(':') {
+                    Some((prefix, local)) if crate::name::is_qname(code) => {
+                        match p.lookup_prefix(prefix) {
+                            Some(ns) => (p.attr_text(ns), local),
+                            None => (Cow::Borrowed(""), code),
+                        }
                     }
+                    _ => (Cow::Borrowed(""), code),
                 };
+                soap.code_namespace = ns;
+                soap.code = Some(match &t {
+                    Cow::Borrowed(b) => Cow::Borrowed(trimmed_tail(b, local)),
+                    Cow::Owned(_) => Cow::Owned(local.to_owned()),
+                });
             }
-            1 => fault.fault_string = p.text(&c)?,
-            3 => decode_detail(p, &c, &mut fault)?,
-            _ => p.skip(&c)?,
+            1 => soap.string = Some(p.text(&c)?),
+            2 => soap.actor = Some(p.text(&c)?),
+            _ => decode_detail(p, &c, &mut detail)?,
         }
         Ok(())
     })?;
-    Ok(fault)
+    match detail {
+        Some(d) => {
+            if text.is_some() {
+                p.warn(WarningKind::UnexpectedText, e.offset)?;
+            }
+            if soap.code.is_none() || soap.string.is_none() {
+                p.warn(WarningKind::MissingElement, e.offset)?;
+            }
+            if d.code.is_none() {
+                p.warn(WarningKind::MissingElement, e.offset)?;
+            }
+            let local = soap.code.as_deref().unwrap_or("Server");
+            // SOAP 1.1 allows dotted refinements such as `Client.Authentication`.
+            let fault_type = match local.split('.').next().unwrap_or_default() {
+                "Client" => FaultType::Client,
+                "Server" => FaultType::Server,
+                _ => {
+                    if soap.code.is_some() {
+                        p.warn(WarningKind::UnknownFaultCode, code_offset)?;
+                    }
+                    FaultType::Server
+                }
+            };
+            Ok(Body::Fault(Fault {
+                fault_type,
+                fault_string: soap.string.unwrap_or_default(),
+                code: d.code.unwrap_or_default(),
+                message: d.message,
+                set_parameter_values_faults: d.set_parameter_values_faults,
+            }))
+        }
+        None => {
+            p.warn(WarningKind::NoCwmpFault, e.offset)?;
+            if let Some((at, t)) = text {
+                p.warn(WarningKind::FaultText, at)?;
+                soap.text = Some(t);
+            } else if soap.code.is_none() || soap.string.is_none() {
+                p.warn(WarningKind::MissingElement, e.offset)?;
+            }
+            Ok(Body::SoapFault(soap))
+        }
+    }
+}
+
+/// The slice of `text` that `tail` (a suffix of its trimmed form) is, to keep borrowing.
+fn trimmed_tail<'a>(text: &'a str, tail: &str) -> &'a str {
+    let trimmed = text::trim_xml(text);
+    trimmed
+        .get(trimmed.len().saturating_sub(tail.len())..)
+        .unwrap_or(trimmed)
 }
 
 fn decode_detail<'a>(
     p: &mut Parser<'a>,
     d: &Elem<'a>,
-    fault: &mut Fault<'a>,
+    out: &mut Option<CwmpDetail<'a>>,
 ) -> Result<(), DecodeError> {
     while let Some(c) = p.child(d)? {
         if c.local != "Fault" {
@@ -360,10 +441,11 @@ fn decode_detail<'a>(
             p.skip(&c)?;
             continue;
         }
+        let fault = out.get_or_insert_with(CwmpDetail::default);
         const NAMES: &[&str] = &["FaultCode", "FaultString", "SetParameterValuesFault"];
-        p.fields_repeated(&c, NAMES, 0b001, 0b100, |p, i, c| {
+        p.fields_repeated(&c, NAMES, 0b000, 0b100, |p, i, c| {
             match i {
-                0 => fault.code = fault_code(p, &c)?,
+                0 => fault.code = Some(fault_code(p, &c)?),
                 1 => fault.message = p.text(&c)?,
                 _ => {
                     let mut f = SetParameterValuesFault {

@@ -131,7 +131,7 @@ pub enum DecodeError {
         path: String,
     },
     /// The document has no root element.
-    #[error("no root element")]
+    #[error("no root element before the end of the input at byte {offset}")]
     NoRoot {
         /// Byte offset (end of input).
         offset: usize,
@@ -227,9 +227,22 @@ pub enum DecodeError {
         /// Element path.
         path: String,
     },
+    /// A namespace prefix that no declaration in scope binds, in a name the decoder keeps
+    /// (inside an unknown method's arguments).
+    #[error("namespace prefix {prefix:?} is not declared, at byte {offset} ({path})")]
+    UndeclaredPrefix {
+        /// The prefix (truncated to 64 bytes).
+        prefix: String,
+        /// Byte offset.
+        offset: usize,
+        /// Element path.
+        path: String,
+    },
     /// A malformed attribute list.
-    #[error("malformed attributes at byte {offset} ({path})")]
+    #[error("malformed attributes at byte {offset} ({path}): {reason}")]
     MalformedAttribute {
+        /// What is wrong, e.g. `an attribute value not in quotes`.
+        reason: &'static str,
         /// Byte offset.
         offset: usize,
         /// Element path.
@@ -312,6 +325,7 @@ impl DecodeError {
             | DecodeError::InvalidValue { offset, .. }
             | DecodeError::UnexpectedElement { offset, .. }
             | DecodeError::MalformedAttribute { offset, .. }
+            | DecodeError::UndeclaredPrefix { offset, .. }
             | DecodeError::InvalidName { offset, .. }
             | DecodeError::TrailingContent { offset }
             | DecodeError::Strict { offset, .. } => *offset,
@@ -335,6 +349,7 @@ impl DecodeError {
             | DecodeError::InvalidValue { path, .. }
             | DecodeError::UnexpectedElement { path, .. }
             | DecodeError::MalformedAttribute { path, .. }
+            | DecodeError::UndeclaredPrefix { path, .. }
             | DecodeError::InvalidName { path, .. } => Some(path),
             _ => None,
         }
@@ -350,17 +365,17 @@ pub struct Warning {
     pub offset: usize,
 }
 
-/// The kinds of tolerated deviation (QUIRKS.md); strict decoding refuses each of them.
+/// The kinds of tolerated deviation; strict decoding refuses each of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub enum WarningKind {
-    /// Whitespace before the XML declaration (QUIRKS 11).
+    /// Whitespace before the XML declaration.
     #[error("whitespace before the XML declaration")]
     LeadingWhitespace,
-    /// A prefix used in an element name or QName attribute value is not declared (QUIRKS 5).
+    /// A prefix used in an element name or QName attribute value is not declared.
     #[error("undeclared namespace prefix")]
     UndeclaredPrefix,
-    /// A cwmp namespace that no BBF schema defines: `cwmp-1-3` or `cwmp-1-4` (QUIRKS 8).
+    /// A cwmp namespace that no BBF schema defines: `cwmp-1-3` or `cwmp-1-4`.
     #[error("cwmp namespace not defined by any BBF schema")]
     NonSchemaNamespace,
     /// Header and Body use different cwmp namespaces.
@@ -378,40 +393,53 @@ pub enum WarningKind {
     /// `mustUnderstand` written as `true`/`false`, which SOAP 1.1 does not allow.
     #[error("mustUnderstand is not 0 or 1")]
     NonStandardMustUnderstand,
-    /// The `NoMoreRequests` header, which no CWMP schema defines (QUIRKS 14).
+    /// The `NoMoreRequests` header, which no CWMP schema defines.
     #[error("NoMoreRequests header (TR-069 2004, in no schema)")]
     DeprecatedHeader,
     /// `HoldRequest` for `HoldRequests` (clj.tr069's sample Inform), read as HoldRequests.
     #[error("misspelled header HoldRequest, read as HoldRequests")]
     MisspelledHeader,
-    /// A header from a later version than the message's cwmp namespace (QUIRKS 13).
+    /// A header from a later version than the message's cwmp namespace.
     #[error("header newer than the message's cwmp namespace")]
     HeaderNotInVersion,
-    /// `xsi:type="SOAP-ENC:Array"` on an array (QUIRKS 6).
+    /// `xsi:type="SOAP-ENC:Array"` on an array.
     #[error("xsi:type soapenc:Array on an array")]
     ArrayXsiType,
-    /// An array without `soapenc:arrayType` (SPEC SOAP-12).
+    /// An array without `soapenc:arrayType`.
     #[error("array without arrayType")]
     MissingArrayType,
     /// An arrayType that cannot be parsed.
     #[error("malformed arrayType")]
     MalformedArrayType,
-    /// A zero-padded arrayType count such as `[0008]` (QUIRKS 7).
+    /// A zero-padded arrayType count such as `[0008]`.
     #[error("zero-padded arrayType count")]
     ZeroPaddedArrayCount,
-    /// An arrayType count that differs from the number of members (QUIRKS 7).
+    /// An arrayType count that differs from the number of members.
     #[error("arrayType count differs from the number of members")]
     ArrayCountMismatch,
     /// An arrayType naming a different member type.
     #[error("arrayType names another member type")]
     ArrayTypeMismatch,
+    /// A struct array written without its wrapper: the array element holds one struct's
+    /// fields directly (and is repeated once per struct); read as one member per element.
+    #[error("struct array without member wrapper, one member per array element")]
+    ArrayWithoutWrapper,
+    /// A child repeated inside a struct whose every value is kept: an `EventStruct` with
+    /// several `EventCode`s becomes one event per code, sharing the CommandKey.
+    #[error("repeated EventCode, one event per code")]
+    RepeatedEventCode,
+    /// A value that breaks a facet of the schema (length, pattern, range: a lower-case OUI,
+    /// a State of 0 ...); the message's [`violations`](crate::decode::Decoded::violations)
+    /// say which.
+    #[error("value breaks a schema facet")]
+    SchemaViolation,
     /// An array member whose element name is not the member type.
     #[error("unexpected array member element")]
     UnexpectedArrayMember,
-    /// A `Value` without `xsi:type`, read as a string (QUIRKS 15).
+    /// A `Value` without `xsi:type`, read as a string.
     #[error("Value without xsi:type, read as string")]
     MissingValueType,
-    /// A value type CWMP does not define, kept as `ValueType::Other` (QUIRKS 18).
+    /// A value type CWMP does not define, kept as `ValueType::Other`.
     #[error("value type not defined by CWMP")]
     UnknownValueType,
     /// An `xsi:type` naming one of CWMP's value types (`string`, `int` ...) in a namespace
@@ -427,7 +455,7 @@ pub enum WarningKind {
     /// A value whose text is not a valid instance of its declared type (kept as is).
     #[error("value text does not match its xsi:type")]
     InvalidValueText,
-    /// A required element is missing; its field has its default (QUIRKS 16).
+    /// A required element is missing; its field has its default.
     #[error("required element missing")]
     MissingElement,
     /// An element the schema does not allow here, skipped.
@@ -442,28 +470,34 @@ pub enum WarningKind {
     /// Text where only elements may appear, ignored.
     #[error("text between elements, ignored")]
     UnexpectedText,
-    /// A control character that XML 1.0 forbids (QUIRKS 19), or the noncharacter U+FFFE or
+    /// A control character that XML 1.0 forbids, or the noncharacter U+FFFE or
     /// U+FFFF, which it forbids too; kept or replaced by policy.
     #[error("control character in text")]
     ControlCharacter,
-    /// A boolean written other than `0`, `1`, `true`, `false` (e.g. `TRUE`) (QUIRKS 21).
+    /// A boolean written other than `0`, `1`, `true`, `false` (e.g. `TRUE`).
     #[error("boolean not in xs:boolean's lexical space")]
     NonCanonicalBoolean,
-    /// An empty element where a number is required, read as 0 (QUIRKS 20).
+    /// An empty element where a number is required, read as 0.
     #[error("empty number, read as 0")]
     EmptyNumber,
-    /// A dateTime field whose text is not an xs:dateTime, kept verbatim (QUIRKS 22).
+    /// A dateTime field whose text is not an xs:dateTime, kept verbatim.
     #[error("dateTime text is not an xs:dateTime")]
     InvalidDateTime,
     /// A SOAP faultcode other than Client or Server.
     #[error("faultcode is neither Client nor Server")]
     UnknownFaultCode,
-    /// ChangeDUState Operations or DU Results in the deployed wrapper form (SPEC CORE-10).
+    /// ChangeDUState Operations or DU Results in the deployed wrapper form.
     #[error("deployment-unit wrapper form (not the XSD form)")]
     DuWrapperForm,
     /// A deployment-unit Fault wrapped in a FaultStruct element.
     #[error("FaultStruct wrapper inside a deployment-unit Fault")]
     DuFaultWrapper,
+    /// A SOAP Fault without a CWMP fault in its detail: kept as a SOAP-level fault.
+    #[error("SOAP Fault without a CWMP fault")]
+    NoCwmpFault,
+    /// Text inside a SOAP Fault element, next to or instead of its elements: kept.
+    #[error("text inside a SOAP Fault")]
+    FaultText,
     /// An `Operations` element without a recognisable operation type, skipped.
     #[error("operation without a known type, skipped")]
     UnknownOperationType,

@@ -6,8 +6,8 @@
 //!   number of parameters (apart from the vectors that hold them).
 //! - Namespaces are matched by URI, never by prefix, with a small stack of declarations
 //!   (QName attribute values such as `xsi:type` and `soap-enc:arrayType` are resolved against
-//!   it too). All five cwmp namespaces are read; the version is inferred per SPEC SOAP-02.
-//! - Lenient by default: every deviation of QUIRKS.md that concerns message content is
+//!   it too). All five cwmp namespaces are read; the version is inferred from the namespace and the version headers.
+//! - Lenient by default: every deviation real devices are known to send that concerns message content is
 //!   accepted and reported as a typed [`Warning`]. Lenient decoding never alters data: text is
 //!   kept exactly as sent (numbers and booleans are trimmed before parsing).
 //! - [`Decoder::strict`] turns every warning into an error and checks the decoded message
@@ -70,7 +70,7 @@ mod reader;
 mod rpc;
 mod text;
 
-use cwmp_core::limits::Validate;
+use cwmp_core::limits::{Validate, Violation};
 use cwmp_core::{CwmpVersion, Envelope};
 
 pub use error::{DecodeError, Warning, WarningKind};
@@ -88,7 +88,7 @@ pub fn decode(input: &[u8]) -> Result<Envelope<'_>, DecodeError> {
 }
 
 /// What to do with C0 control characters, which XML 1.0 forbids in documents but some devices
-/// send (QUIRKS 19), and with U+FFFE and U+FFFF, which it forbids too (the encoder replaces
+/// send, and with U+FFFE and U+FFFF, which it forbids too (the encoder replaces
 /// all of them by U+FFFD, so only [`ControlCharPolicy::Replace`] keeps decode → encode →
 /// decode the identity for such text). NUL is always refused, and so are character references
 /// to any of them (`&#1;`, `&#xFFFE;`: [`DecodeError::UnknownEntity`]).
@@ -105,7 +105,17 @@ pub enum ControlCharPolicy {
 }
 
 /// Resource limits; each has its own [`DecodeError`] variant.
+///
+/// Start from [`Limits::default`] (or [`Limits::new`]) and change what you need:
+///
+/// ```
+/// use cwmp_soap::Limits;
+/// let tight = Limits::new().with_max_size(64 * 1024).with_max_depth(16);
+/// assert_eq!(tight.max_depth, 16);
+/// assert_eq!(tight.max_elements, Limits::default().max_elements);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Input size in bytes (default 32 MiB) → [`DecodeError::TooLarge`].
     pub max_size: usize,
@@ -120,6 +130,40 @@ pub struct Limits {
     pub max_attributes: usize,
     /// Bytes of one element's raw text (default 4 MiB) → [`DecodeError::TextTooLong`].
     pub max_text_len: usize,
+}
+
+macro_rules! limit_setters {
+    ($($(#[$doc:meta])* $setter:ident => $field:ident,)*) => {
+        impl Limits {
+            /// The default limits.
+            pub fn new() -> Self {
+                Limits::default()
+            }
+
+            $(
+                $(#[$doc])*
+                pub fn $setter(mut self, limit: usize) -> Self {
+                    self.$field = limit;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+limit_setters! {
+    /// These limits with another input size limit.
+    with_max_size => max_size,
+    /// These limits with another depth limit.
+    with_max_depth => max_depth,
+    /// These limits with another element-count limit.
+    with_max_elements => max_elements,
+    /// These limits with another array-member limit.
+    with_max_array_members => max_array_members,
+    /// These limits with another attribute-count limit.
+    with_max_attributes => max_attributes,
+    /// These limits with another text-length limit.
+    with_max_text_len => max_text_len,
 }
 
 impl Default for Limits {
@@ -141,6 +185,7 @@ pub struct Decoder {
     strict: bool,
     limits: Limits,
     control_chars: ControlCharPolicy,
+    general_only: bool,
 }
 
 /// A decoded message with what the decoder learnt about it.
@@ -149,14 +194,19 @@ pub struct Decoder {
 pub struct Decoded<'a> {
     /// The message.
     pub envelope: Envelope<'a>,
-    /// The CWMP version inferred per SPEC SOAP-02 from the namespace and the SessionTimeout
+    /// The CWMP version inferred from the namespace and the SessionTimeout
     /// and SupportedCWMPVersions headers (1.0 when the message has no cwmp namespace).
     pub version: CwmpVersion,
     /// The cwmp namespace URI the message used (the Body element's, else a header's, else the
     /// one declared), `None` when there was none.
     pub namespace: Option<&'static str>,
-    /// Every tolerated deviation, in document order (always empty after a strict decode).
+    /// Every tolerated deviation, in document order (always empty after a strict decode),
+    /// then one [`WarningKind::SchemaViolation`] per entry of `violations`.
     pub warnings: Vec<Warning>,
+    /// Every value that breaks a facet of the schema (length, pattern, range: a lower-case
+    /// OUI, a dateTime field that is no dateTime, a State of 0 ...), as
+    /// [`cwmp_core::limits::Validate`] finds them; the message is kept as it came.
+    pub violations: Vec<Violation>,
 }
 
 impl Decoder {
@@ -184,6 +234,16 @@ impl Decoder {
     /// Sets the control-character policy (default [`ControlCharPolicy::Keep`]).
     pub fn with_control_chars(mut self, policy: ControlCharPolicy) -> Self {
         self.control_chars = policy;
+        self
+    }
+
+    /// Turns the fast paths off (`false`) or on (the default). The decoder reads the common
+    /// plain forms (start tags, text-only elements, ParameterValueStructs) with its own
+    /// scanner and everything else through the XML reader's events; with the fast paths off
+    /// everything goes through the events. The result is the same either way (a fuzz target
+    /// checks it): this exists to check that, and costs speed.
+    pub fn with_fast_paths(mut self, on: bool) -> Self {
+        self.general_only = !on;
         self
     }
 
@@ -234,6 +294,7 @@ impl Decoder {
             control_at = Some(at);
         }
         let mut p = reader::Parser::new(src, shift, self.limits, controls);
+        p.general_only = self.general_only;
         if let Some(at) = control_at {
             p.warn(WarningKind::ControlCharacter, at)?;
         }
@@ -257,25 +318,27 @@ impl Decoder {
                 CwmpVersion::V1_0
             }
         };
-        if self.strict {
-            let violations = parsed.envelope.violations();
-            if !violations.is_empty() || !p.warnings.is_empty() {
-                let offset = p
-                    .warnings
-                    .first()
-                    .map_or_else(|| p.at(parsed.body_offset), |w| w.offset);
-                return Err(DecodeError::Strict {
-                    deviations: p.warnings,
-                    violations,
-                    offset,
-                });
-            }
+        let violations = parsed.envelope.violations();
+        if self.strict && (!violations.is_empty() || !p.warnings.is_empty()) {
+            let offset = p
+                .warnings
+                .first()
+                .map_or_else(|| p.at(parsed.body_offset), |w| w.offset);
+            return Err(DecodeError::Strict {
+                deviations: p.warnings,
+                violations,
+                offset,
+            });
+        }
+        for _ in &violations {
+            p.warn(WarningKind::SchemaViolation, parsed.body_offset)?;
         }
         Ok(Decoded {
             envelope: parsed.envelope,
             version,
             namespace,
             warnings: p.warnings,
+            violations,
         })
     }
 }

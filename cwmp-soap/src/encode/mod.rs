@@ -21,17 +21,14 @@
 //!     r#"<ParameterNames soap-enc:arrayType="xsd:string[1]"><string>Device.DeviceInfo.</string></ParameterNames>"#
 //! ));
 //!
-//! // Every text is escaped (QUIRKS 40); the version picks the namespace.
+//! // Every text is escaped; the version picks the namespace.
 //! let download = Envelope::request("2", Download {
 //!     url: "http://h/f?a=1&b=2".into(),
 //!     ..Download::default()
 //! });
-//! let options = EncodeOptions {
-//!     version: CwmpVersion::V1_0,
-//!     xml_declaration: false,
-//!     booleans: BoolFormat::Digits,
-//!     ..EncodeOptions::default()
-//! };
+//! let options = EncodeOptions::for_version(CwmpVersion::V1_0)
+//!     .with_xml_declaration(false)
+//!     .with_booleans(BoolFormat::Digits);
 //! let mut out = Vec::new();
 //! options.encode(&download, &mut out);
 //! let xml = String::from_utf8(out).unwrap();
@@ -48,14 +45,14 @@
 //!   ([`Body::since`]): then the RPC's own version is used so that the output stays schema-valid
 //!   (ChangeDUState is always written in `cwmp-1-2`, GetAllQueuedTransfers at least in
 //!   `cwmp-1-1`). That version is the *effective version* below.
-//! - Header elements with `soap-env:mustUnderstand` per SPEC SOAP-14 (`1` on ID, HoldRequests and
+//! - Header elements with `soap-env:mustUnderstand` (`1` on ID, HoldRequests and
 //!   UseCWMPVersion, `0` on SessionTimeout and SupportedCWMPVersions). An element is written only
 //!   when it is set and the schema of the effective version declares it: SessionTimeout needs
 //!   1.3, SupportedCWMPVersions and UseCWMPVersion need 1.4; set at an older version they are
 //!   dropped (cwmp-1-0/1-1/1-2.xsd do not declare them). NoMoreRequests is never written (no
 //!   schema declares it). Without any element to write, the Header is omitted.
 //! - Arrays are `soap-enc:Array`s with `soap-enc:arrayType` giving the true count, `cwmp:` for
-//!   struct members and `xsd:` for `string` and `base64` members (SPEC SOAP-12). An empty array
+//!   struct members and `xsd:` for `string` and `base64` members (as SOAP 1.1 encoding asks). An empty array
 //!   is written with count 0, even where the schema asks for at least one member (that content
 //!   is the caller's to fix; the encoder does not invent members).
 //! - Every parameter `Value` carries `xsi:type="xsd:…"` ([`ValueType::xsd_name`]); a type the
@@ -63,10 +60,12 @@
 //! - A [`Fault`] body is a `soap-env:Fault` with `faultcode` (`Client`/`Server`, unprefixed as in
 //!   TR-069's examples), `faultstring`, and `detail/cwmp:Fault` with FaultCode, FaultString and
 //!   one SetParameterValuesFault per entry.
-//! - [`Body::Unknown`] has no known content: it is written as an empty element of its name in
-//!   its namespace (declared on the element as the default namespace; unqualified when the
-//!   namespace is empty). A name that is not an XML name has its offending characters replaced
-//!   by `_`. Such a message is not schema-valid, but it is well-formed.
+//! - A [`Body::SoapFault`] (a SOAP Fault without CWMP detail) is written as it came: its text,
+//!   then whichever of `faultcode`, `faultstring` and `faultactor` it has, and no `detail`.
+//! - [`Body::Unknown`] is written with its name and prefix, the namespace declarations it
+//!   recorded (and its own namespace's, when none of them gives it), and its content as it is
+//!   (raw XML). A name that is not an XML name has its offending characters replaced by `_`.
+//!   Such a message is not schema-valid, but it is well-formed when the content is.
 //! - Optional elements (ChangeDUState and DUStateChangeComplete CommandKey, the optional fields
 //!   of the operation structs, OptionStruct ExpirationDate) are written when `Some`. FaultString
 //!   elements, which the model keeps as possibly empty text, are always written.
@@ -83,10 +82,13 @@
 //! [`BytesMut`]: bytes::BytesMut
 //! [`Body::since`]: cwmp_core::Body::since
 //! [`Body::Unknown`]: cwmp_core::Body::Unknown
+//! [`Body::SoapFault`]: cwmp_core::Body::SoapFault
 //! [`ValueType::xsd_name`]: cwmp_core::value::ValueType::xsd_name
 //! [`Fault`]: cwmp_core::fault::Fault
 
 use cwmp_core::envelope::UnknownMethod;
+use cwmp_core::limits::Violation;
+use cwmp_core::rpc::*;
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 
 mod du;
@@ -94,11 +96,12 @@ mod fault;
 mod misc;
 mod parameters;
 mod transfer;
+mod validate;
 mod xml;
 
 use xml::{Xml, tag};
 
-/// How booleans are written (QUIRKS 21).
+/// How booleans are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum BoolFormat {
     /// `true` / `false` (the default).
@@ -110,7 +113,7 @@ pub enum BoolFormat {
 }
 
 /// What to do with the fractional seconds of dateTime fields and of parameter values of type
-/// `xsd:dateTime` (QUIRKS 22). Only text that parses as a dateTime is rewritten; anything else
+/// `xsd:dateTime`. Only text that parses as a dateTime is rewritten; anything else
 /// is written unchanged.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum DateTimeFraction {
@@ -124,7 +127,7 @@ pub enum DateTimeFraction {
 }
 
 /// The wire shape of ChangeDUState `Operations` and (Autonomous)DUStateChangeComplete `Results`
-/// (SPEC CORE-10).
+///.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum DuShape {
     /// The form of the BBF schema (the default): one `<Operations xsi:type="cwmp:InstallOpStruct">`
@@ -151,6 +154,7 @@ pub enum DuShape {
 /// assert_eq!(legacy.version, CwmpVersion::V1_0);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EncodeOptions {
     /// The CWMP version of the session (default [`CwmpVersion::V1_4`], the newest, written in
     /// the `cwmp-1-2` namespace). Set the negotiated version when talking to an older peer: it
@@ -158,7 +162,7 @@ pub struct EncodeOptions {
     /// [module docs](self)).
     pub version: CwmpVersion,
     /// Write `<?xml version="1.0" encoding="UTF-8"?>` first (default `true`: some CPEs refuse
-    /// envelopes without it, QUIRKS 10).
+    /// envelopes without it).
     pub xml_declaration: bool,
     /// How booleans are written (default `true`/`false`).
     pub booleans: BoolFormat,
@@ -166,6 +170,24 @@ pub struct EncodeOptions {
     pub datetime_fraction: DateTimeFraction,
     /// The ChangeDUState / DUStateChangeComplete shape (default: the schema's).
     pub du_shape: DuShape,
+    /// Whether [`EncodeOptions::encode_checked`] checks the message against the schema's
+    /// facets and types first (default: no).
+    pub validation: Validation,
+}
+
+/// What [`EncodeOptions::encode_checked`] does with values that break the schema's facets or
+/// types (a lower-case OUI, dateTime text that is no dateTime, a State of 0, a parameter value
+/// that is no instance of its `xsi:type` ...).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Validation {
+    /// Do not check (the default): the message is written as it is.
+    #[default]
+    Off,
+    /// Write the message as it is and return each violation as a warning.
+    Warn,
+    /// Write nothing when there is a violation; return them all as the error.
+    Refuse,
 }
 
 impl Default for EncodeOptions {
@@ -176,6 +198,7 @@ impl Default for EncodeOptions {
             booleans: BoolFormat::Words,
             datetime_fraction: DateTimeFraction::AsIs,
             du_shape: DuShape::Xsd,
+            validation: Validation::Off,
         }
     }
 }
@@ -236,8 +259,46 @@ impl EncodeOptions {
         }
     }
 
-    /// The version a body is actually written in: the options' version, or the RPC's own when
-    /// that is newer (so that the RPC exists in the namespace written).
+    /// These options with another CWMP version.
+    pub fn with_version(mut self, version: CwmpVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// These options with or without the XML declaration.
+    pub fn with_xml_declaration(mut self, on: bool) -> Self {
+        self.xml_declaration = on;
+        self
+    }
+
+    /// These options with another boolean form.
+    pub fn with_booleans(mut self, booleans: BoolFormat) -> Self {
+        self.booleans = booleans;
+        self
+    }
+
+    /// These options with another treatment of fractional seconds.
+    pub fn with_datetime_fraction(mut self, fraction: DateTimeFraction) -> Self {
+        self.datetime_fraction = fraction;
+        self
+    }
+
+    /// These options with another deployment-unit shape.
+    pub fn with_du_shape(mut self, shape: DuShape) -> Self {
+        self.du_shape = shape;
+        self
+    }
+
+    /// These options with another validation on encode.
+    pub fn with_validation(mut self, validation: Validation) -> Self {
+        self.validation = validation;
+        self
+    }
+
+    /// The version a body is actually written in: the options' version, or the newest version
+    /// the body needs when that is newer: the RPC's own ([`Body::since`]) and that of its
+    /// version-dependent values, such as event codes ([`Body::content_since`]), so that what
+    /// is written exists in the namespace written.
     ///
     /// ```
     /// use cwmp_core::{Body, CwmpVersion, rpc::{ChangeDuState, Reboot}};
@@ -247,7 +308,49 @@ impl EncodeOptions {
     /// assert_eq!(o.effective_version(&Body::from(Reboot::default())), CwmpVersion::V1_0);
     /// ```
     pub fn effective_version(&self, body: &Body<'_>) -> CwmpVersion {
-        self.version.max(body.since())
+        self.version.max(body.since()).max(body.content_since())
+    }
+
+    /// Appends the envelope to `out` after checking it as [`EncodeOptions::validation`]
+    /// says: every value that breaks the schema's facets or types
+    /// ([`cwmp_core::limits::Validate`], and parameter values that are no instance of their
+    /// `xsi:type`) is returned as a warning (`Ok`, the message written as it is), or refused
+    /// (`Err`, nothing written). With [`Validation::Off`] it is [`EncodeOptions::encode`].
+    ///
+    /// ```
+    /// use cwmp_core::{Envelope, rpc::{DeviceId, Inform}};
+    /// use cwmp_core::datetime::DateTimeText;
+    /// use cwmp_soap::{EncodeOptions, Validation};
+    /// let inform = Inform {
+    ///     device_id: DeviceId { oui: "00a0c9".into(), ..DeviceId::default() },
+    ///     current_time: DateTimeText::new("2024-05-01T12:00:00Z"),
+    ///     ..Inform::default()
+    /// };
+    /// let env = Envelope::request("1", inform);
+    /// let mut out = Vec::new();
+    /// let warn = EncodeOptions::default().with_validation(Validation::Warn);
+    /// let warnings = warn.encode_checked(&env, &mut out).unwrap();
+    /// assert_eq!(warnings[0].field, "OUI");
+    /// assert!(!out.is_empty());
+    /// let refuse = EncodeOptions::default().with_validation(Validation::Refuse);
+    /// let mut none = Vec::new();
+    /// assert!(refuse.encode_checked(&env, &mut none).is_err());
+    /// assert!(none.is_empty());
+    /// ```
+    pub fn encode_checked(
+        &self,
+        envelope: &Envelope<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<Vec<Violation>, Vec<Violation>> {
+        let violations = match self.validation {
+            Validation::Off => Vec::new(),
+            Validation::Warn | Validation::Refuse => validate::violations(&envelope.body),
+        };
+        if self.validation == Validation::Refuse && !violations.is_empty() {
+            return Err(violations);
+        }
+        self.encode(envelope, out);
+        Ok(violations)
     }
 
     /// Appends the envelope to `out`.
@@ -401,13 +504,50 @@ fn write_header(x: &mut Xml<'_>, h: &Header<'_>, version: CwmpVersion) {
 
 fn write_unknown(x: &mut Xml<'_>, m: &UnknownMethod<'_>) {
     x.out.push(b'<');
-    xml::push_ncname(x.out, &m.name);
-    if !m.namespace.is_empty() {
-        x.raw(r#" xmlns=""#);
-        x.attr_value(&m.namespace);
-        x.out.push(b'"');
+    let prefixed = !m.prefix.is_empty();
+    if prefixed {
+        xml::push_ncname(x.out, &m.prefix);
+        x.out.push(b':');
     }
-    x.raw("/>");
+    xml::push_ncname(x.out, &m.name);
+    for b in &m.namespaces {
+        namespace_declaration(x, &b.prefix, &b.uri);
+    }
+    // The element's own namespace, when no declaration above gives it.
+    let declared = m.namespaces.iter().any(|b| b.prefix == m.prefix);
+    let canonical = matches!(
+        (&*m.prefix, &*m.namespace),
+        ("soap-env", SOAP_ENV_NS) | ("soap-enc", SOAP_ENC_NS) | ("xsd", XSD_NS) | ("xsi", XSI_NS)
+    );
+    if !declared && !canonical && (prefixed || !m.namespace.is_empty()) {
+        namespace_declaration(x, &m.prefix, &m.namespace);
+    }
+    if m.content.is_empty() {
+        x.raw("/>");
+        return;
+    }
+    x.out.push(b'>');
+    xml::push_content(x.out, &m.content);
+    x.raw("</");
+    if prefixed {
+        xml::push_ncname(x.out, &m.prefix);
+        x.out.push(b':');
+    }
+    xml::push_ncname(x.out, &m.name);
+    x.out.push(b'>');
+}
+
+/// ` xmlns="uri"` or ` xmlns:prefix="uri"`.
+fn namespace_declaration(x: &mut Xml<'_>, prefix: &str, uri: &str) {
+    if prefix.is_empty() {
+        x.raw(" xmlns=\"");
+    } else {
+        x.raw(" xmlns:");
+        xml::push_ncname(x.out, prefix);
+        x.raw("=\"");
+    }
+    x.attr_value(uri);
+    x.out.push(b'"');
 }
 
 /// Writes `<cwmp:Name>children</cwmp:Name>`, or `<cwmp:Name/>` when there are none.
@@ -431,75 +571,137 @@ fn write_body(x: &mut Xml<'_>, body: &Body<'_>) {
     let name = body.name();
     match body {
         Body::Fault(f) => fault::fault(x, f),
+        Body::SoapFault(f) => fault::soap_fault(x, f),
         Body::Unknown(m) => write_unknown(x, m),
         _ => write_rpc(x, name, |x| write_children(x, body)),
     }
 }
 
-/// The children of an RPC element.
-fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
-    match body {
-        // Parameters.
-        Body::SetParameterValues(m) => parameters::set_parameter_values(x, m),
-        Body::SetParameterValuesResponse(m) => x.leaf_i64(tag!("Status"), m.status.into()),
-        Body::GetParameterValues(m) => {
-            x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
-        }
-        Body::GetParameterValuesResponse(m) => {
-            parameters::value_list(x, "ParameterList", &m.parameters)
-        }
-        Body::GetParameterNames(m) => parameters::get_parameter_names(x, m),
-        Body::GetParameterNamesResponse(m) => parameters::get_parameter_names_response(x, m),
-        Body::SetParameterAttributes(m) => parameters::set_parameter_attributes(x, m),
-        Body::GetParameterAttributes(m) => {
-            x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
-        }
-        Body::GetParameterAttributesResponse(m) => {
-            parameters::get_parameter_attributes_response(x, m)
-        }
-        Body::AddObject(m) => parameters::object(x, &m.object_name, &m.parameter_key),
-        Body::AddObjectResponse(m) => {
-            x.leaf_u64(tag!("InstanceNumber"), m.instance_number.into());
-            x.leaf_i64(tag!("Status"), m.status.into());
-        }
-        Body::DeleteObject(m) => parameters::object(x, &m.object_name, &m.parameter_key),
-        Body::DeleteObjectResponse(m) => x.leaf_i64(tag!("Status"), m.status.into()),
-        // Transfers.
-        Body::Download(m) => transfer::download(x, m),
-        Body::DownloadResponse(m) => {
-            transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
-        }
-        Body::Upload(m) => transfer::upload(x, m),
-        Body::UploadResponse(m) => {
-            transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
-        }
-        Body::GetQueuedTransfersResponse(m) => transfer::queued(x, m),
-        Body::GetAllQueuedTransfersResponse(m) => transfer::all_queued(x, m),
-        Body::ScheduleDownload(m) => transfer::schedule_download(x, m),
-        Body::CancelTransfer(m) => x.leaf(tag!("CommandKey"), &m.command_key),
-        Body::TransferComplete(m) => transfer::transfer_complete(x, m),
-        Body::AutonomousTransferComplete(m) => transfer::autonomous_transfer_complete(x, m),
-        Body::RequestDownload(m) => transfer::request_download(x, m),
-        // Deployment units.
-        Body::ChangeDuState(m) => du::change_du_state(x, m),
-        Body::DuStateChangeComplete(m) => du::du_state_change_complete(x, m),
-        Body::AutonomousDuStateChangeComplete(m) => du::autonomous_du_state_change_complete(x, m),
-        // The rest.
-        Body::Inform(m) => misc::inform(x, m),
-        Body::InformResponse(m) => x.leaf_u64(tag!("MaxEnvelopes"), m.max_envelopes.into()),
-        Body::GetRpcMethodsResponse(m) => x.string_array("MethodList", tag!("string"), &m.methods),
-        Body::Reboot(m) => x.leaf(tag!("CommandKey"), &m.command_key),
-        Body::ScheduleInform(m) => {
-            x.leaf_u64(tag!("DelaySeconds"), m.delay_seconds.into());
-            x.leaf(tag!("CommandKey"), &m.command_key);
-        }
-        Body::SetVouchers(m) => x.string_array("VoucherList", tag!("base64"), &m.vouchers),
-        Body::GetOptions(m) => x.leaf(tag!("OptionName"), &m.option_name),
-        Body::GetOptionsResponse(m) => misc::get_options_response(x, m),
-        Body::Kicked(m) => misc::kicked(x, m),
-        Body::KickedResponse(m) => x.leaf(tag!("NextURL"), &m.next_url),
-        // Messages without arguments; a body variant added to the model later is written as an
-        // empty element of its name until it is taught here.
-        _ => {}
-    }
+/// A message type's encoder: writes the children of its element.
+pub(crate) trait WriteRpc {
+    /// Writes the message's children (nothing for a message without arguments).
+    fn write(&self, x: &mut Xml<'_>);
 }
+
+/// Implements [`WriteRpc`] for each message type with what writes its children.
+macro_rules! writers {
+    ($($ty:ty => $f:expr,)*) => {$(
+        impl WriteRpc for $ty {
+            #[inline]
+            fn write(&self, x: &mut Xml<'_>) {
+                ($f)(x, self)
+            }
+        }
+    )*};
+}
+
+/// Writes nothing: a message without arguments.
+fn no_arguments<T>(_: &mut Xml<'_>, _: &T) {}
+
+writers! {
+    GetRpcMethods => no_arguments,
+    GetRpcMethodsResponse<'_> => |x: &mut Xml<'_>, m: &GetRpcMethodsResponse<'_>| {
+        x.string_array("MethodList", tag!("string"), &m.methods)
+    },
+    SetParameterValues<'_> => parameters::set_parameter_values,
+    SetParameterValuesResponse => |x: &mut Xml<'_>, m: &SetParameterValuesResponse| {
+        x.leaf_i64(tag!("Status"), m.status.into())
+    },
+    GetParameterValues<'_> => |x: &mut Xml<'_>, m: &GetParameterValues<'_>| {
+        x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
+    },
+    GetParameterValuesResponse<'_> => |x: &mut Xml<'_>, m: &GetParameterValuesResponse<'_>| {
+        parameters::value_list(x, "ParameterList", &m.parameters)
+    },
+    GetParameterNames<'_> => parameters::get_parameter_names,
+    GetParameterNamesResponse<'_> => parameters::get_parameter_names_response,
+    SetParameterAttributes<'_> => parameters::set_parameter_attributes,
+    SetParameterAttributesResponse => no_arguments,
+    GetParameterAttributes<'_> => |x: &mut Xml<'_>, m: &GetParameterAttributes<'_>| {
+        x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
+    },
+    GetParameterAttributesResponse<'_> => parameters::get_parameter_attributes_response,
+    AddObject<'_> => |x: &mut Xml<'_>, m: &AddObject<'_>| {
+        parameters::object(x, &m.object_name, &m.parameter_key)
+    },
+    AddObjectResponse => |x: &mut Xml<'_>, m: &AddObjectResponse| {
+        x.leaf_u64(tag!("InstanceNumber"), m.instance_number.into());
+        x.leaf_i64(tag!("Status"), m.status.into());
+    },
+    DeleteObject<'_> => |x: &mut Xml<'_>, m: &DeleteObject<'_>| {
+        parameters::object(x, &m.object_name, &m.parameter_key)
+    },
+    DeleteObjectResponse => |x: &mut Xml<'_>, m: &DeleteObjectResponse| {
+        x.leaf_i64(tag!("Status"), m.status.into())
+    },
+    Reboot<'_> => |x: &mut Xml<'_>, m: &Reboot<'_>| x.leaf(tag!("CommandKey"), &m.command_key),
+    RebootResponse => no_arguments,
+    Download<'_> => transfer::download,
+    DownloadResponse<'_> => |x: &mut Xml<'_>, m: &DownloadResponse<'_>| {
+        transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
+    },
+    Upload<'_> => transfer::upload,
+    UploadResponse<'_> => |x: &mut Xml<'_>, m: &UploadResponse<'_>| {
+        transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
+    },
+    FactoryReset => no_arguments,
+    FactoryResetResponse => no_arguments,
+    GetQueuedTransfers => no_arguments,
+    GetQueuedTransfersResponse<'_> => transfer::queued,
+    GetAllQueuedTransfers => no_arguments,
+    GetAllQueuedTransfersResponse<'_> => transfer::all_queued,
+    ScheduleInform<'_> => |x: &mut Xml<'_>, m: &ScheduleInform<'_>| {
+        x.leaf_u64(tag!("DelaySeconds"), m.delay_seconds.into());
+        x.leaf(tag!("CommandKey"), &m.command_key);
+    },
+    ScheduleInformResponse => no_arguments,
+    SetVouchers<'_> => |x: &mut Xml<'_>, m: &SetVouchers<'_>| {
+        x.string_array("VoucherList", tag!("base64"), &m.vouchers)
+    },
+    SetVouchersResponse => no_arguments,
+    GetOptions<'_> => |x: &mut Xml<'_>, m: &GetOptions<'_>| x.leaf(tag!("OptionName"), &m.option_name),
+    GetOptionsResponse<'_> => misc::get_options_response,
+    CancelTransfer<'_> => |x: &mut Xml<'_>, m: &CancelTransfer<'_>| {
+        x.leaf(tag!("CommandKey"), &m.command_key)
+    },
+    CancelTransferResponse => no_arguments,
+    ChangeDuState<'_> => du::change_du_state,
+    ChangeDuStateResponse => no_arguments,
+    ScheduleDownload<'_> => transfer::schedule_download,
+    ScheduleDownloadResponse => no_arguments,
+    Inform<'_> => misc::inform,
+    InformResponse => |x: &mut Xml<'_>, m: &InformResponse| {
+        x.leaf_u64(tag!("MaxEnvelopes"), m.max_envelopes.into())
+    },
+    TransferComplete<'_> => transfer::transfer_complete,
+    TransferCompleteResponse => no_arguments,
+    AutonomousTransferComplete<'_> => transfer::autonomous_transfer_complete,
+    AutonomousTransferCompleteResponse => no_arguments,
+    RequestDownload<'_> => transfer::request_download,
+    RequestDownloadResponse => no_arguments,
+    Kicked<'_> => misc::kicked,
+    KickedResponse<'_> => |x: &mut Xml<'_>, m: &KickedResponse<'_>| x.leaf(tag!("NextURL"), &m.next_url),
+    DuStateChangeComplete<'_> => du::du_state_change_complete,
+    DuStateChangeCompleteResponse => no_arguments,
+    AutonomousDuStateChangeComplete<'_> => du::autonomous_du_state_change_complete,
+    AutonomousDuStateChangeCompleteResponse => no_arguments,
+}
+
+/// The dispatch on the body's variant, built from cwmp-core's list of RPCs: an RPC in the
+/// model without a [`WriteRpc`] implementation does not compile (it is never written as an
+/// empty element).
+macro_rules! dispatch {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty) = $wire:literal, $since:ident, $side:ident, $response:literal;)*) => {
+        /// The children of an RPC element.
+        fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
+            match body {
+                $(Body::$variant(m) => m.write(x),)*
+                // Written by `write_body`; `Body` is non-exhaustive, but every RPC it holds is
+                // listed above.
+                _ => {}
+            }
+        }
+    };
+}
+
+cwmp_core::with_rpcs!(dispatch);

@@ -273,6 +273,28 @@ pub(crate) fn push_ncname(out: &mut Vec<u8>, name: &str) {
     }
 }
 
+/// Appends raw XML content as it is, but for the characters XML 1.0 cannot carry at all,
+/// which become U+FFFD as in text.
+pub(crate) fn push_content(out: &mut Vec<u8>, content: &str) {
+    if !content.chars().any(|c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    }) {
+        out.extend_from_slice(content.as_bytes());
+        return;
+    }
+    for c in content.chars() {
+        let c = if (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+        {
+            '\u{FFFD}'
+        } else {
+            c
+        };
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
 /// The writer the message encoders use: the output buffer and the options.
 pub(crate) struct Xml<'o> {
     pub(crate) out: &'o mut Vec<u8>,

@@ -1,5 +1,5 @@
 //! ChangeDUState, DUStateChangeComplete, AutonomousDUStateChangeComplete, in both wire shapes
-//! of SPEC CORE-10: the XSD form (repeated `Operations xsi:type=...` / repeated `Results`) and
+//! seen in the field: the XSD form (repeated `Operations xsi:type=...` / repeated `Results`) and
 //! the deployed wrapper form (`Operations/InstallOpStruct`, `Results soap-enc:arrayType`).
 
 use std::borrow::Cow;

@@ -71,19 +71,24 @@ pub(super) fn get_options_response<'a>(
     e: &Elem<'a>,
 ) -> Result<GetOptionsResponse<'a>, DecodeError> {
     let mut m = GetOptionsResponse::default();
-    p.fields(e, &["OptionList"], 0b1, |p, _, c| {
-        p.array(&c, "OptionStruct", |p, s| {
-            let mut o = OptionInfo::default();
-            const NAMES: &[&str] = &[
-                "OptionName",
-                "VoucherSN",
-                "State",
-                "Mode",
-                "StartDate",
-                "ExpirationDate",
-                "IsTransferable",
-            ];
-            p.fields(&s, NAMES, 0b1011111, |p, i, f| {
+    p.fields_repeated(e, &["OptionList"], 0b1, 0b1, |p, _, c| {
+        const NAMES: &[&str] = &[
+            "OptionName",
+            "VoucherSN",
+            "State",
+            "Mode",
+            "StartDate",
+            "ExpirationDate",
+            "IsTransferable",
+        ];
+        let out = &mut m.options;
+        p.struct_array(
+            &c,
+            "OptionStruct",
+            NAMES,
+            (0b101_1111, 0),
+            out,
+            |p, o, i, f| {
                 match i {
                     0 => o.option_name = p.text(&f)?,
                     1 => o.voucher_sn = p.u32(&f)?,
@@ -94,10 +99,8 @@ pub(super) fn get_options_response<'a>(
                     _ => o.is_transferable = p.i32(&f)?,
                 }
                 Ok(())
-            })?;
-            m.options.push(o);
-            Ok(())
-        })
+            },
+        )
     })?;
     Ok(m)
 }

@@ -15,146 +15,105 @@ use cwmp_core::rpc::*;
 use super::error::DecodeError;
 use super::reader::{Elem, Parser};
 
-/// Decodes a known method by local name, or `None` for an unknown one (left unconsumed).
-pub(crate) fn method<'a>(
-    p: &mut Parser<'a>,
-    e: &Elem<'a>,
-) -> Result<Option<Body<'a>>, DecodeError> {
-    let body = match e.local {
-        "GetRPCMethods" => {
-            empty(p, e)?;
-            Body::GetRpcMethods(GetRpcMethods {})
+/// A message type's decoder: reads the children of its element.
+pub(crate) trait ReadRpc<'a>: Sized {
+    /// Decodes the message element `e` (open) to its end.
+    fn read(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Self, DecodeError>;
+}
+
+/// Implements [`ReadRpc`] for each message type with the function that decodes it.
+macro_rules! readers {
+    ($($ty:ty => $f:expr,)*) => {$(
+        impl<'a> ReadRpc<'a> for $ty {
+            #[inline]
+            fn read(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+                $f(p, e)
+            }
         }
-        "GetRPCMethodsResponse" => {
-            Body::GetRpcMethodsResponse(misc::get_rpc_methods_response(p, e)?)
+    )*};
+}
+
+readers! {
+    GetRpcMethods => no_arguments,
+    GetRpcMethodsResponse<'a> => misc::get_rpc_methods_response,
+    SetParameterValues<'a> => parameters::set_parameter_values,
+    SetParameterValuesResponse => parameters::set_parameter_values_response,
+    GetParameterValues<'a> => parameters::get_parameter_values,
+    GetParameterValuesResponse<'a> => parameters::get_parameter_values_response,
+    GetParameterNames<'a> => parameters::get_parameter_names,
+    GetParameterNamesResponse<'a> => parameters::get_parameter_names_response,
+    SetParameterAttributes<'a> => parameters::set_parameter_attributes,
+    SetParameterAttributesResponse => no_arguments,
+    GetParameterAttributes<'a> => parameters::get_parameter_attributes,
+    GetParameterAttributesResponse<'a> => parameters::get_parameter_attributes_response,
+    AddObject<'a> => parameters::add_object,
+    AddObjectResponse => parameters::add_object_response,
+    DeleteObject<'a> => parameters::delete_object,
+    DeleteObjectResponse => parameters::delete_object_response,
+    Reboot<'a> => misc::reboot,
+    RebootResponse => no_arguments,
+    Download<'a> => transfer::download,
+    DownloadResponse<'a> => transfer::download_response,
+    Upload<'a> => transfer::upload,
+    UploadResponse<'a> => transfer::upload_response,
+    FactoryReset => no_arguments,
+    FactoryResetResponse => no_arguments,
+    GetQueuedTransfers => no_arguments,
+    GetQueuedTransfersResponse<'a> => transfer::get_queued_transfers_response,
+    GetAllQueuedTransfers => no_arguments,
+    GetAllQueuedTransfersResponse<'a> => transfer::get_all_queued_transfers_response,
+    ScheduleInform<'a> => misc::schedule_inform,
+    ScheduleInformResponse => no_arguments,
+    SetVouchers<'a> => misc::set_vouchers,
+    SetVouchersResponse => no_arguments,
+    GetOptions<'a> => misc::get_options,
+    GetOptionsResponse<'a> => misc::get_options_response,
+    CancelTransfer<'a> => transfer::cancel_transfer,
+    CancelTransferResponse => no_arguments,
+    ChangeDuState<'a> => du::change_du_state,
+    ChangeDuStateResponse => no_arguments,
+    ScheduleDownload<'a> => transfer::schedule_download,
+    ScheduleDownloadResponse => no_arguments,
+    Inform<'a> => inform::inform,
+    InformResponse => inform::inform_response,
+    TransferComplete<'a> => transfer::transfer_complete,
+    TransferCompleteResponse => no_arguments,
+    AutonomousTransferComplete<'a> => transfer::autonomous_transfer_complete,
+    AutonomousTransferCompleteResponse => no_arguments,
+    RequestDownload<'a> => transfer::request_download,
+    RequestDownloadResponse => no_arguments,
+    Kicked<'a> => misc::kicked,
+    KickedResponse<'a> => misc::kicked_response,
+    DuStateChangeComplete<'a> => du::du_state_change_complete,
+    DuStateChangeCompleteResponse => no_arguments,
+    AutonomousDuStateChangeComplete<'a> => du::autonomous_du_state_change_complete,
+    AutonomousDuStateChangeCompleteResponse => no_arguments,
+}
+
+/// The dispatch on the Body element's local name, built from cwmp-core's list of RPCs: an RPC
+/// in the model without a [`ReadRpc`] implementation does not compile.
+macro_rules! dispatch {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty) = $wire:literal, $since:ident, $side:ident, $response:literal;)*) => {
+        /// Decodes a known method by local name, or `None` for an unknown one (left
+        /// unconsumed).
+        pub(crate) fn method<'a>(
+            p: &mut Parser<'a>,
+            e: &Elem<'a>,
+        ) -> Result<Option<Body<'a>>, DecodeError> {
+            Ok(Some(match e.local {
+                $($wire => Body::$variant(ReadRpc::read(p, e)?),)*
+                _ => return Ok(None),
+            }))
         }
-        "SetParameterValues" => Body::SetParameterValues(parameters::set_parameter_values(p, e)?),
-        "SetParameterValuesResponse" => {
-            Body::SetParameterValuesResponse(parameters::set_parameter_values_response(p, e)?)
-        }
-        "GetParameterValues" => Body::GetParameterValues(parameters::get_parameter_values(p, e)?),
-        "GetParameterValuesResponse" => {
-            Body::GetParameterValuesResponse(parameters::get_parameter_values_response(p, e)?)
-        }
-        "GetParameterNames" => Body::GetParameterNames(parameters::get_parameter_names(p, e)?),
-        "GetParameterNamesResponse" => {
-            Body::GetParameterNamesResponse(parameters::get_parameter_names_response(p, e)?)
-        }
-        "SetParameterAttributes" => {
-            Body::SetParameterAttributes(parameters::set_parameter_attributes(p, e)?)
-        }
-        "SetParameterAttributesResponse" => {
-            empty(p, e)?;
-            Body::SetParameterAttributesResponse(SetParameterAttributesResponse {})
-        }
-        "GetParameterAttributes" => {
-            Body::GetParameterAttributes(parameters::get_parameter_attributes(p, e)?)
-        }
-        "GetParameterAttributesResponse" => Body::GetParameterAttributesResponse(
-            parameters::get_parameter_attributes_response(p, e)?,
-        ),
-        "AddObject" => Body::AddObject(parameters::add_object(p, e)?),
-        "AddObjectResponse" => Body::AddObjectResponse(parameters::add_object_response(p, e)?),
-        "DeleteObject" => Body::DeleteObject(parameters::delete_object(p, e)?),
-        "DeleteObjectResponse" => {
-            Body::DeleteObjectResponse(parameters::delete_object_response(p, e)?)
-        }
-        "Reboot" => Body::Reboot(misc::reboot(p, e)?),
-        "RebootResponse" => {
-            empty(p, e)?;
-            Body::RebootResponse(RebootResponse {})
-        }
-        "Download" => Body::Download(transfer::download(p, e)?),
-        "DownloadResponse" => Body::DownloadResponse(transfer::download_response(p, e)?),
-        "Upload" => Body::Upload(transfer::upload(p, e)?),
-        "UploadResponse" => Body::UploadResponse(transfer::upload_response(p, e)?),
-        "FactoryReset" => {
-            empty(p, e)?;
-            Body::FactoryReset(FactoryReset {})
-        }
-        "FactoryResetResponse" => {
-            empty(p, e)?;
-            Body::FactoryResetResponse(FactoryResetResponse {})
-        }
-        "GetQueuedTransfers" => {
-            empty(p, e)?;
-            Body::GetQueuedTransfers(GetQueuedTransfers {})
-        }
-        "GetQueuedTransfersResponse" => {
-            Body::GetQueuedTransfersResponse(transfer::get_queued_transfers_response(p, e)?)
-        }
-        "GetAllQueuedTransfers" => {
-            empty(p, e)?;
-            Body::GetAllQueuedTransfers(GetAllQueuedTransfers {})
-        }
-        "GetAllQueuedTransfersResponse" => {
-            Body::GetAllQueuedTransfersResponse(transfer::get_all_queued_transfers_response(p, e)?)
-        }
-        "ScheduleInform" => Body::ScheduleInform(misc::schedule_inform(p, e)?),
-        "ScheduleInformResponse" => {
-            empty(p, e)?;
-            Body::ScheduleInformResponse(ScheduleInformResponse {})
-        }
-        "SetVouchers" => Body::SetVouchers(misc::set_vouchers(p, e)?),
-        "SetVouchersResponse" => {
-            empty(p, e)?;
-            Body::SetVouchersResponse(SetVouchersResponse {})
-        }
-        "GetOptions" => Body::GetOptions(misc::get_options(p, e)?),
-        "GetOptionsResponse" => Body::GetOptionsResponse(misc::get_options_response(p, e)?),
-        "CancelTransfer" => Body::CancelTransfer(transfer::cancel_transfer(p, e)?),
-        "CancelTransferResponse" => {
-            empty(p, e)?;
-            Body::CancelTransferResponse(CancelTransferResponse {})
-        }
-        "ChangeDUState" => Body::ChangeDuState(du::change_du_state(p, e)?),
-        "ChangeDUStateResponse" => {
-            empty(p, e)?;
-            Body::ChangeDuStateResponse(ChangeDuStateResponse {})
-        }
-        "ScheduleDownload" => Body::ScheduleDownload(transfer::schedule_download(p, e)?),
-        "ScheduleDownloadResponse" => {
-            empty(p, e)?;
-            Body::ScheduleDownloadResponse(ScheduleDownloadResponse {})
-        }
-        "Inform" => Body::Inform(inform::inform(p, e)?),
-        "InformResponse" => Body::InformResponse(inform::inform_response(p, e)?),
-        "TransferComplete" => Body::TransferComplete(transfer::transfer_complete(p, e)?),
-        "TransferCompleteResponse" => {
-            empty(p, e)?;
-            Body::TransferCompleteResponse(TransferCompleteResponse {})
-        }
-        "AutonomousTransferComplete" => {
-            Body::AutonomousTransferComplete(transfer::autonomous_transfer_complete(p, e)?)
-        }
-        "AutonomousTransferCompleteResponse" => {
-            empty(p, e)?;
-            Body::AutonomousTransferCompleteResponse(AutonomousTransferCompleteResponse {})
-        }
-        "RequestDownload" => Body::RequestDownload(transfer::request_download(p, e)?),
-        "RequestDownloadResponse" => {
-            empty(p, e)?;
-            Body::RequestDownloadResponse(RequestDownloadResponse {})
-        }
-        "Kicked" => Body::Kicked(misc::kicked(p, e)?),
-        "KickedResponse" => Body::KickedResponse(misc::kicked_response(p, e)?),
-        "DUStateChangeComplete" => Body::DuStateChangeComplete(du::du_state_change_complete(p, e)?),
-        "DUStateChangeCompleteResponse" => {
-            empty(p, e)?;
-            Body::DuStateChangeCompleteResponse(DuStateChangeCompleteResponse {})
-        }
-        "AutonomousDUStateChangeComplete" => {
-            Body::AutonomousDuStateChangeComplete(du::autonomous_du_state_change_complete(p, e)?)
-        }
-        "AutonomousDUStateChangeCompleteResponse" => {
-            empty(p, e)?;
-            Body::AutonomousDuStateChangeCompleteResponse(
-                AutonomousDuStateChangeCompleteResponse {},
-            )
-        }
-        _ => return Ok(None),
     };
-    Ok(Some(body))
+}
+
+cwmp_core::with_rpcs!(dispatch);
+
+/// A message without arguments.
+fn no_arguments<'a, T: Default>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<T, DecodeError> {
+    empty(p, e)?;
+    Ok(T::default())
 }
 
 /// A message without arguments: any child is unexpected.

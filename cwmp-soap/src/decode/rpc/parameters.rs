@@ -11,17 +11,20 @@ use super::strings;
 use crate::decode::error::{DecodeError, WarningKind};
 use crate::decode::reader::{Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENC, XSD, XSD_1999};
 
-/// A `ParameterList` of `ParameterValueStruct`.
+/// A `ParameterList` of `ParameterValueStruct`, appended to `out`.
 pub(super) fn parameter_values<'a>(
     p: &mut Parser<'a>,
     e: &Elem<'a>,
-) -> Result<Vec<ParameterValue<'a>>, DecodeError> {
+    out: &mut Vec<ParameterValue<'a>>,
+) -> Result<(), DecodeError> {
     // `<ParameterValueStruct/>` is 23 bytes.
-    let mut out = Vec::with_capacity(p.array_capacity(e, 23));
+    out.reserve(p.array_capacity(e, 23));
     p.array_into(
         e,
         "ParameterValueStruct",
-        &mut out,
+        &["Name", "Value"],
+        (0b11, 0),
+        out,
         |p| {
             let Some(f) = p.fast_pvs() else {
                 return Ok(None);
@@ -38,27 +41,14 @@ pub(super) fn parameter_values<'a>(
                 },
             }))
         },
-        |p, c| parameter_value(p, &c),
-    )?;
-    Ok(out)
-}
-
-fn parameter_value<'a>(
-    p: &mut Parser<'a>,
-    e: &Elem<'a>,
-) -> Result<ParameterValue<'a>, DecodeError> {
-    let mut pv = ParameterValue {
-        name: Cow::Borrowed(""),
-        value: Value::new(ValueType::String, ""),
-    };
-    p.fields(e, &["Name", "Value"], 0b11, |p, i, c| {
-        match i {
-            0 => pv.name = p.text(&c)?,
-            _ => pv.value = value(p, &c)?,
-        }
-        Ok(())
-    })?;
-    Ok(pv)
+        |p, pv, i, c| {
+            match i {
+                0 => pv.name = p.text(&c)?,
+                _ => pv.value = value(p, &c)?,
+            }
+            Ok(())
+        },
+    )
 }
 
 /// A `Value` with its `xsi:type` (see [`value_type`]).
@@ -125,13 +115,19 @@ pub(super) fn set_parameter_values<'a>(
     e: &Elem<'a>,
 ) -> Result<SetParameterValues<'a>, DecodeError> {
     let mut m = SetParameterValues::default();
-    p.fields(e, &["ParameterList", "ParameterKey"], 0b11, |p, i, c| {
-        match i {
-            0 => m.parameters = parameter_values(p, &c)?,
-            _ => m.parameter_key = p.text(&c)?,
-        }
-        Ok(())
-    })?;
+    p.fields_repeated(
+        e,
+        &["ParameterList", "ParameterKey"],
+        0b11,
+        0b01,
+        |p, i, c| {
+            match i {
+                0 => parameter_values(p, &c, &mut m.parameters)?,
+                _ => m.parameter_key = p.text(&c)?,
+            }
+            Ok(())
+        },
+    )?;
     Ok(m)
 }
 
@@ -164,9 +160,8 @@ pub(super) fn get_parameter_values_response<'a>(
     e: &Elem<'a>,
 ) -> Result<GetParameterValuesResponse<'a>, DecodeError> {
     let mut m = GetParameterValuesResponse::default();
-    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
-        m.parameters = parameter_values(p, &c)?;
-        Ok(())
+    p.fields_repeated(e, &["ParameterList"], 0b1, 0b1, |p, _, c| {
+        parameter_values(p, &c, &mut m.parameters)
     })?;
     Ok(m)
 }
@@ -191,21 +186,24 @@ pub(super) fn get_parameter_names_response<'a>(
     e: &Elem<'a>,
 ) -> Result<GetParameterNamesResponse<'a>, DecodeError> {
     let mut m = GetParameterNamesResponse::default();
-    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
+    p.fields_repeated(e, &["ParameterList"], 0b1, 0b1, |p, _, c| {
         // `<ParameterInfoStruct/>` is 22 bytes.
         m.parameters.reserve(p.array_capacity(&c, 22));
-        p.array(&c, "ParameterInfoStruct", |p, s| {
-            let mut info = ParameterInfo::default();
-            p.fields(&s, &["Name", "Writable"], 0b11, |p, i, f| {
+        const NAMES: &[&str] = &["Name", "Writable"];
+        p.struct_array(
+            &c,
+            "ParameterInfoStruct",
+            NAMES,
+            (0b11, 0),
+            &mut m.parameters,
+            |p, info, i, f| {
                 match i {
                     0 => info.name = p.text(&f)?,
                     _ => info.writable = p.bool(&f)?,
                 }
                 Ok(())
-            })?;
-            m.parameters.push(info);
-            Ok(())
-        })
+            },
+        )
     })?;
     Ok(m)
 }
@@ -219,17 +217,22 @@ pub(super) fn set_parameter_attributes<'a>(
     e: &Elem<'a>,
 ) -> Result<SetParameterAttributes<'a>, DecodeError> {
     let mut m = SetParameterAttributes::default();
-    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
-        p.array(&c, "SetParameterAttributesStruct", |p, s| {
-            let mut a = SetParameterAttribute::default();
-            const NAMES: &[&str] = &[
-                "Name",
-                "NotificationChange",
-                "Notification",
-                "AccessListChange",
-                "AccessList",
-            ];
-            p.fields(&s, NAMES, 0b11111, |p, i, f| {
+    p.fields_repeated(e, &["ParameterList"], 0b1, 0b1, |p, _, c| {
+        const NAMES: &[&str] = &[
+            "Name",
+            "NotificationChange",
+            "Notification",
+            "AccessListChange",
+            "AccessList",
+        ];
+        let out = &mut m.parameters;
+        p.struct_array(
+            &c,
+            "SetParameterAttributesStruct",
+            NAMES,
+            (0b11111, 0),
+            out,
+            |p, a, i, f| {
                 match i {
                     0 => a.name = p.text(&f)?,
                     1 => a.notification_change = p.bool(&f)?,
@@ -238,10 +241,8 @@ pub(super) fn set_parameter_attributes<'a>(
                     _ => a.access_list = strings(p, &f, "string")?,
                 }
                 Ok(())
-            })?;
-            m.parameters.push(a);
-            Ok(())
-        })
+            },
+        )
     })?;
     Ok(m)
 }
@@ -263,25 +264,24 @@ pub(super) fn get_parameter_attributes_response<'a>(
     e: &Elem<'a>,
 ) -> Result<GetParameterAttributesResponse<'a>, DecodeError> {
     let mut m = GetParameterAttributesResponse::default();
-    p.fields(e, &["ParameterList"], 0b1, |p, _, c| {
-        p.array(&c, "ParameterAttributeStruct", |p, s| {
-            let mut a = ParameterAttribute::default();
-            p.fields(
-                &s,
-                &["Name", "Notification", "AccessList"],
-                0b111,
-                |p, i, f| {
-                    match i {
-                        0 => a.name = p.text(&f)?,
-                        1 => a.notification = notification(p, &f)?,
-                        _ => a.access_list = strings(p, &f, "string")?,
-                    }
-                    Ok(())
-                },
-            )?;
-            m.parameters.push(a);
-            Ok(())
-        })
+    p.fields_repeated(e, &["ParameterList"], 0b1, 0b1, |p, _, c| {
+        const NAMES: &[&str] = &["Name", "Notification", "AccessList"];
+        let out = &mut m.parameters;
+        p.struct_array(
+            &c,
+            "ParameterAttributeStruct",
+            NAMES,
+            (0b111, 0),
+            out,
+            |p, a, i, f| {
+                match i {
+                    0 => a.name = p.text(&f)?,
+                    1 => a.notification = notification(p, &f)?,
+                    _ => a.access_list = strings(p, &f, "string")?,
+                }
+                Ok(())
+            },
+        )
     })?;
     Ok(m)
 }

@@ -116,7 +116,7 @@ pub(super) fn schedule_download<'a>(
         "TargetFileName",
         "TimeWindowList",
     ];
-    p.fields(e, NAMES, 0b1111_1111, |p, i, c| {
+    p.fields_repeated(e, NAMES, 0b1111_1111, 0b1000_0000, |p, i, c| {
         match i {
             0 => m.command_key = p.text(&c)?,
             1 => m.file_type = FileType(p.text(&c)?),
@@ -125,8 +125,7 @@ pub(super) fn schedule_download<'a>(
             4 => m.password = p.text(&c)?,
             5 => m.file_size = p.u32(&c)?,
             6 => m.target_file_name = p.text(&c)?,
-            _ => p.array(&c, "TimeWindowStruct", |p, s| {
-                let mut w = TimeWindow::default();
+            _ => {
                 const TW: &[&str] = &[
                     "WindowStart",
                     "WindowEnd",
@@ -134,19 +133,25 @@ pub(super) fn schedule_download<'a>(
                     "UserMessage",
                     "MaxRetries",
                 ];
-                p.fields(&s, TW, 0b11111, |p, i, f| {
-                    match i {
-                        0 => w.window_start = p.u32(&f)?,
-                        1 => w.window_end = p.u32(&f)?,
-                        2 => w.window_mode = TimeWindowMode(p.text(&f)?),
-                        3 => w.user_message = p.text(&f)?,
-                        _ => w.max_retries = p.i32(&f)?,
-                    }
-                    Ok(())
-                })?;
-                m.time_windows.push(w);
-                Ok(())
-            })?,
+                let out = &mut m.time_windows;
+                p.struct_array(
+                    &c,
+                    "TimeWindowStruct",
+                    TW,
+                    (0b11111, 0),
+                    out,
+                    |p, w, i, f| {
+                        match i {
+                            0 => w.window_start = p.u32(&f)?,
+                            1 => w.window_end = p.u32(&f)?,
+                            2 => w.window_mode = TimeWindowMode(p.text(&f)?),
+                            3 => w.user_message = p.text(&f)?,
+                            _ => w.max_retries = p.i32(&f)?,
+                        }
+                        Ok(())
+                    },
+                )?;
+            }
         }
         Ok(())
     })?;
@@ -170,19 +175,23 @@ pub(super) fn get_queued_transfers_response<'a>(
     e: &Elem<'a>,
 ) -> Result<GetQueuedTransfersResponse<'a>, DecodeError> {
     let mut m = GetQueuedTransfersResponse::default();
-    p.fields(e, &["TransferList"], 0b1, |p, _, c| {
-        p.array(&c, "QueuedTransferStruct", |p, s| {
-            let mut t = QueuedTransfer::default();
-            p.fields(&s, &["CommandKey", "State"], 0b11, |p, i, f| {
+    p.fields_repeated(e, &["TransferList"], 0b1, 0b1, |p, _, c| {
+        const NAMES: &[&str] = &["CommandKey", "State"];
+        let out = &mut m.transfers;
+        p.struct_array(
+            &c,
+            "QueuedTransferStruct",
+            NAMES,
+            (0b11, 0),
+            out,
+            |p, t, i, f| {
                 match i {
                     0 => t.command_key = p.text(&f)?,
                     _ => t.state = p.i32(&f)?,
                 }
                 Ok(())
-            })?;
-            m.transfers.push(t);
-            Ok(())
-        })
+            },
+        )
     })?;
     Ok(m)
 }
@@ -192,18 +201,23 @@ pub(super) fn get_all_queued_transfers_response<'a>(
     e: &Elem<'a>,
 ) -> Result<GetAllQueuedTransfersResponse<'a>, DecodeError> {
     let mut m = GetAllQueuedTransfersResponse::default();
-    p.fields(e, &["TransferList"], 0b1, |p, _, c| {
-        p.array(&c, "AllQueuedTransferStruct", |p, s| {
-            let mut t = AllQueuedTransfer::default();
-            const NAMES: &[&str] = &[
-                "CommandKey",
-                "State",
-                "IsDownload",
-                "FileType",
-                "FileSize",
-                "TargetFileName",
-            ];
-            p.fields(&s, NAMES, 0b11_1111, |p, i, f| {
+    p.fields_repeated(e, &["TransferList"], 0b1, 0b1, |p, _, c| {
+        const NAMES: &[&str] = &[
+            "CommandKey",
+            "State",
+            "IsDownload",
+            "FileType",
+            "FileSize",
+            "TargetFileName",
+        ];
+        let out = &mut m.transfers;
+        p.struct_array(
+            &c,
+            "AllQueuedTransferStruct",
+            NAMES,
+            (0b11_1111, 0),
+            out,
+            |p, t, i, f| {
                 match i {
                     0 => t.command_key = p.text(&f)?,
                     1 => t.state = p.i32(&f)?,
@@ -213,10 +227,8 @@ pub(super) fn get_all_queued_transfers_response<'a>(
                     _ => t.target_file_name = p.text(&f)?,
                 }
                 Ok(())
-            })?;
-            m.transfers.push(t);
-            Ok(())
-        })
+            },
+        )
     })?;
     Ok(m)
 }
@@ -289,21 +301,26 @@ pub(super) fn request_download<'a>(
     e: &Elem<'a>,
 ) -> Result<RequestDownload<'a>, DecodeError> {
     let mut m = RequestDownload::default();
-    p.fields(e, &["FileType", "FileTypeArg"], 0b11, |p, i, c| {
+    p.fields_repeated(e, &["FileType", "FileTypeArg"], 0b11, 0b10, |p, i, c| {
         match i {
             0 => m.file_type = FileType(p.text(&c)?),
-            _ => p.array(&c, "ArgStruct", |p, s| {
-                let mut a = Arg::default();
-                p.fields(&s, &["Name", "Value"], 0b11, |p, i, f| {
-                    match i {
-                        0 => a.name = p.text(&f)?,
-                        _ => a.value = p.text(&f)?,
-                    }
-                    Ok(())
-                })?;
-                m.args.push(a);
-                Ok(())
-            })?,
+            _ => {
+                let out = &mut m.args;
+                p.struct_array(
+                    &c,
+                    "ArgStruct",
+                    &["Name", "Value"],
+                    (0b11, 0),
+                    out,
+                    |p, a, i, f| {
+                        match i {
+                            0 => a.name = p.text(&f)?,
+                            _ => a.value = p.text(&f)?,
+                        }
+                        Ok(())
+                    },
+                )?;
+            }
         }
         Ok(())
     })?;

@@ -54,6 +54,8 @@ enum Command {
         #[arg(long = "type")]
         xsd_type: Option<String>,
         path: String,
+        /// The value; one starting with `-` (such as `-1`) is taken as the value.
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
 }

@@ -22,11 +22,60 @@ mod soap;
 mod tls;
 mod tls_check;
 
+/// What `cwmp --help` and `cwmp help` print.
+const USAGE: &str = "\
+cwmp: decode, encode and check CWMP (TR-069) messages, digest answers and data models
+
+Usage: cwmp <COMMAND> [ARGS...]
+       cwmp help [COMMAND]          this text, or the command's own help
+
+Commands:
+  decode [--strict] [FILE|-]                       envelope -> JSON
+  encode [--cwmp-version V] [OPTIONS] [FILE|-]     JSON -> envelope
+  reencode [--strict] [--cwmp-version V] [OPTIONS] [FILE|-]
+                                                   envelope -> envelope, printing encode warnings
+  auth respond|udp-request ...                     digest Authorization, UDP connection request
+  dm lookup|children|check --model FILE ...        data-model definitions and value checks
+  tls make-ca|issue|serve|probe ...                lab certificates and TLS checks
+
+Every command takes --help.
+";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        eprintln!("error: usage: cwmp <decode|encode|reencode|auth|dm|tls> ...");
+        eprintln!(
+            "error: usage: cwmp <decode|encode|reencode|auth|dm|tls> ... (cwmp --help for more)"
+        );
         return ExitCode::from(1);
+    };
+    match command.as_str() {
+        "--help" | "-h" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        // `cwmp help` alone, or `cwmp help COMMAND [SUB...]`: the command's own --help.
+        "help" => match rest.split_first() {
+            None => {
+                print!("{USAGE}");
+                ExitCode::SUCCESS
+            }
+            Some((command, sub)) => {
+                let mut again: Vec<String> = vec![command.clone()];
+                again.extend(sub.iter().cloned());
+                again.push("--help".to_owned());
+                dispatch(&again)
+            }
+        },
+        _ => dispatch(&args),
+    }
+}
+
+/// Runs the command `args[0]` with the rest of `args`.
+fn dispatch(args: &[String]) -> ExitCode {
+    let Some((command, rest)) = args.split_first() else {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
     };
     match command.as_str() {
         "decode" | "encode" | "reencode" => soap::run(command, rest),
@@ -35,7 +84,7 @@ fn main() -> ExitCode {
         "tls" => tls::run(rest),
         other => {
             eprintln!(
-                "error: unknown command `{other}` (expected decode, encode, reencode, auth, dm or tls)"
+                "error: unknown command `{other}` (expected decode, encode, reencode, auth, dm, tls or help)"
             );
             ExitCode::from(1)
         }

@@ -5,7 +5,7 @@
 //! cwmp encode   [--cwmp-version V] [ENCODE OPTIONS] [FILE|-]     JSON -> envelope
 //! cwmp reencode [--strict] [--cwmp-version V] [ENCODE OPTIONS] [FILE|-]
 //! ENCODE OPTIONS: --no-xml-declaration --bool-digits --datetime-fraction as-is|strip|millis
-//!                 --du-wrapper
+//!                 --du-wrapper --strict-encode
 //! ```
 //!
 //! The JSON of `decode` is one object:
@@ -20,7 +20,9 @@
 //! object (`warnings` and `namespace` are ignored; `version`, when present, is the version to
 //! write unless `--cwmp-version` says otherwise) or a bare envelope object. Each warning is also
 //! printed on stderr as one line `warning: byte N: kind`. Without `--cwmp-version`, `encode`
-//! writes 1.4 and `reencode` writes the version the message was decoded as. A failure is one
+//! writes 1.4 and `reencode` writes the version the message was decoded as. Before writing,
+//! both check the message against the schema's facets and types and print each violation as
+//! `warning: encode: FIELD: ...` (with `--strict-encode` they refuse to write instead). A failure is one
 //! stderr line starting `error:` (for decoding: with the byte offset) and exit status 1.
 
 use std::io::{Read, Write};
@@ -30,7 +32,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use cwmp_core::{CwmpVersion, Envelope};
 use cwmp_soap::decode::Decoder;
-use cwmp_soap::{BoolFormat, DateTimeFraction, DuShape, EncodeOptions};
+use cwmp_soap::{BoolFormat, DateTimeFraction, DuShape, EncodeOptions, Validation};
 use serde_json::{Value, json};
 
 #[derive(Parser, Debug)]
@@ -67,6 +69,10 @@ struct EncodeArgs {
     /// Write ChangeDUState/DUStateChangeComplete in the wrapper form instead of the schema's.
     #[arg(long)]
     du_wrapper: bool,
+    /// Refuse to write a message with values that break the schema's facets or types (by
+    /// default each is printed as a `warning: encode:` line and the message is written).
+    #[arg(long)]
+    strict_encode: bool,
 }
 
 #[derive(Parser, Debug)]
@@ -102,25 +108,28 @@ fn parse_version(s: &str) -> Result<CwmpVersion, String> {
 
 impl EncodeArgs {
     fn options(&self, fallback: CwmpVersion) -> EncodeOptions {
-        EncodeOptions {
-            version: self.cwmp_version.unwrap_or(fallback),
-            xml_declaration: !self.no_xml_declaration,
-            booleans: if self.bool_digits {
+        EncodeOptions::for_version(self.cwmp_version.unwrap_or(fallback))
+            .with_xml_declaration(!self.no_xml_declaration)
+            .with_booleans(if self.bool_digits {
                 BoolFormat::Digits
             } else {
                 BoolFormat::Words
-            },
-            datetime_fraction: match self.datetime_fraction {
+            })
+            .with_datetime_fraction(match self.datetime_fraction {
                 Fraction::AsIs => DateTimeFraction::AsIs,
                 Fraction::Strip => DateTimeFraction::Strip,
                 Fraction::Millis => DateTimeFraction::Millis,
-            },
-            du_shape: if self.du_wrapper {
+            })
+            .with_du_shape(if self.du_wrapper {
                 DuShape::Wrapper
             } else {
                 DuShape::Xsd
-            },
-        }
+            })
+            .with_validation(if self.strict_encode {
+                Validation::Refuse
+            } else {
+                Validation::Warn
+            })
     }
 }
 
@@ -179,7 +188,7 @@ fn decoder(strict: bool) -> Decoder {
 fn decode_input(input: &[u8], strict: bool) -> Result<cwmp_soap::decode::Decoded<'_>, String> {
     let decoded = decoder(strict)
         .decode(input)
-        .map_err(|e| format!("decode failed at byte {}: {e}", e.offset()))?;
+        .map_err(|e| format!("decode failed: {e}"))?;
     for w in &decoded.warnings {
         eprintln!("warning: byte {}: {}", w.offset, w.kind);
     }
@@ -226,12 +235,30 @@ fn encode(cli: &EncodeCli) -> Result<(), String> {
     let options = cli
         .options
         .options(version.unwrap_or(EncodeOptions::default().version));
-    write_stdout(&options.to_vec(&envelope))
+    write_stdout(&encode_checked(&options, &envelope)?)
 }
 
 fn reencode(cli: &ReencodeCli) -> Result<(), String> {
     let input = read_input(cli.file.as_ref())?;
     let decoded = decode_input(&input, cli.strict)?;
     let options = cli.options.options(decoded.version);
-    write_stdout(&options.to_vec(&decoded.envelope))
+    write_stdout(&encode_checked(&options, &decoded.envelope)?)
+}
+
+/// Encodes with the options' validation, printing each violation on stderr as
+/// `warning: encode: ...` (or failing with all of them under `--strict-encode`).
+fn encode_checked(options: &EncodeOptions, envelope: &Envelope<'_>) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    match options.encode_checked(envelope, &mut out) {
+        Ok(warnings) => {
+            for v in warnings {
+                eprintln!("warning: encode: {v}");
+            }
+            Ok(out)
+        }
+        Err(violations) => {
+            let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            Err(format!("refused to encode: {}", list.join("; ")))
+        }
+    }
 }

@@ -14,6 +14,8 @@ use super::text::{self, UnescapeError};
 use super::{ControlCharPolicy, Limits};
 use crate::name::is_qname;
 
+mod content;
+
 /// SOAP 1.1 envelope namespace.
 pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// SOAP 1.2 envelope namespace (refused).
@@ -167,6 +169,9 @@ pub(crate) struct Parser<'a> {
     limits: Limits,
     controls: Option<ControlCharPolicy>,
     pub warnings: Vec<Warning>,
+    /// Whether the fast paths (start tags, leaves and ParameterValueStructs read without
+    /// quick-xml) are off, so that every byte goes through the general event path.
+    pub general_only: bool,
     /// The first cwmp namespace declared anywhere (fallback for the version).
     pub cwmp_declared: Option<&'a str>,
 }
@@ -202,6 +207,7 @@ impl<'a> Parser<'a> {
             limits,
             controls,
             warnings: Vec::new(),
+            general_only: false,
             cwmp_declared: None,
         }
     }
@@ -549,11 +555,15 @@ impl<'a> Parser<'a> {
         let mut attrs = Attrs { s: raw, i: 0 };
         let mut count = 0usize;
         while let Some(attr) = attrs.next_attr() {
-            let Some((aname, value)) = attr else {
-                return Err(DecodeError::MalformedAttribute {
-                    offset: self.at(offset),
-                    path: self.path(),
-                });
+            let (aname, value) = match attr {
+                Ok(attr) => attr,
+                Err(reason) => {
+                    return Err(DecodeError::MalformedAttribute {
+                        reason,
+                        offset: self.at(offset),
+                        path: self.path(),
+                    });
+                }
             };
             count += 1;
             if count > self.limits.max_attributes {
@@ -693,6 +703,14 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The qualified name (`prefix:local`) of element `e`, while it is the innermost open one.
+    pub fn qname_of(&self, e: &Elem<'a>) -> &'a str {
+        match self.path.last() {
+            Some((local, name)) if same(local, e.local) => name,
+            _ => e.local,
+        }
+    }
+
     /// The `xsi:type` of open element `e`, resolved.
     pub fn xsi_type(&self, e: &Elem<'a>) -> Option<QRef<'a>> {
         self.attrs_of(e).and_then(|a| a.xsi_type)
@@ -719,6 +737,9 @@ impl<'a> Parser<'a> {
     /// Must only be called where quick-xml is between events in text (after a start or end tag).
     #[inline(always)]
     fn fast_tag(&mut self) -> Option<Tag<'a>> {
+        if self.general_only {
+            return None;
+        }
         let rest: &'a [u8] = self.reader.get_ref();
         let tag = scan_start(rest)?;
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
@@ -1162,21 +1183,55 @@ impl<'a> Parser<'a> {
         declared.min(room).min(self.limits.max_array_members)
     }
 
-    /// [`Parser::array`] into `out`, trying `fast` before each member (it reads a member
-    /// whole, or returns `None` having consumed nothing) and `f` on the members it leaves.
-    pub fn array_into<T>(
+    /// An array of structs into `out`: each member element is a struct whose schema sequence
+    /// is `names` (`required` and `repeatable` bit masks over it, as in
+    /// [`Parser::fields_repeated`]), its children handed to `set` by position.
+    ///
+    /// The array element may also be the struct itself, holding the fields directly (a
+    /// struct array written without its wrapper, the array element repeated once per
+    /// member): its fields then make one member, with [`WarningKind::ArrayWithoutWrapper`],
+    /// never a member per field.
+    pub fn struct_array<T: Default>(
         &mut self,
         e: &Elem<'a>,
         member: &str,
+        names: &[&'static str],
+        (required, repeatable): (u32, u32),
+        out: &mut Vec<T>,
+        set: impl FnMut(&mut Self, &mut T, usize, Elem<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        self.array_into(
+            e,
+            member,
+            names,
+            (required, repeatable),
+            out,
+            |_| Ok(None),
+            set,
+        )
+    }
+
+    /// [`Parser::struct_array`], trying `fast` before each member (it reads a member whole, or
+    /// returns `None` having consumed nothing) and the field-by-field decode on the members it
+    /// leaves.
+    #[allow(clippy::too_many_arguments)]
+    pub fn array_into<T: Default>(
+        &mut self,
+        e: &Elem<'a>,
+        member: &str,
+        names: &[&'static str],
+        (required, repeatable): (u32, u32),
         out: &mut Vec<T>,
         mut fast: impl FnMut(&mut Self) -> Result<Option<T>, DecodeError>,
-        mut f: impl FnMut(&mut Self, Elem<'a>) -> Result<T, DecodeError>,
+        mut set: impl FnMut(&mut Self, &mut T, usize, Elem<'a>) -> Result<(), DecodeError>,
     ) -> Result<(), DecodeError> {
         let declared = self.array_header(e, member)?;
         let open = !e.empty() && e.leaf.is_none();
         let mut n = 0usize;
+        // The struct the array element itself is, in the form without wrapper.
+        let mut own: Option<(T, Fields)> = None;
         loop {
-            if open && n < self.limits.max_array_members {
+            if open && n < self.limits.max_array_members && own.is_none() {
                 if let Some(item) = fast(self)? {
                     n += 1;
                     out.push(item);
@@ -1186,6 +1241,25 @@ impl<'a> Parser<'a> {
             let Some(c) = self.child(e)? else {
                 break;
             };
+            if !same(c.local, member) {
+                if let Some(i) = names.iter().position(|n| same(n, c.local)) {
+                    if own.is_none() {
+                        self.warn(WarningKind::ArrayWithoutWrapper, e.offset)?;
+                    }
+                    let (t, track) = own.get_or_insert_with(|| {
+                        (
+                            T::default(),
+                            Fields {
+                                repeatable,
+                                ..Fields::default()
+                            },
+                        )
+                    });
+                    track.see(self, i, &c)?;
+                    set(self, t, i, c)?;
+                    continue;
+                }
+            }
             n += 1;
             if n > self.limits.max_array_members {
                 return Err(DecodeError::TooManyArrayMembers {
@@ -1197,10 +1271,21 @@ impl<'a> Parser<'a> {
             if !same(c.local, member) {
                 self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
             }
-            out.push(f(self, c)?);
+            let mut t = T::default();
+            self.fields_repeated(&c, names, required, repeatable, |p, i, f| {
+                set(p, &mut t, i, f)
+            })?;
+            out.push(t);
         }
-        if declared.is_some_and(|d| d != n) {
-            self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
+        match own {
+            Some((t, track)) => {
+                track.finish(self, e, required)?;
+                out.push(t);
+            }
+            None if declared.is_some_and(|d| d != n) => {
+                self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
+            }
+            None => {}
         }
         Ok(())
     }
@@ -1214,6 +1299,7 @@ impl<'a> Parser<'a> {
     /// same bytes, none of which warn on that form. `None`: nothing consumed.
     pub fn fast_pvs(&mut self) -> Option<FastPvs<'a>> {
         if self.controls.is_some()
+            || self.general_only
             || self.path.len() + 2 > self.limits.max_depth
             || self.elements.saturating_add(3) > self.limits.max_elements
         {
@@ -1595,8 +1681,8 @@ struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    /// `None` at the end; `Some(None)` when malformed.
-    fn next_attr(&mut self) -> Option<Option<(&'a str, &'a str)>> {
+    /// `None` at the end; `Some(Err(reason))` when malformed.
+    fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), &'static str>> {
         let bytes = self.s.as_bytes();
         let rest = bytes.get(self.i..).unwrap_or_default();
         let start = self.i + rest.iter().position(|&b| !is_xml_ws(b))?;
@@ -1612,9 +1698,13 @@ impl<'a> Attrs<'a> {
         let name = self.s.get(start..start + name_len)?;
         let mut i = start + name_len;
         i += ws_len(bytes.get(i..).unwrap_or_default());
-        if bytes.get(i) != Some(&b'=') || name.is_empty() {
+        if name.is_empty() {
             self.i = bytes.len();
-            return Some(None);
+            return Some(Err("an attribute without a name"));
+        }
+        if bytes.get(i) != Some(&b'=') {
+            self.i = bytes.len();
+            return Some(Err("an attribute without `=` and a value"));
         }
         i += 1;
         i += ws_len(bytes.get(i..).unwrap_or_default());
@@ -1622,17 +1712,17 @@ impl<'a> Attrs<'a> {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => {
                 self.i = bytes.len();
-                return Some(None);
+                return Some(Err("an attribute value not in quotes"));
             }
         };
         let vstart = i + 1;
         let Some(vlen) = bytes.get(vstart..).and_then(|v| find_byte(v, quote)) else {
             self.i = bytes.len();
-            return Some(None);
+            return Some(Err("an attribute value without its closing quote"));
         };
         let value = self.s.get(vstart..vstart + vlen)?;
         self.i = vstart + vlen + 1;
-        Some(Some((name, value)))
+        Some(Ok((name, value)))
     }
 }
 

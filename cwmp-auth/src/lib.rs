@@ -16,11 +16,17 @@
 //! - **Basic** (RFC 7617) both sides ([`basic`]), for use inside TLS only.
 //! - **Connection requests**: the HTTP one as a sans-IO client helper ([`connreq`]) and the UDP
 //!   one of TR-069 Annex G ([`udp`]).
+//! - **STUN** for the UDP connection request (TR-111 Part 2, [`stun`]): the message codec with
+//!   the TR-111 attributes and MESSAGE-INTEGRITY, and the CPE's binding client (keep-alive
+//!   schedule, changed mapped address) as a state machine with time passed in.
+//! - **XMPP connection request** (TR-069 Annex K, [`xmpp`]): the `connectionRequest` IQ and
+//!   its answers, JID matching against `ConnReqAllowedJabberIDs`, the CPE's check.
 //!
 //! What it does not do: open sockets, speak HTTP, keep a clock or own a random generator
 //! (time is passed in as Unix seconds, randomness through [`RandomSource`]; the default-on
 //! feature `std-rand` provides [`OsRandom`] and [`unix_now`]), proxy authentication flows,
-//! NTLM/Negotiate, XMPP or STUN.
+//! NTLM/Negotiate, or the XMPP session itself (TCP, TLS, SASL, resource binding: the job of
+//! an XMPP client, which hands this crate the stanzas).
 //!
 //! [`NonceCounter`]: digest::NonceCounter
 //!
@@ -98,8 +104,10 @@ pub mod digest;
 mod error;
 pub mod header;
 mod source;
+pub mod stun;
 pub mod udp;
 mod util;
+pub mod xmpp;
 
 pub use algorithm::{Algorithm, Qop};
 pub use error::Error;

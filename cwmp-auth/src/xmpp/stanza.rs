@@ -139,7 +139,8 @@ impl Condition<'_> {
         }
     }
 
-    fn into_owned(self) -> Condition<'static> {
+    /// Copies what is borrowed.
+    pub fn into_owned(self) -> Condition<'static> {
         match self {
             Condition::NotAuthorized => Condition::NotAuthorized,
             Condition::ServiceUnavailable => Condition::ServiceUnavailable,
@@ -302,8 +303,8 @@ impl<'a> Parser<'a> {
                     self.depth = self.depth.saturating_sub(1);
                     Ev::End
                 }
-                Event::Text(t) => Ev::Text(t.decode().map_err(|_| xerr(pos, "bad text"))?),
-                Event::CData(c) => Ev::Text(c.decode().map_err(|_| xerr(pos, "bad CDATA"))?),
+                Event::Text(t) => Ev::Text(xml_text(t.decode().ok(), pos)?),
+                Event::CData(c) => Ev::Text(xml_text(c.decode().ok(), pos)?),
                 Event::GeneralRef(r) => {
                     let ch = r
                         .resolve_char_ref()
@@ -357,6 +358,14 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Decoded text, refused when it holds a character XML 1.0 forbids.
+fn xml_text<'a>(t: Option<Cow<'a, str>>, pos: u64) -> Result<Cow<'a, str>, Error> {
+    match t {
+        Some(t) if t.chars().all(is_xml_char) => Ok(t),
+        _ => Err(xerr(pos, "character XML forbids in text")),
+    }
+}
+
 fn attr<'a>(start: &BytesStart<'a>, name: &[u8], pos: u64) -> Result<Option<Cow<'a, str>>, Error> {
     for a in start.attributes() {
         let a = a.map_err(|_| xerr(pos, "malformed attribute"))?;
@@ -364,6 +373,9 @@ fn attr<'a>(start: &BytesStart<'a>, name: &[u8], pos: u64) -> Result<Option<Cow<
             let v = a
                 .unescape_value()
                 .map_err(|_| xerr(pos, "bad attribute value"))?;
+            if !v.chars().all(is_xml_char) {
+                return Err(xerr(pos, "character XML forbids in an attribute"));
+            }
             // The unescaped value borrows from the attribute iterator, not the input.
             return Ok(Some(Cow::Owned(v.into_owned())));
         }
@@ -524,6 +536,7 @@ impl<'a> Iq<'a> {
                     }
                     Ev::Start { ns, start, empty } => {
                         let name = local_name(&start);
+                        let ns_present = ns.as_ref().is_some_and(|n| !n.is_empty());
                         let client_ns = match ns.as_deref() {
                             None => true,
                             Some(n) => n == NS_CLIENT.as_bytes() || n == NS_SERVER.as_bytes(),
@@ -539,11 +552,25 @@ impl<'a> Iq<'a> {
                             }
                             IqType::Get | IqType::Set if payload.is_none() => {
                                 let name = String::from_utf8(name)
-                                    .map_err(|_| xerr(pos, "element name not UTF-8"))?;
+                                    .ok()
+                                    .filter(|n| check_name(n).is_ok())
+                                    .ok_or_else(|| xerr(pos, "invalid element name"))?;
                                 let namespace = ns
+                                    .filter(|n| !n.is_empty())
                                     .map(String::from_utf8)
                                     .transpose()
-                                    .map_err(|_| xerr(pos, "namespace not UTF-8"))?;
+                                    .ok()
+                                    .flatten()
+                                    .filter(|n| n.chars().all(is_xml_char));
+                                let namespace = match (namespace, ns_present) {
+                                    (None, true) => {
+                                        return Err(xerr(
+                                            pos,
+                                            "namespace not UTF-8 or with forbidden characters",
+                                        ));
+                                    }
+                                    (n, _) => n,
+                                };
                                 payload = Some(Payload::Unsupported {
                                     name: Cow::Owned(name),
                                     namespace: namespace.map(Cow::Owned),
@@ -745,7 +772,9 @@ fn parse_error<'a>(
                             b"feature-not-implemented" => Condition::FeatureNotImplemented,
                             other => Condition::Other(Cow::Owned(
                                 String::from_utf8(other.to_vec())
-                                    .map_err(|_| xerr(pos, "element name not UTF-8"))?,
+                                    .ok()
+                                    .filter(|n| check_name(n).is_ok())
+                                    .ok_or_else(|| xerr(pos, "invalid element name"))?,
                             )),
                         });
                     } else {

@@ -14,6 +14,7 @@ pub mod log;
 pub mod net;
 pub mod rpcs;
 pub mod store;
+pub mod transport;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

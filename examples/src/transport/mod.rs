@@ -1,0 +1,11 @@
+//! Connection-request transports for CPEs the ACS cannot reach over TCP (behind a NAT):
+//!
+//! - [`stun`]: the CPE keeps a STUN binding open from its UDP connection-request port and
+//!   verifies signed UDP connection requests; the ACS sends them (TR-069 Annex G, TR-111).
+//! - [`xmpp`]: both sides log in to an XMPP server; the ACS sends the `connectionRequest` IQ
+//!   to the CPE's JID and the CPE answers it (TR-069 Annex K).
+//!
+//! The protocol pieces (STUN codec and binding state machine, UDP request signing and
+//! verification, IQ codec, JID rules) are cwmp-auth's; these modules only add sockets.
+pub mod stun;
+pub mod xmpp;

@@ -14,19 +14,57 @@ use cwmp_core::event::{EventCode, EventStruct};
 use cwmp_core::fault::{Fault, FaultCode};
 use cwmp_core::header::Header;
 use cwmp_core::rpc::*;
-use cwmp_core::session::Error;
-use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsFailure, AcsSession, Reply};
-use cwmp_core::session::cpe::{Cpe, CpeConfig, CpeEvent, Failure, HttpResponse, SessionStart};
+use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsFailure, AcsSession, Received, Reply};
+use cwmp_core::session::cpe::{
+    self, Cpe, CpeConfig, CpeEvent, Failure, HttpResponse, SessionStart,
+};
+use cwmp_core::session::{Error, Incoming};
 use cwmp_core::{Body, CwmpVersion, Envelope};
 
-fn fault_of(reply: Option<Reply>) -> (Option<String>, FaultCode) {
+fn fault_of(reply: Option<Reply<'_>>) -> (Option<String>, FaultCode) {
     match reply {
-        Some(Reply::Envelope(Envelope {
-            header,
-            body: Body::Fault(f),
-        })) => (header.id.map(|s| s.into_owned()), f.code),
+        Some(Reply::Envelope {
+            envelope:
+                Envelope {
+                    header,
+                    body: Body::Fault(f),
+                },
+            ..
+        }) => (header.id.as_deref().map(str::to_owned), f.code),
         other => panic!("{other:?}"),
     }
+}
+
+/// Hands a POST to the ACS engine and keeps what it hands back, owned.
+trait Feed {
+    fn feed(
+        &mut self,
+        post: Option<Envelope<'static>>,
+        now: Instant,
+    ) -> Result<Option<Received<'static>>, Error>;
+}
+
+impl Feed for AcsSession {
+    fn feed(
+        &mut self,
+        post: Option<Envelope<'static>>,
+        now: Instant,
+    ) -> Result<Option<Received<'static>>, Error> {
+        self.handle_request(post.map(|e| Incoming::new(e, CwmpVersion::V1_2)), now)
+    }
+}
+
+fn ok(envelope: Envelope<'static>) -> HttpResponse<'static> {
+    HttpResponse::ok(envelope, CwmpVersion::V1_2)
+}
+
+/// Hands a response to the CPE engine; the ACS's requests go to the refusing handler.
+fn deliver(
+    cpe: &mut Cpe,
+    response: HttpResponse<'static>,
+    now: Instant,
+) -> Result<Option<cpe::Received<'static>>, Error> {
+    cpe.handle_response_with(response, now, &mut (refuse as Refuser))
 }
 
 fn events(acs: &mut AcsSession) -> Vec<AcsEvent> {
@@ -37,7 +75,7 @@ fn events(acs: &mut AcsSession) -> Vec<AcsEvent> {
 fn acs_answers_a_non_inform_first_message_with_8003_and_ends() {
     let t = Instant::now();
     let mut acs = AcsSession::new(AcsConfig::default(), t);
-    acs.handle_request(
+    acs.feed(
         Some(Envelope::request("first", GetRpcMethods::default())),
         t,
     )
@@ -50,17 +88,17 @@ fn acs_answers_a_non_inform_first_message_with_8003_and_ends() {
         events(&mut acs),
         vec![AcsEvent::SessionEnded {
             success: false,
-            failure: Some(AcsFailure::NotInformFirst("GetRPCMethods".into()))
+            failure: Some(AcsFailure::NotInformFirst("GetRPCMethods"))
         }]
     );
-    assert_eq!(acs.handle_request(None, t), Err(Error::SessionEnded));
+    assert_eq!(acs.feed(None, t), Err(Error::SessionEnded));
 }
 
 #[test]
 fn acs_aborts_an_empty_post_first() {
     let t = Instant::now();
     let mut acs = AcsSession::new(AcsConfig::default(), t);
-    acs.handle_request(None, t).unwrap();
+    acs.feed(None, t).unwrap();
     assert_eq!(acs.poll_reply(), Some(Reply::NoContent));
     assert_eq!(Reply::NoContent.status(), 204);
     assert_eq!(
@@ -74,7 +112,7 @@ fn acs_aborts_an_empty_post_first() {
 
 fn informed_acs(config: AcsConfig, t: Instant) -> AcsSession {
     let mut acs = AcsSession::new(config, t);
-    acs.handle_request(Some(Envelope::request("i", Inform::default())), t)
+    acs.feed(Some(Envelope::request("i", Inform::default())), t)
         .unwrap();
     acs
 }
@@ -96,10 +134,9 @@ fn acs_inform_response_has_max_envelopes_1_and_echoes_the_id() {
         env.body,
         Body::InformResponse(InformResponse { max_envelopes: 1 })
     );
-    assert!(matches!(
-        events(&mut acs)[..],
-        [AcsEvent::InformReceived { version: None, .. }]
-    ));
+    assert_eq!(acs.negotiated_version(), None);
+    assert_eq!(acs.version(), CwmpVersion::V1_2, "the Inform's own version");
+    assert!(events(&mut acs).is_empty());
 }
 
 #[test]
@@ -114,7 +151,7 @@ fn acs_answers_unknown_and_cpe_side_methods_from_the_cpe_with_8000() {
             namespace: "".into(),
         }),
     };
-    acs.handle_request(Some(odd), t).unwrap();
+    acs.feed(Some(odd), t).unwrap();
     assert_eq!(
         fault_of(acs.poll_reply()),
         (
@@ -122,7 +159,7 @@ fn acs_answers_unknown_and_cpe_side_methods_from_the_cpe_with_8000() {
             FaultCode::ACS_METHOD_NOT_SUPPORTED
         )
     );
-    acs.handle_request(
+    acs.feed(
         Some(Envelope::request("g", GetParameterValues::new(["Device."]))),
         t,
     )
@@ -132,14 +169,18 @@ fn acs_answers_unknown_and_cpe_side_methods_from_the_cpe_with_8000() {
         (Some("g".into()), FaultCode::ACS_METHOD_NOT_SUPPORTED)
     );
     // A second Inform in the same session is refused.
-    acs.handle_request(Some(Envelope::request("i2", Inform::default())), t)
+    acs.feed(Some(Envelope::request("i2", Inform::default())), t)
         .unwrap();
     assert_eq!(
         fault_of(acs.poll_reply()),
         (Some("i2".into()), FaultCode::ACS_INVALID_ARGUMENTS)
     );
-    // The session goes on: an empty POST with nothing queued ends it.
-    acs.handle_request(None, t).unwrap();
+    // The session goes on: after the empty POST with nothing queued the engine waits for the
+    // application, which ends it.
+    assert_eq!(acs.feed(None, t), Ok(Some(Received::EmptyPost)));
+    assert_eq!(acs.poll_reply(), None);
+    assert!(acs.is_idle());
+    acs.finish(t).unwrap();
     assert_eq!(acs.poll_reply(), Some(Reply::NoContent));
     assert!(acs.is_ended());
 }
@@ -151,7 +192,7 @@ fn acs_application_can_veto_the_inform() {
     config.confirm = true;
     let mut acs = informed_acs(config, t);
     assert_eq!(acs.poll_reply(), None, "waiting for the decision");
-    assert_eq!(acs.handle_request(None, t), Err(Error::ReplyPending));
+    assert_eq!(acs.feed(None, t), Err(Error::ReplyPending));
     acs.reject(Fault::new(FaultCode::ACS_REQUEST_DENIED), t)
         .unwrap();
     assert_eq!(
@@ -178,8 +219,7 @@ fn acs_respond_with_a_custom_response() {
         next: "http://a".into(),
         ..Kicked::default()
     };
-    acs.handle_request(Some(Envelope::request("k", kicked)), t)
-        .unwrap();
+    acs.feed(Some(Envelope::request("k", kicked)), t).unwrap();
     acs.respond_with(
         KickedResponse {
             next_url: "http://elsewhere".into(),
@@ -203,17 +243,17 @@ fn acs_matches_responses_by_id_and_refuses_a_wrong_one() {
     let t = Instant::now();
     let mut acs = informed_acs(AcsConfig::default(), t);
     acs.poll_reply().unwrap();
-    let id = acs.enqueue(GetParameterNames::default().into()).unwrap();
-    assert_eq!(id, "acs-1");
-    acs.handle_request(None, t).unwrap();
+    let id = acs.enqueue(GetParameterNames::default().into(), t).unwrap();
+    assert_eq!(acs.request_id(id), "acs-1");
+    acs.feed(None, t).unwrap();
     let sent = acs.poll_reply().unwrap();
     assert_eq!(sent.envelope().unwrap().header.id.as_deref(), Some("acs-1"));
     let wrong = Envelope::request("acs-99", GetParameterNamesResponse::default());
-    acs.handle_request(Some(wrong), t).unwrap();
+    acs.feed(Some(wrong), t).unwrap();
     assert_eq!(acs.poll_reply(), Some(Reply::NoContent));
     assert!(events(&mut acs).contains(&AcsEvent::SessionEnded {
         success: false,
-        failure: Some(AcsFailure::Unexpected("GetParameterNamesResponse".into()))
+        failure: Some(AcsFailure::WrongId)
     }));
 }
 
@@ -223,20 +263,27 @@ fn acs_accepts_a_response_without_id() {
     let t = Instant::now();
     let mut acs = informed_acs(AcsConfig::default(), t);
     acs.poll_reply().unwrap();
-    acs.enqueue(Reboot::default().into()).unwrap();
-    acs.handle_request(None, t).unwrap();
+    let handle = acs.enqueue(Reboot::default().into(), t).unwrap();
+    acs.feed(None, t).unwrap();
     acs.poll_reply().unwrap();
     let answer = Envelope {
         header: Header::default(),
         body: RebootResponse::default().into(),
     };
-    acs.handle_request(Some(answer), t).unwrap();
+    let got = acs.feed(Some(answer), t).unwrap();
+    assert!(matches!(
+        got,
+        Some(Received::Response { handle: h, response: Body::RebootResponse(_), .. }) if h == handle
+    ));
+    assert_eq!(
+        acs.poll_reply(),
+        None,
+        "the application decides what comes next"
+    );
+    assert_eq!(events(&mut acs), vec![AcsEvent::Idle]);
+    acs.finish(t).unwrap();
     assert_eq!(acs.poll_reply(), Some(Reply::NoContent));
     let evs = events(&mut acs);
-    assert!(evs.iter().any(|e| matches!(
-        e,
-        AcsEvent::Response { id, response: Body::RebootResponse(_), .. } if id == "acs-1"
-    )));
     assert!(evs.contains(&AcsEvent::SessionEnded {
         success: true,
         failure: None
@@ -248,18 +295,18 @@ fn acs_enqueue_refuses_what_is_not_a_cpe_method_request() {
     let t = Instant::now();
     let mut acs = AcsSession::new(AcsConfig::default(), t);
     assert_eq!(
-        acs.enqueue(GetParameterValuesResponse::default().into()),
-        Err(Error::NotAnAcsRequest("GetParameterValuesResponse".into()))
+        acs.enqueue(GetParameterValuesResponse::default().into(), t),
+        Err(Error::NotAnAcsRequest("GetParameterValuesResponse"))
     );
     assert_eq!(
-        acs.enqueue(TransferComplete::default().into()),
-        Err(Error::NotAnAcsRequest("TransferComplete".into()))
+        acs.enqueue(TransferComplete::default().into(), t),
+        Err(Error::NotAnAcsRequest("TransferComplete"))
     );
     assert_eq!(
-        acs.enqueue(Fault::new(FaultCode::ACS_INTERNAL_ERROR).into()),
-        Err(Error::NotAnAcsRequest("Fault".into()))
+        acs.enqueue(Fault::new(FaultCode::ACS_INTERNAL_ERROR).into(), t),
+        Err(Error::NotAnAcsRequest("Fault"))
     );
-    assert!(acs.enqueue(GetRpcMethods::default().into()).is_ok());
+    assert!(acs.enqueue(GetRpcMethods::default().into(), t).is_ok());
 }
 
 #[test]
@@ -290,7 +337,7 @@ fn acs_negotiation_ignores_unknown_versions_in_the_list() {
     let mut acs = AcsSession::new(AcsConfig::default(), t);
     let mut inform = Envelope::request("i", Inform::default());
     inform.header.supported_cwmp_versions = Some("1.0, 1.3,1.9".into());
-    acs.handle_request(Some(inform), t).unwrap();
+    acs.feed(Some(inform), t).unwrap();
     let reply = acs.poll_reply().unwrap();
     assert_eq!(
         reply.envelope().unwrap().header.use_cwmp_version,
@@ -304,8 +351,8 @@ fn refuse(_: &Body<'_>, _: Instant) -> Result<Body<'static>, Fault<'static>> {
 
 type Refuser = fn(&Body<'_>, Instant) -> Result<Body<'static>, Fault<'static>>;
 
-fn cpe() -> Cpe<Refuser> {
-    Cpe::new(CpeConfig::new(DeviceId::default()), refuse as Refuser)
+fn cpe() -> Cpe {
+    Cpe::new(CpeConfig::new(DeviceId::default()))
 }
 
 #[test]
@@ -313,17 +360,17 @@ fn cpe_misuse_is_an_error() {
     let t = Instant::now();
     let mut cpe = cpe();
     assert_eq!(
-        cpe.handle_response(HttpResponse::no_content(), t),
+        deliver(&mut cpe, HttpResponse::no_content(), t),
         Err(Error::NoSession)
     );
     assert_eq!(cpe.handle_transport_error(t), Err(Error::NoSession));
     assert_eq!(
         cpe.queue_request(GetParameterValues::default().into(), vec![], t),
-        Err(Error::NotACpeRequest("GetParameterValues".into()))
+        Err(Error::NotACpeRequest("GetParameterValues"))
     );
     assert_eq!(
         cpe.queue_request(InformResponse::default().into(), vec![], t),
-        Err(Error::NotACpeRequest("InformResponse".into()))
+        Err(Error::NotACpeRequest("InformResponse"))
     );
     cpe.start_session(t, SessionStart::default()).unwrap();
     assert_eq!(
@@ -332,7 +379,7 @@ fn cpe_misuse_is_an_error() {
     );
     // The Inform has not been drained (sent) yet.
     assert_eq!(
-        cpe.handle_response(HttpResponse::no_content(), t),
+        deliver(&mut cpe, HttpResponse::no_content(), t),
         Err(Error::NothingOutstanding)
     );
     assert!(cpe.poll_transmit().is_some());
@@ -399,15 +446,12 @@ fn cpe_factory_reset_empties_the_key_and_bootstraps() {
 #[test]
 fn cpe_fails_on_an_unoffered_use_cwmp_version_and_on_other_inform_faults() {
     let t = Instant::now();
-    let mut cpe = Cpe::new(
-        CpeConfig::new(DeviceId::default()).with_version(CwmpVersion::V1_2),
-        refuse as Refuser,
-    );
+    let mut cpe = Cpe::new(CpeConfig::new(DeviceId::default()).with_version(CwmpVersion::V1_2));
     cpe.start_session(t, SessionStart::default()).unwrap();
     cpe.poll_transmit().unwrap();
-    let mut answer = Envelope::request("cpe-1", InformResponse { max_envelopes: 1 });
-    answer.header.use_cwmp_version = Some(CwmpVersion::V1_4);
-    cpe.handle_response(HttpResponse::ok(answer), t).unwrap();
+    let mut inform_response = Envelope::request("cpe-1", InformResponse { max_envelopes: 1 });
+    inform_response.header.use_cwmp_version = Some(CwmpVersion::V1_4);
+    deliver(&mut cpe, ok(inform_response), t).unwrap();
     let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
     assert!(evs.contains(&CpeEvent::SessionEnded {
         success: false,
@@ -417,7 +461,7 @@ fn cpe_fails_on_an_unoffered_use_cwmp_version_and_on_other_inform_faults() {
     cpe.start_session(t, SessionStart::default()).unwrap();
     cpe.poll_transmit().unwrap();
     let fault = Envelope::request("cpe-1", Fault::new(FaultCode::ACS_INTERNAL_ERROR));
-    cpe.handle_response(HttpResponse::ok(fault), t).unwrap();
+    deliver(&mut cpe, ok(fault), t).unwrap();
     let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
     assert!(evs.contains(&CpeEvent::SessionEnded {
         success: false,
@@ -435,8 +479,9 @@ fn cpe_answers_with_the_request_id_and_reports_other_faults_of_its_requests() {
         .unwrap();
     cpe.start_session(t, SessionStart::default()).unwrap();
     cpe.poll_transmit().unwrap();
-    cpe.handle_response(
-        HttpResponse::ok(Envelope::request(
+    deliver(
+        &mut cpe,
+        ok(Envelope::request(
             "cpe-1",
             InformResponse { max_envelopes: 1 },
         )),
@@ -447,34 +492,35 @@ fn cpe_answers_with_the_request_id_and_reports_other_faults_of_its_requests() {
     let sent = post.envelope.unwrap();
     assert_eq!(sent.body.name(), "RequestDownload");
     assert_eq!(sent.header.id.as_deref(), Some("cpe-2"));
-    cpe.handle_response(
-        HttpResponse::ok(Envelope::response_to(
+    let sent = sent.clone();
+    let got = deliver(
+        &mut cpe,
+        ok(Envelope::response_to(
             &sent,
             Fault::new(FaultCode::ACS_REQUEST_DENIED),
         )),
         t,
     )
     .unwrap();
-    let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
-    assert!(evs.iter().any(|e| matches!(
-        e,
-        CpeEvent::RequestFaulted { id: got, requeued: false, fault, .. }
-            if *got == id && fault.code == FaultCode::ACS_REQUEST_DENIED
-    )));
+    assert!(matches!(
+        got,
+        Some(cpe::Received::RequestFaulted { handle, request: Some(Body::RequestDownload(_)), fault })
+            if handle == id && fault.code == FaultCode::ACS_REQUEST_DENIED
+    ));
     assert_eq!(cpe.queued_requests(), 0);
     assert!(cpe.poll_transmit().unwrap().is_empty());
     // The ACS asks something; the handler refuses; the fault carries the request's ID.
     let odd = Envelope::request("SAGEM_ID_7589", Reboot::default());
-    cpe.handle_response(HttpResponse::ok(odd), t).unwrap();
-    let answer = cpe.poll_transmit().unwrap().envelope.unwrap();
-    assert_eq!(answer.header.id.as_deref(), Some("SAGEM_ID_7589"));
-    assert!(matches!(answer.body, Body::Fault(ref f) if f.code == FaultCode::REQUEST_DENIED));
+    deliver(&mut cpe, ok(odd), t).unwrap();
+    let reply = cpe.poll_transmit().unwrap().envelope.unwrap();
+    assert_eq!(reply.header.id.as_deref(), Some("SAGEM_ID_7589"));
+    assert!(matches!(reply.body, Body::Fault(ref f) if f.code == FaultCode::REQUEST_DENIED));
     // An ACS-side method sent to the CPE is 9000 without asking the handler.
     let wrong = Envelope::request("x", TransferComplete::default());
-    cpe.handle_response(HttpResponse::ok(wrong), t).unwrap();
-    let answer = cpe.poll_transmit().unwrap().envelope.unwrap();
-    assert!(matches!(answer.body, Body::Fault(ref f) if f.code == FaultCode::METHOD_NOT_SUPPORTED));
-    cpe.handle_response(HttpResponse::no_content(), t).unwrap();
+    deliver(&mut cpe, ok(wrong), t).unwrap();
+    let reply = cpe.poll_transmit().unwrap().envelope.unwrap();
+    assert!(matches!(reply.body, Body::Fault(ref f) if f.code == FaultCode::METHOD_NOT_SUPPORTED));
+    deliver(&mut cpe, HttpResponse::no_content(), t).unwrap();
     assert!(!cpe.in_session());
 }
 
@@ -485,10 +531,10 @@ fn cpe_unexpected_message_fails_the_session() {
     cpe.start_session(t, SessionStart::default()).unwrap();
     cpe.poll_transmit().unwrap();
     let stray = Envelope::request("z", GetParameterValues::default());
-    cpe.handle_response(HttpResponse::ok(stray), t).unwrap();
+    deliver(&mut cpe, ok(stray), t).unwrap();
     let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
     assert!(evs.contains(&CpeEvent::SessionEnded {
         success: false,
-        failure: Some(Failure::Unexpected("GetParameterValues".into()))
+        failure: Some(Failure::Unexpected(Some("GetParameterValues")))
     }));
 }

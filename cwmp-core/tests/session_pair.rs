@@ -14,12 +14,13 @@ use cwmp_core::datetime::DateTimeText;
 use cwmp_core::envelope::UnknownMethod;
 use cwmp_core::event::{EventCode, EventStruct};
 use cwmp_core::fault::{Fault, FaultCode, SetParameterValuesFault};
+use cwmp_core::header::Header;
 use cwmp_core::rpc::*;
-use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsFailure, AcsSession, Reply};
+use cwmp_core::session::acs::{self, AcsConfig, AcsFailure, AcsSession, Received, Reply};
 use cwmp_core::session::cpe::{
-    Cpe, CpeConfig, CpeEvent, CpeHandler, Failure, HttpResponse, SessionStart,
+    self, Cpe, CpeConfig, CpeEvent, CpeHandler, Failure, HttpResponse, SessionStart,
 };
-use cwmp_core::session::{ParameterKey, retry_window};
+use cwmp_core::session::{Incoming, ParameterKey, RequestHandle, retry_window};
 use cwmp_core::{Body, CwmpVersion, Envelope};
 
 const KEY_NAME: &str = "Device.ManagementServer.ParameterKey";
@@ -29,6 +30,7 @@ const KEY_NAME: &str = "Device.ManagementServer.ParameterKey";
 struct Device {
     params: BTreeMap<String, String>,
     downloads: Vec<String>,
+    next_instance: u32,
 }
 
 impl Device {
@@ -42,6 +44,7 @@ impl Device {
         Device {
             params,
             downloads: Vec::new(),
+            next_instance: 0,
         }
     }
 }
@@ -85,6 +88,33 @@ impl CpeHandler for Device {
                 }
                 Ok(SetParameterValuesResponse { status: 0 }.into())
             }
+            Body::GetParameterNames(gpn) => {
+                let path = gpn.parameter_path.as_ref();
+                let names: Vec<ParameterInfo<'static>> = self
+                    .params
+                    .keys()
+                    .filter(|n| n.starts_with(path))
+                    .map(|n| ParameterInfo {
+                        name: n.clone().into(),
+                        writable: true,
+                    })
+                    .collect();
+                if names.is_empty() {
+                    return Err(Fault::new(FaultCode::INVALID_PARAMETER_NAME));
+                }
+                Ok(GetParameterNamesResponse { parameters: names }.into())
+            }
+            Body::AddObject(add) => {
+                self.next_instance += 1;
+                let n = self.next_instance;
+                self.params
+                    .insert(format!("{}{n}.Enable", add.object_name), "false".into());
+                Ok(AddObjectResponse {
+                    instance_number: n,
+                    status: 0,
+                }
+                .into())
+            }
             Body::Download(d) => {
                 self.downloads.push(d.command_key.to_string());
                 Ok(DownloadResponse {
@@ -115,19 +145,141 @@ struct Exchange {
     reply: Option<String>,
 }
 
+/// What the ACS application saw: the messages the engine handed over (owned here so the
+/// tests can keep them) and the engine's events.
+#[derive(Debug, Clone, PartialEq)]
+enum AcsEvent {
+    InformReceived {
+        header: Header<'static>,
+        inform: Inform<'static>,
+        version: Option<CwmpVersion>,
+    },
+    CpeRequest {
+        id: Option<String>,
+        request: Body<'static>,
+    },
+    Response {
+        id: String,
+        request: Body<'static>,
+        response: Body<'static>,
+    },
+    Fault {
+        id: String,
+        request: Body<'static>,
+        fault: Fault<'static>,
+    },
+    Abandoned {
+        id: String,
+        request: Body<'static>,
+        sent: bool,
+    },
+    Idle,
+    SessionEnded {
+        success: bool,
+        failure: Option<AcsFailure>,
+    },
+}
+
+fn seen(acs: &AcsSession, r: Received<'_>) -> Option<AcsEvent> {
+    Some(match r {
+        Received::Inform { header, inform, .. } => AcsEvent::InformReceived {
+            header: header.into_owned(),
+            inform: inform.into_owned(),
+            version: acs.negotiated_version(),
+        },
+        Received::CpeRequest { id, request } => AcsEvent::CpeRequest {
+            id: id.map(|s| s.into_owned()),
+            request: request.into_owned(),
+        },
+        Received::Response {
+            handle,
+            request,
+            response,
+        } => AcsEvent::Response {
+            id: acs.request_id(handle),
+            request,
+            response: response.into_owned(),
+        },
+        Received::Fault {
+            handle,
+            request,
+            fault,
+        } => AcsEvent::Fault {
+            id: acs.request_id(handle),
+            request,
+            fault: fault.into_owned(),
+        },
+        Received::EmptyPost => return None,
+        _ => unreachable!(),
+    })
+}
+
+fn engine_event(acs: &AcsSession, e: acs::AcsEvent) -> AcsEvent {
+    match e {
+        acs::AcsEvent::Idle => AcsEvent::Idle,
+        acs::AcsEvent::RequestAbandoned {
+            handle,
+            request,
+            sent,
+        } => AcsEvent::Abandoned {
+            id: acs.request_id(handle),
+            request,
+            sent,
+        },
+        acs::AcsEvent::SessionEnded { success, failure } => {
+            AcsEvent::SessionEnded { success, failure }
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// What the CPE application saw: the engine's events and the completions it handed over.
+#[derive(Debug, Clone, PartialEq)]
+enum CpeEv {
+    E(CpeEvent),
+    RequestCompleted {
+        id: RequestHandle,
+        request: Body<'static>,
+        response: Body<'static>,
+    },
+    RequestFaulted {
+        id: RequestHandle,
+        fault: Fault<'static>,
+        requeued: bool,
+    },
+}
+
+thread_local! {
+    static NOW: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// `enqueue` at the harness's current time.
+trait Push {
+    fn push(&mut self, body: Body<'static>) -> Result<String, cwmp_core::session::Error>;
+}
+
+impl Push for AcsSession {
+    fn push(&mut self, body: Body<'static>) -> Result<String, cwmp_core::session::Error> {
+        let now = NOW.with(|n| n.get()).expect("inside a session");
+        let handle = self.enqueue(body, now)?;
+        Ok(self.request_id(handle))
+    }
+}
+
+fn incoming(env: Envelope<'static>) -> Incoming<'static> {
+    Incoming::new(env, CwmpVersion::V1_2)
+}
+
 struct Pair {
-    cpe: Cpe<Device>,
+    cpe: Cpe,
+    device: Device,
     acs_config: AcsConfig,
     now: Instant,
     random: u64,
-    cpe_events: Vec<CpeEvent>,
+    cpe_events: Vec<CpeEv>,
     acs_events: Vec<AcsEvent>,
     wire: Vec<Exchange>,
     informs: Vec<Envelope<'static>>,
-}
-
-fn name(env: &Option<Envelope<'static>>) -> Option<String> {
-    env.as_ref().map(|e| e.body.name().to_owned())
 }
 
 impl Pair {
@@ -135,8 +287,9 @@ impl Pair {
         let mut config = config;
         config.parameter_key_name = Some(KEY_NAME.to_owned());
         Pair {
-            cpe: Cpe::new(config, Device::new()),
-            acs_config: AcsConfig::default(),
+            cpe: Cpe::new(config),
+            device: Device::new(),
+            acs_config: AcsConfig::default().with_finish_when_idle(true),
             now: Instant::now(),
             random: 0,
             cpe_events: Vec::new(),
@@ -148,8 +301,12 @@ impl Pair {
 
     fn drain_cpe(&mut self) {
         while let Some(e) = self.cpe.poll_event() {
-            self.cpe_events.push(e);
+            self.cpe_events.push(CpeEv::E(e));
         }
+    }
+
+    fn has(&self, e: CpeEvent) -> bool {
+        self.cpe_events.contains(&CpeEv::E(e))
     }
 
     /// Moves the clock to the CPE's next timeout and handles it.
@@ -163,23 +320,19 @@ impl Pair {
     }
 
     /// Runs one session: the CPE's timer fires (SessionDue), the session starts, and POSTs
-    /// and replies alternate until the CPE stops posting. `on_event` sees each ACS event
-    /// with the ACS engine (to enqueue work or decide); `map_reply` turns the n-th reply
-    /// into the HTTP response the CPE gets (to simulate a misbehaving ACS).
+    /// and replies alternate until the CPE stops posting. `on_event` sees each message and
+    /// event with the ACS engine (to enqueue work or decide); `map_reply` turns the n-th
+    /// reply into the HTTP response the CPE gets (to simulate a misbehaving ACS).
     fn session(
         &mut self,
         mut on_event: impl FnMut(&mut AcsSession, &AcsEvent, Instant),
-        mut map_reply: impl FnMut(usize, Reply) -> HttpResponse,
+        mut map_reply: impl FnMut(usize, Reply<'_>) -> HttpResponse<'static>,
     ) -> AcsSession {
         self.cpe_events.clear();
         self.acs_events.clear();
         self.wire.clear();
         self.fire_cpe_timer();
-        assert!(
-            self.cpe_events.contains(&CpeEvent::SessionDue),
-            "{:?}",
-            self.cpe_events
-        );
+        assert!(self.has(CpeEvent::SessionDue), "{:?}", self.cpe_events);
         let params = vec![
             ParameterValue::new("Device.DeviceInfo.SoftwareVersion", "1.0"),
             ParameterValue::new(KEY_NAME, "stale value the engine replaces"),
@@ -199,7 +352,7 @@ impl Pair {
         let mut n = 0;
         while let Some(post) = self.cpe.poll_transmit() {
             assert_eq!(post.method, "POST");
-            match &post.envelope {
+            match post.envelope {
                 Some(env) => {
                     assert_eq!(post.soap_action, Some(""));
                     assert_eq!(post.content_type, Some("text/xml; charset=\"utf-8\""));
@@ -212,10 +365,20 @@ impl Pair {
                     assert_eq!(post.content_type, None);
                 }
             }
+            let post_env = post.envelope.cloned();
+            let post_version = post.version;
             self.now += Duration::from_millis(20);
-            let post_name = name(&post.envelope);
-            acs.handle_request(post.envelope, self.now).unwrap();
+            NOW.with(|c| c.set(Some(self.now)));
+            let post_name = name(&post_env);
+            let received = acs
+                .handle_request(post_env.map(|e| Incoming::new(e, post_version)), self.now)
+                .unwrap();
+            if let Some(e) = received.and_then(|r| seen(&acs, r)) {
+                on_event(&mut acs, &e, self.now);
+                self.acs_events.push(e);
+            }
             while let Some(e) = acs.poll_event() {
+                let e = engine_event(&acs, e);
                 on_event(&mut acs, &e, self.now);
                 self.acs_events.push(e);
             }
@@ -227,9 +390,35 @@ impl Pair {
             self.now += Duration::from_millis(20);
             let response = map_reply(n, reply);
             n += 1;
-            self.cpe.handle_response(response, self.now).unwrap();
+            let got = self
+                .cpe
+                .handle_response_with(response, self.now, &mut self.device)
+                .unwrap();
             self.drain_cpe();
+            match got {
+                Some(cpe::Received::RequestCompleted {
+                    handle,
+                    request,
+                    response,
+                }) => self.cpe_events.push(CpeEv::RequestCompleted {
+                    id: handle,
+                    request,
+                    response: response.into_owned(),
+                }),
+                Some(cpe::Received::RequestFaulted {
+                    handle,
+                    request,
+                    fault,
+                }) => self.cpe_events.push(CpeEv::RequestFaulted {
+                    id: handle,
+                    fault: fault.into_owned(),
+                    requeued: request.is_none(),
+                }),
+                Some(other) => panic!("{other:?}"),
+                None => {}
+            }
         }
+        NOW.with(|c| c.set(None));
         acs
     }
 
@@ -239,7 +428,9 @@ impl Pair {
 
     fn ended(&self) -> Option<(bool, Option<Failure>)> {
         self.cpe_events.iter().find_map(|e| match e {
-            CpeEvent::SessionEnded { success, failure } => Some((*success, failure.clone())),
+            CpeEv::E(CpeEvent::SessionEnded { success, failure }) => {
+                Some((*success, failure.clone()))
+            }
             _ => None,
         })
     }
@@ -267,9 +458,13 @@ impl Pair {
     }
 }
 
-fn as_http(_: usize, reply: Reply) -> HttpResponse {
+fn name(env: &Option<Envelope<'static>>) -> Option<String> {
+    env.as_ref().map(|e| e.body.name().to_owned())
+}
+
+fn as_http(_: usize, reply: Reply<'_>) -> HttpResponse<'static> {
     match reply {
-        Reply::Envelope(e) => HttpResponse::ok(e),
+        Reply::Envelope { envelope, version } => HttpResponse::ok(envelope.clone(), version),
         Reply::NoContent => HttpResponse::no_content(),
     }
 }
@@ -332,7 +527,7 @@ fn periodic_inform_and_a_read() {
     let mut got = None;
     pair.plain_session(|acs, e, _| match e {
         AcsEvent::InformReceived { .. } => {
-            acs.enqueue(
+            acs.push(
                 GetParameterValues::new(["Device.ManagementServer.PeriodicInformInterval"]).into(),
             )
             .unwrap();
@@ -379,7 +574,7 @@ fn connection_request_is_not_retried_after_a_failed_session() {
         .cpe_events
         .iter()
         .find_map(|e| match e {
-            CpeEvent::RetryScheduled { at, retry_count } => Some((*at, *retry_count)),
+            CpeEv::E(CpeEvent::RetryScheduled { at, retry_count }) => Some((*at, *retry_count)),
             _ => None,
         })
         .unwrap();
@@ -408,7 +603,7 @@ fn download_now_transfer_complete_in_the_next_session() {
     let mut download_status = None;
     pair.plain_session(|acs, e, _| match e {
         AcsEvent::InformReceived { .. } => {
-            acs.enqueue(
+            acs.push(
                 Download {
                     command_key: "dl-42".into(),
                     url: "http://h/f?a=1&b=2".into(),
@@ -425,7 +620,7 @@ fn download_now_transfer_complete_in_the_next_session() {
         _ => {}
     });
     assert_eq!(download_status, Some(1));
-    assert_eq!(pair.cpe.handler().downloads, vec!["dl-42".to_owned()]);
+    assert_eq!(pair.device.downloads, vec!["dl-42".to_owned()]);
     assert_eq!(pair.ended(), Some((true, None)));
 
     // The transfer finishes; the application queues TransferComplete with its events.
@@ -478,7 +673,7 @@ fn download_now_transfer_complete_in_the_next_session() {
     );
     assert!(pair.cpe_events.iter().any(|e| matches!(
         e,
-        CpeEvent::RequestCompleted { id, response: Body::TransferCompleteResponse(_), .. } if *id == token
+        CpeEv::RequestCompleted { id, response: Body::TransferCompleteResponse(_), .. } if *id == token
     )));
     assert_eq!(pair.cpe.queued_requests(), 0);
     assert!(pair.cpe.pending_events().is_empty());
@@ -493,7 +688,7 @@ fn spv_fault_reaches_the_acs_and_leaves_the_parameter_key() {
     let mut faults = Vec::new();
     pair.plain_session(|acs, e, _| match e {
         AcsEvent::InformReceived { .. } => {
-            acs.enqueue(
+            acs.push(
                 SetParameterValues {
                     parameters: vec![
                         ParameterValue::new(
@@ -528,10 +723,10 @@ fn spv_fault_reaches_the_acs_and_leaves_the_parameter_key() {
         !pair
             .cpe_events
             .iter()
-            .any(|e| matches!(e, CpeEvent::ParameterKeyChanged { .. }))
+            .any(|e| matches!(e, CpeEv::E(CpeEvent::ParameterKeyChanged)))
     );
-    assert!(pair.cpe_events.contains(&CpeEvent::AcsRequestAnswered {
-        method: "SetParameterValues".into(),
+    assert!(pair.has(CpeEvent::AcsRequestAnswered {
+        method: "SetParameterValues",
         fault: Some(FaultCode::INVALID_ARGUMENTS)
     }));
 
@@ -541,7 +736,7 @@ fn spv_fault_reaches_the_acs_and_leaves_the_parameter_key() {
     pair.plain_session(|acs, e, _| {
         if let AcsEvent::InformReceived { inform, .. } = e {
             assert_eq!(inform.parameter(KEY_NAME).unwrap().text, "initial");
-            acs.enqueue(
+            acs.push(
                 SetParameterValues {
                     parameters: vec![ParameterValue::new(
                         "Device.ManagementServer.PeriodicInformInterval",
@@ -554,9 +749,8 @@ fn spv_fault_reaches_the_acs_and_leaves_the_parameter_key() {
             .unwrap();
         }
     });
-    assert!(pair.cpe_events.contains(&CpeEvent::ParameterKeyChanged {
-        value: "good-change".into()
-    }));
+    assert!(pair.has(CpeEvent::ParameterKeyChanged));
+    assert_eq!(pair.cpe.parameter_key().as_str(), "good-change");
     let t = pair.now;
     pair.cpe.add_event(ev(EventCode::PERIODIC), t);
     pair.plain_session(nothing);
@@ -611,7 +805,7 @@ fn transfer_complete_answered_8005_is_resent_identically() {
         .cpe_events
         .iter()
         .filter_map(|e| match e {
-            CpeEvent::RequestRetried { attempt, .. } => Some(*attempt),
+            CpeEv::E(CpeEvent::RequestRetried { attempt, .. }) => Some(*attempt),
             _ => None,
         })
         .collect();
@@ -619,7 +813,7 @@ fn transfer_complete_answered_8005_is_resent_identically() {
     assert!(
         pair.cpe_events
             .iter()
-            .any(|e| matches!(e, CpeEvent::RequestCompleted { .. }))
+            .any(|e| matches!(e, CpeEv::RequestCompleted { .. }))
     );
     assert_eq!(
         pair.wire_posts(),
@@ -653,7 +847,7 @@ fn transfer_complete_8005_beyond_the_bound_waits_for_the_next_session() {
     assert_eq!(count, 6, "the first attempt and 5 retries");
     assert!(pair.cpe_events.iter().any(|e| matches!(
         e,
-        CpeEvent::RequestFaulted { requeued: true, fault, .. } if fault.code == FaultCode::ACS_RETRY_REQUEST
+        CpeEv::RequestFaulted { requeued: true, fault, .. } if fault.code == FaultCode::ACS_RETRY_REQUEST
     )));
     assert_eq!(
         pair.wire_posts().last().map(String::as_str),
@@ -688,7 +882,7 @@ fn hold_requests_defers_cpe_requests_until_the_acs_is_done() {
         |acs, e, now| match e {
             AcsEvent::InformReceived { .. } => {
                 acs.set_hold_requests(true);
-                acs.enqueue(GetParameterValues::new(["Device.DeviceInfo.SoftwareVersion"]).into())
+                acs.push(GetParameterValues::new(["Device.DeviceInfo.SoftwareVersion"]).into())
                     .unwrap();
                 acs.accept(now).unwrap();
             }
@@ -725,12 +919,15 @@ fn acs_engine_sets_hold_requests_on_demand() {
     let mut acs = AcsSession::new(AcsConfig::default(), t);
     acs.set_hold_requests(true);
     let inform = Envelope::request("1", Inform::default());
-    acs.handle_request(Some(inform), t).unwrap();
+    acs.handle_request(Some(incoming(inform)), t).unwrap();
     let reply = acs.poll_reply().unwrap();
     assert_eq!(reply.envelope().unwrap().header.hold_requests, Some(true));
     acs.set_hold_requests(false);
-    acs.handle_request(Some(Envelope::request("2", GetRpcMethods::default())), t)
-        .unwrap();
+    acs.handle_request(
+        Some(incoming(Envelope::request("2", GetRpcMethods::default()))),
+        t,
+    )
+    .unwrap();
     let reply = acs.poll_reply().unwrap();
     assert_eq!(reply.envelope().unwrap().header.hold_requests, None);
     assert_eq!(reply.envelope().unwrap().header.id.as_deref(), Some("2"));
@@ -783,7 +980,7 @@ fn retries_follow_the_ses_10_windows_and_reset_on_success() {
         );
         assert!(
             pair.cpe_events
-                .contains(&CpeEvent::RetryScheduled { at, retry_count: n })
+                .contains(&CpeEv::E(CpeEvent::RetryScheduled { at, retry_count: n }))
         );
         // Nothing is due before the window opens.
         pair.cpe
@@ -828,7 +1025,7 @@ fn retry_window_with_other_settings() {
 fn a_missing_http_response_times_the_session_out() {
     let mut config = CpeConfig::new(device_id());
     config.session_timeout = Duration::from_secs(40);
-    let mut cpe = Cpe::new(config, Device::new());
+    let mut cpe = Cpe::new(config);
     let t = Instant::now();
     cpe.add_event(ev(EventCode::PERIODIC), t);
     cpe.start_session(t, SessionStart::default()).unwrap();
@@ -852,7 +1049,7 @@ fn a_missing_http_response_times_the_session_out() {
 
 fn use_version(pair: &Pair) -> Option<CwmpVersion> {
     pair.cpe_events.iter().find_map(|e| match e {
-        CpeEvent::InformAccepted { version } => *version,
+        CpeEv::E(CpeEvent::InformAccepted { negotiated, .. }) => *negotiated,
         _ => None,
     })
 }
@@ -881,16 +1078,15 @@ fn version_negotiation_1_4_on_both_sides() {
 #[test]
 fn version_negotiation_falls_back_to_the_acs_highest() {
     let mut pair = Pair::new(CpeConfig::new(device_id()));
-    pair.acs_config = AcsConfig::default().with_versions([
-        CwmpVersion::V1_0,
-        CwmpVersion::V1_1,
-        CwmpVersion::V1_2,
-    ]);
+    pair.acs_config = AcsConfig::default()
+        .with_finish_when_idle(true)
+        .with_versions([CwmpVersion::V1_0, CwmpVersion::V1_1, CwmpVersion::V1_2]);
     let t = pair.now;
     pair.cpe.add_event(ev(EventCode::PERIODIC), t);
     let acs = pair.session(nothing, as_http);
     assert_eq!(use_version(&pair), Some(CwmpVersion::V1_2));
-    assert_eq!(acs.version(), Some(CwmpVersion::V1_2));
+    assert_eq!(acs.negotiated_version(), Some(CwmpVersion::V1_2));
+    assert_eq!(acs.version(), CwmpVersion::V1_2);
     assert_eq!(pair.ended(), Some((true, None)));
 }
 
@@ -899,7 +1095,9 @@ fn no_common_version_is_fault_8006_and_a_failed_session() {
     let mut config = CpeConfig::new(device_id());
     config.supported_versions = vec![CwmpVersion::V1_4];
     let mut pair = Pair::new(config);
-    pair.acs_config = AcsConfig::default().with_versions([CwmpVersion::V1_0, CwmpVersion::V1_2]);
+    pair.acs_config = AcsConfig::default()
+        .with_finish_when_idle(true)
+        .with_versions([CwmpVersion::V1_0, CwmpVersion::V1_2]);
     let t = pair.now;
     pair.cpe.add_event(ev(EventCode::PERIODIC), t);
     pair.plain_session(nothing);
@@ -914,7 +1112,7 @@ fn no_common_version_is_fault_8006_and_a_failed_session() {
             false,
             Some(AcsFailure::VersionIncompatible {
                 device: device_id(),
-                cpe_versions: "1.4".into()
+                cpe_versions: vec![CwmpVersion::V1_4]
             })
         ))
     );
@@ -929,31 +1127,33 @@ fn a_1_2_cpe_sends_no_supported_versions_and_gets_no_use_version() {
     pair.plain_session(nothing);
     let (env, _) = pair.last_inform();
     assert_eq!(env.header.supported_cwmp_versions, None);
-    assert!(
-        pair.cpe_events
-            .contains(&CpeEvent::InformAccepted { version: None })
-    );
+    assert!(pair.has(CpeEvent::InformAccepted {
+        negotiated: None,
+        version: CwmpVersion::V1_2
+    }));
     assert_eq!(pair.ended(), Some((true, None)));
 }
 
 #[test]
 fn unknown_method_sent_to_the_cpe_is_9000_with_the_id() {
     let mut pair = Pair::new(CpeConfig::new(device_id()));
-    pair.acs_config = AcsConfig::default().with_id_prefix("SAGEM_ID_");
+    pair.acs_config = AcsConfig::default()
+        .with_finish_when_idle(true)
+        .with_id_prefix("SAGEM_ID_");
     let t = pair.now;
     pair.cpe.add_event(ev(EventCode::PERIODIC), t);
     let mut fault = None;
     pair.plain_session(|acs, e, _| match e {
         AcsEvent::InformReceived { .. } => {
             let id = acs
-                .enqueue(Body::Unknown(UnknownMethod {
+                .push(Body::Unknown(UnknownMethod {
                     name: "X_ACME_Frobnicate".into(),
                     namespace: "urn:acme".into(),
                 }))
                 .unwrap();
             assert_eq!(id, "SAGEM_ID_1");
             // An ACS method sent to a CPE is not supported either.
-            acs.enqueue(Body::Unknown(UnknownMethod {
+            acs.push(Body::Unknown(UnknownMethod {
                 name: "X_ACME_Other".into(),
                 namespace: "".into(),
             }))
@@ -968,8 +1168,8 @@ fn unknown_method_sent_to_the_cpe_is_9000_with_the_id() {
         fault,
         Some(("SAGEM_ID_1".to_owned(), FaultCode::METHOD_NOT_SUPPORTED))
     );
-    assert!(pair.cpe_events.contains(&CpeEvent::AcsRequestAnswered {
-        method: "X_ACME_Frobnicate".into(),
+    assert!(pair.has(CpeEvent::AcsRequestAnswered {
+        method: "Unknown",
         fault: Some(FaultCode::METHOD_NOT_SUPPORTED)
     }));
     assert_eq!(pair.ended(), Some((true, None)));
@@ -1000,7 +1200,7 @@ fn cpe_get_rpc_methods_and_kicked_get_the_acs_answers() {
         .cpe_events
         .iter()
         .filter_map(|e| match e {
-            CpeEvent::RequestCompleted { response, .. } => Some(response.clone()),
+            CpeEv::RequestCompleted { response, .. } => Some(response.clone()),
             _ => None,
         })
         .collect();
@@ -1036,10 +1236,10 @@ fn an_event_during_a_session_makes_one_more_session_due() {
     assert!(!pair.cpe.add_event(ev(EventCode::CONNECTION_REQUEST), t));
     pair.cpe
         .handle_response(
-            HttpResponse::ok(Envelope::request(
-                "cpe-1",
-                InformResponse { max_envelopes: 1 },
-            )),
+            HttpResponse::ok(
+                Envelope::request("cpe-1", InformResponse { max_envelopes: 1 }),
+                CwmpVersion::V1_2,
+            ),
             t,
         )
         .unwrap();
@@ -1059,7 +1259,7 @@ trait StartForTest {
     fn fire_and_start_for_test(&mut self, now: Instant);
 }
 
-impl StartForTest for Cpe<Device> {
+impl StartForTest for Cpe {
     fn fire_and_start_for_test(&mut self, now: Instant) {
         self.handle_timeout(now);
         self.start_session(now, SessionStart::default()).unwrap();
@@ -1115,4 +1315,485 @@ fn more_than_64_events_take_a_second_session() {
     pair.plain_session(nothing);
     assert_eq!(pair.last_inform().1.events.len(), 6);
     assert!(pair.cpe.pending_events().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// The application decides the next RPC from the last response, in the same session; the
+// CPE answers asynchronously; nothing in flight is lost; SessionTimeout; versions.
+
+#[test]
+fn gpn_then_gpv_of_exactly_the_returned_names_then_a_conditional_spv_in_one_session() {
+    let mut pair = Pair::new(CpeConfig::new(device_id()));
+    pair.acs_config = AcsConfig::default(); // the application ends the session itself
+    let t = pair.now;
+    pair.cpe.add_event(ev(EventCode::PERIODIC), t);
+    let mut asked = Vec::new();
+    pair.plain_session(|acs, e, now| match e {
+        AcsEvent::InformReceived { .. } => {
+            acs.push(
+                GetParameterNames {
+                    parameter_path: "Device.ManagementServer.".into(),
+                    next_level: false,
+                }
+                .into(),
+            )
+            .unwrap();
+        }
+        AcsEvent::Response {
+            response: Body::GetParameterNamesResponse(r),
+            ..
+        } => {
+            let names: Vec<String> = r.parameters.iter().map(|p| p.name.to_string()).collect();
+            asked = names.clone();
+            acs.push(GetParameterValues::new(names).into()).unwrap();
+        }
+        AcsEvent::Response {
+            response: Body::GetParameterValuesResponse(r),
+            ..
+        } => {
+            let interval = r
+                .parameters
+                .iter()
+                .find(|p| p.name == "Device.ManagementServer.PeriodicInformInterval")
+                .map(|p| p.value.text.to_string());
+            if interval.as_deref() == Some("300") {
+                acs.push(
+                    SetParameterValues {
+                        parameters: vec![ParameterValue::new(
+                            "Device.ManagementServer.PeriodicInformInterval",
+                            60u32,
+                        )],
+                        parameter_key: "shorter".into(),
+                    }
+                    .into(),
+                )
+                .unwrap();
+            } else {
+                acs.finish(now).unwrap();
+            }
+        }
+        AcsEvent::Response {
+            response: Body::SetParameterValuesResponse(_),
+            ..
+        } => acs.finish(now).unwrap(),
+        _ => {}
+    });
+    assert_eq!(
+        asked,
+        vec!["Device.ManagementServer.PeriodicInformInterval"]
+    );
+    assert_eq!(
+        pair.wire_posts(),
+        vec![
+            "Inform",
+            "(empty)",
+            "GetParameterNamesResponse",
+            "GetParameterValuesResponse",
+            "SetParameterValuesResponse"
+        ]
+    );
+    assert_eq!(
+        pair.device.params["Device.ManagementServer.PeriodicInformInterval"],
+        "60"
+    );
+    assert_eq!(pair.cpe.parameter_key().as_str(), "shorter");
+    assert_eq!(pair.ended(), Some((true, None)));
+    assert_eq!(pair.acs_ended(), Some((true, None)));
+}
+
+#[test]
+fn add_object_then_spv_on_the_returned_instance_in_one_session() {
+    let mut pair = Pair::new(CpeConfig::new(device_id()));
+    pair.acs_config = AcsConfig::default();
+    let t = pair.now;
+    pair.cpe.add_event(ev(EventCode::PERIODIC), t);
+    pair.device.next_instance = 6;
+    pair.plain_session(|acs, e, now| match e {
+        AcsEvent::InformReceived { .. } => {
+            acs.push(
+                AddObject {
+                    object_name: "Device.IP.Interface.".into(),
+                    parameter_key: "add".into(),
+                }
+                .into(),
+            )
+            .unwrap();
+        }
+        AcsEvent::Response {
+            response: Body::AddObjectResponse(r),
+            ..
+        } => {
+            let name = format!("Device.IP.Interface.{}.Enable", r.instance_number);
+            acs.push(
+                SetParameterValues {
+                    parameters: vec![ParameterValue::new(name, true)],
+                    parameter_key: "enable".into(),
+                }
+                .into(),
+            )
+            .unwrap();
+        }
+        AcsEvent::Response { .. } => acs.finish(now).unwrap(),
+        _ => {}
+    });
+    assert_eq!(pair.device.params["Device.IP.Interface.7.Enable"], "true");
+    assert_eq!(
+        pair.wire_posts(),
+        vec![
+            "Inform",
+            "(empty)",
+            "AddObjectResponse",
+            "SetParameterValuesResponse"
+        ]
+    );
+    assert_eq!(pair.acs_ended(), Some((true, None)));
+}
+
+#[test]
+fn the_acs_waits_for_the_application_and_says_it_is_idle() {
+    let t = Instant::now();
+    let mut acs = AcsSession::new(AcsConfig::default(), t);
+    acs.handle_request(Some(incoming(Envelope::request("1", Inform::default()))), t)
+        .unwrap();
+    assert!(acs.poll_reply().is_some());
+    assert_eq!(acs.handle_request(None, t), Ok(Some(Received::EmptyPost)));
+    assert_eq!(acs.poll_reply(), None, "nothing decided yet");
+    assert_eq!(acs.poll_event(), Some(acs::AcsEvent::Idle));
+    assert!(acs.is_idle());
+    // A POST before the reply is a misuse.
+    assert_eq!(
+        acs.handle_request(None, t),
+        Err(cwmp_core::session::Error::ReplyPending)
+    );
+    let h = acs.enqueue(Reboot::default().into(), t).unwrap();
+    let id = acs.request_id(h);
+    let reply = acs.poll_reply().unwrap();
+    assert_eq!(
+        reply.envelope().unwrap().header.id.as_deref(),
+        Some(id.as_str())
+    );
+    acs.finish(t).unwrap();
+    assert_eq!(
+        acs.enqueue(Reboot::default().into(), t),
+        Err(cwmp_core::session::Error::Finishing)
+    );
+    let answer = Envelope::request(acs.request_id(h), RebootResponse::default());
+    acs.handle_request(Some(incoming(answer)), t).unwrap();
+    assert_eq!(acs.poll_reply(), Some(Reply::NoContent));
+    assert!(acs.is_ended());
+    assert_eq!(
+        acs.enqueue(Reboot::default().into(), t),
+        Err(cwmp_core::session::Error::SessionEnded)
+    );
+}
+
+#[test]
+fn the_cpe_answers_after_three_asynchronous_steps_while_the_acs_waits() {
+    let mut now = Instant::now();
+    let mut cpe = Cpe::new(CpeConfig::new(device_id()));
+    cpe.add_event(ev(EventCode::PERIODIC), now);
+    cpe.handle_timeout(now);
+    cpe.start_session(now, SessionStart::default()).unwrap();
+    let mut acs = AcsSession::new(AcsConfig::default(), now);
+    let mut steps_seen = 0;
+    let mut got_value = None;
+    let mut rounds = 0;
+    while let Some(post) = cpe.poll_transmit() {
+        rounds += 1;
+        assert!(rounds < 10);
+        let post = post
+            .envelope
+            .cloned()
+            .map(|e| Incoming::new(e, post.version));
+        match acs.handle_request(post, now).unwrap() {
+            Some(Received::Inform { .. }) => {
+                acs.enqueue(
+                    GetParameterValues::new(["Device.DeviceInfo.SoftwareVersion"]).into(),
+                    now,
+                )
+                .unwrap();
+            }
+            Some(Received::Response {
+                response: Body::GetParameterValuesResponse(r),
+                ..
+            }) => {
+                got_value = Some(r.parameters[0].value.text.to_string());
+                acs.finish(now).unwrap();
+            }
+            _ => {}
+        }
+        let response = as_http(0, acs.poll_reply().unwrap());
+        match cpe.handle_response(response, now).unwrap() {
+            Some(cpe::Received::AcsRequest { answer, request }) => {
+                let names = match request {
+                    Body::GetParameterValues(g) => g.parameter_names,
+                    other => panic!("{other:?}"),
+                };
+                // Three steps of an asynchronous data model: the engine neither sends nor
+                // times out while the application works, and the ACS just waits.
+                for _ in 0..3 {
+                    now += Duration::from_secs(1);
+                    steps_seen += 1;
+                    assert!(cpe.poll_transmit().is_none());
+                    assert!(cpe.is_answering());
+                    assert_eq!(cpe.poll_timeout(), None);
+                    cpe.handle_timeout(now);
+                    acs.handle_timeout(now);
+                    assert!(!acs.is_ended());
+                    assert!(acs.poll_reply().is_none());
+                }
+                let values = names
+                    .iter()
+                    .map(|n| ParameterValue::new(n.to_string(), "7.1"))
+                    .collect();
+                cpe.respond(
+                    answer,
+                    Ok(GetParameterValuesResponse { parameters: values }.into()),
+                    now,
+                )
+                .unwrap();
+            }
+            Some(other) => panic!("{other:?}"),
+            None => {}
+        }
+    }
+    assert_eq!(steps_seen, 3);
+    assert_eq!(got_value.as_deref(), Some("7.1"));
+    let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
+    assert!(evs.contains(&CpeEvent::SessionEnded {
+        success: true,
+        failure: None
+    }));
+    assert!(evs.contains(&CpeEvent::AcsRequestAnswered {
+        method: "GetParameterValues",
+        fault: None
+    }));
+}
+
+#[test]
+fn an_answer_from_an_old_session_is_refused() {
+    let t = Instant::now();
+    let mut cpe = Cpe::new(CpeConfig::new(device_id()));
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    cpe.poll_transmit().unwrap();
+    cpe.handle_response(
+        HttpResponse::ok(
+            Envelope::request("cpe-1", InformResponse { max_envelopes: 1 }),
+            CwmpVersion::V1_2,
+        ),
+        t,
+    )
+    .unwrap();
+    cpe.poll_transmit().unwrap();
+    let got = cpe
+        .handle_response(
+            HttpResponse::ok(
+                Envelope::request("a1", GetRpcMethods::default()),
+                CwmpVersion::V1_2,
+            ),
+            t,
+        )
+        .unwrap();
+    let Some(cpe::Received::AcsRequest { answer, .. }) = got else {
+        panic!("{got:?}")
+    };
+    // The connection drops while the application works; a new session starts.
+    cpe.handle_transport_error(t).unwrap();
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    assert_eq!(
+        cpe.respond(answer, Ok(GetRpcMethodsResponse::default().into()), t),
+        Err(cwmp_core::session::Error::NoDecisionPending)
+    );
+}
+
+#[test]
+fn a_cpe_vanishing_mid_rpc_hands_the_request_back() {
+    for how in ["close", "timeout"] {
+        let t = Instant::now();
+        let mut acs = AcsSession::new(AcsConfig::default(), t);
+        acs.handle_request(Some(incoming(Envelope::request("1", Inform::default()))), t)
+            .unwrap();
+        let first = acs
+            .enqueue(GetParameterValues::new(["Device."]).into(), t)
+            .unwrap();
+        let second = acs.enqueue(Reboot::default().into(), t).unwrap();
+        acs.poll_reply().unwrap();
+        acs.handle_request(None, t).unwrap();
+        assert!(acs.poll_reply().is_some(), "the GPV is out");
+        match how {
+            "close" => acs.handle_close(),
+            _ => {
+                let at = acs.poll_timeout().unwrap();
+                assert_eq!(at, t + Duration::from_secs(30));
+                acs.handle_timeout(at);
+            }
+        }
+        let evs: Vec<acs::AcsEvent> = std::iter::from_fn(|| acs.poll_event()).collect();
+        assert_eq!(
+            evs,
+            vec![
+                acs::AcsEvent::RequestAbandoned {
+                    handle: first,
+                    request: GetParameterValues::new(["Device."]).into(),
+                    sent: true
+                },
+                acs::AcsEvent::RequestAbandoned {
+                    handle: second,
+                    request: Reboot::default().into(),
+                    sent: false
+                },
+                acs::AcsEvent::SessionEnded {
+                    success: false,
+                    failure: Some(if how == "close" {
+                        AcsFailure::Closed
+                    } else {
+                        AcsFailure::Timeout
+                    })
+                },
+            ],
+            "{how}"
+        );
+    }
+}
+
+#[test]
+fn a_factory_reset_hands_queued_cpe_requests_back() {
+    let t = Instant::now();
+    let mut cpe = Cpe::new(CpeConfig::new(device_id()));
+    let h = cpe
+        .queue_request(TransferComplete::default().into(), vec![], t)
+        .unwrap();
+    cpe.factory_reset(t);
+    let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
+    assert_eq!(
+        evs,
+        vec![CpeEvent::RequestAbandoned {
+            handle: h,
+            request: TransferComplete::default().into()
+        }]
+    );
+    assert_eq!(cpe.queued_requests(), 0);
+}
+
+#[test]
+fn session_timeout_sent_by_a_1_4_cpe_is_seen_and_used_by_the_acs() {
+    let config = CpeConfig::new(device_id())
+        .with_session_timeout(Duration::from_secs(20))
+        .with_announced_session_timeout(true);
+    let mut pair = Pair::new(config);
+    pair.acs_config = AcsConfig::default();
+    let t = pair.now;
+    pair.cpe.add_event(ev(EventCode::PERIODIC), t);
+    let mut header_seen = None;
+    let acs = pair.session(
+        |acs, e, now| match e {
+            AcsEvent::InformReceived { header, .. } => header_seen = header.session_timeout,
+            AcsEvent::Idle => acs.finish(now).unwrap(),
+            _ => {}
+        },
+        as_http,
+    );
+    assert_eq!(pair.last_inform().0.header.session_timeout, Some(20));
+    assert_eq!(header_seen, Some(20));
+    assert_eq!(acs.cpe_session_timeout(), Some(Duration::from_secs(20)));
+
+    // Used: while the application deliberates, the ACS answers before the CPE gives up.
+    let t = Instant::now();
+    let mut acs = AcsSession::new(AcsConfig::default(), t);
+    let mut inform = Envelope::request("1", Inform::default());
+    inform.header.session_timeout = Some(20);
+    acs.handle_request(Some(incoming(inform)), t).unwrap();
+    acs.poll_reply().unwrap();
+    acs.handle_request(None, t).unwrap();
+    assert!(acs.is_idle());
+    assert_eq!(acs.poll_timeout(), Some(t + Duration::from_secs(20)));
+    acs.handle_timeout(t + Duration::from_secs(20));
+    assert_eq!(acs.poll_reply(), Some(Reply::NoContent));
+    let evs: Vec<acs::AcsEvent> = std::iter::from_fn(|| acs.poll_event()).collect();
+    assert!(evs.contains(&acs::AcsEvent::SessionEnded {
+        success: false,
+        failure: Some(AcsFailure::DecisionTimeout)
+    }));
+
+    // A 1.2 CPE cannot announce it (the header is 1.3+).
+    let mut cpe = Cpe::new(
+        CpeConfig::new(device_id())
+            .with_version(CwmpVersion::V1_2)
+            .with_announced_session_timeout(true),
+    );
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    let post = cpe.poll_transmit().unwrap();
+    assert_eq!(post.envelope.unwrap().header.session_timeout, None);
+}
+
+#[test]
+fn the_acs_answers_each_version_in_that_version() {
+    // Without SupportedCWMPVersions the Inform's own version (from its namespace, and
+    // SessionTimeout for 1.3) decides; with it, the negotiated one.
+    for v in [
+        CwmpVersion::V1_0,
+        CwmpVersion::V1_1,
+        CwmpVersion::V1_2,
+        CwmpVersion::V1_3,
+    ] {
+        let t = Instant::now();
+        let mut acs = AcsSession::new(AcsConfig::default(), t);
+        let got = acs
+            .handle_request(
+                Some(Incoming::new(Envelope::request("1", Inform::default()), v)),
+                t,
+            )
+            .unwrap();
+        assert!(matches!(got, Some(Received::Inform { version, .. }) if version == v));
+        let reply = acs.poll_reply().unwrap();
+        assert_eq!(reply.version(), Some(v));
+        assert_eq!(reply.envelope().unwrap().header.use_cwmp_version, None);
+        acs.handle_request(None, t).unwrap();
+        let h = acs.enqueue(Reboot::default().into(), t).unwrap();
+        assert_eq!(acs.poll_reply().unwrap().version(), Some(v), "{h}");
+    }
+    for (offer, expect) in [
+        ("1.0,1.1,1.2,1.3,1.4", CwmpVersion::V1_4),
+        ("1.0,1.1,1.2,1.3", CwmpVersion::V1_3),
+    ] {
+        let t = Instant::now();
+        let mut acs = AcsSession::new(AcsConfig::default(), t);
+        let mut inform = Envelope::request("1", Inform::default());
+        inform.header.supported_cwmp_versions = Some(offer.into());
+        acs.handle_request(Some(Incoming::new(inform, CwmpVersion::V1_2)), t)
+            .unwrap();
+        let reply = acs.poll_reply().unwrap();
+        // UseCWMPVersion is a 1.4 header: its InformResponse is written as 1.4 (same namespace).
+        assert_eq!(reply.version(), Some(CwmpVersion::V1_4));
+        assert_eq!(
+            reply.envelope().unwrap().header.use_cwmp_version,
+            Some(expect)
+        );
+        assert_eq!(acs.version(), expect);
+        acs.handle_request(None, t).unwrap();
+        acs.enqueue(Reboot::default().into(), t).unwrap();
+        assert_eq!(acs.poll_reply().unwrap().version(), Some(expect));
+    }
+}
+
+#[test]
+fn the_cpe_encodes_in_its_own_version_then_in_the_acs_choice() {
+    let t = Instant::now();
+    let mut cpe = Cpe::new(CpeConfig::new(device_id()));
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    assert_eq!(cpe.poll_transmit().unwrap().version, CwmpVersion::V1_4);
+    let mut answer = Envelope::request("cpe-1", InformResponse { max_envelopes: 1 });
+    answer.header.use_cwmp_version = Some(CwmpVersion::V1_3);
+    cpe.handle_response(HttpResponse::ok(answer, CwmpVersion::V1_2), t)
+        .unwrap();
+    assert_eq!(cpe.poll_transmit().unwrap().version, CwmpVersion::V1_3);
+
+    // An ACS that does not negotiate answers in its namespace: the CPE follows it down.
+    let mut cpe = Cpe::new(CpeConfig::new(device_id()));
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    cpe.poll_transmit().unwrap();
+    let answer = Envelope::request("cpe-1", InformResponse { max_envelopes: 1 });
+    cpe.handle_response(HttpResponse::ok(answer, CwmpVersion::V1_0), t)
+        .unwrap();
+    assert_eq!(cpe.poll_transmit().unwrap().version, CwmpVersion::V1_0);
 }

@@ -23,7 +23,8 @@ use cwmp_auth::digest::Users;
 use cwmp_core::Body;
 use cwmp_core::fault::Fault;
 use cwmp_core::rpc::DeviceId;
-use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsSession, Reply};
+use cwmp_core::rpc::GetParameterValues;
+use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsFailure, AcsSession, Received, Reply};
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -62,6 +63,9 @@ pub struct Config {
     pub initial_queue: Vec<Body<'static>>,
     /// The session engine's timeout for the CPE's next POST.
     pub session_timeout: Duration,
+    /// After each GetParameterNames answer, read the values of the leaf names it returned in
+    /// the same session (what an ACS "refresh" of a subtree does).
+    pub read_after_gpn: bool,
 }
 
 impl Default for Config {
@@ -73,6 +77,7 @@ impl Default for Config {
             cr_password: String::new(),
             initial_queue: Vec::new(),
             session_timeout: Duration::from_secs(30),
+            read_after_gpn: false,
         }
     }
 }
@@ -358,22 +363,24 @@ impl Acs {
                 (sid, true, user)
             }
         };
-        let envelope = match net::decode(&body) {
-            Ok(e) => e,
+        // The envelope borrows from `body`; the engine keeps only IDs, and what the ACS
+        // records it copies itself.
+        let decoded = match net::decode(&body) {
+            Ok(d) => d,
             Err(e) => {
                 log::error(WHO, format!("{peer}: {e}"));
                 if let Some(entry) = st.sessions.get_mut(&sid) {
                     entry.engine.handle_close();
                 }
-                self.drain(&mut st, &sid);
+                self.drain(&mut st, &sid, now);
                 return net::response(StatusCode::BAD_REQUEST, &[], format!("{e}\n"));
             }
         };
         let Some(entry) = st.sessions.get_mut(&sid) else {
             return net::response(StatusCode::INTERNAL_SERVER_ERROR, &[], "");
         };
-        match &envelope {
-            Some(env) => {
+        match &decoded {
+            Some(d) => {
                 let who = if new_session {
                     format!(" (digest user {user:?}, new session)")
                 } else {
@@ -382,42 +389,61 @@ impl Acs {
                 log::info(
                     WHO,
                     format!(
-                        "← POST {} id={}{who}",
-                        summary(&env.body),
-                        env.header.id.as_deref().unwrap_or("-")
+                        "← POST {} id={} cwmp {}{who}",
+                        summary(&d.envelope.body),
+                        d.envelope.header.id.as_deref().unwrap_or("-"),
+                        d.version,
                     ),
                 );
+                for w in &d.warnings {
+                    log::debug(
+                        WHO,
+                        format!("decoder warning at byte {}: {}", w.offset, w.kind),
+                    );
+                }
             }
             None => log::info(WHO, "← POST (empty)"),
         }
-        if let Err(e) = entry.engine.handle_request(envelope, now) {
-            log::error(WHO, format!("session engine: {e}"));
+        match entry.engine.handle_request(decoded.map(net::incoming), now) {
+            Ok(Some(received)) => self.on_received(&mut st, &sid, received, now),
+            Ok(None) => {}
+            Err(e) => log::error(WHO, format!("session engine: {e}")),
         }
-        let reply = entry.engine.poll_reply();
-        self.drain(&mut st, &sid);
-        drop(st);
-        self.inner.changed.notify_waiters();
+        self.drain(&mut st, &sid, now);
         let mut headers: Vec<(&str, String)> = Vec::new();
         if new_session {
             headers.push(("set-cookie", format!("session={sid}; Path=/; HttpOnly")));
         }
+        // The reply borrows its envelope from the engine: encode it before letting go.
+        let reply = match st.sessions.get_mut(&sid) {
+            Some(entry) => match entry.engine.poll_reply() {
+                Some(Reply::Envelope { envelope, version }) => {
+                    log::info(
+                        WHO,
+                        format!(
+                            "→ 200 {} id={} cwmp {version}",
+                            summary(&envelope.body),
+                            envelope.header.id.as_deref().unwrap_or("-")
+                        ),
+                    );
+                    Some(net::encode(envelope, version))
+                }
+                Some(Reply::NoContent) | None => None,
+            },
+            // The session ended with this POST (an aborted session) and is gone.
+            None => None,
+        };
+        self.drain(&mut st, &sid, now);
+        drop(st);
+        self.inner.changed.notify_waiters();
         match reply {
-            Some(Reply::Envelope(env)) => {
-                log::info(
-                    WHO,
-                    format!(
-                        "→ 200 {} id={}",
-                        summary(&env.body),
-                        env.header.id.as_deref().unwrap_or("-")
-                    ),
-                );
-                let bytes = net::encode(&env);
+            Some(bytes) => {
                 log::debug(WHO, String::from_utf8_lossy(&bytes));
                 headers.push(("content-type", cwmp_core::session::CONTENT_TYPE.into()));
                 let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 net::response(StatusCode::OK, &h, bytes)
             }
-            Some(Reply::NoContent) | None => {
+            None => {
                 log::info(WHO, "→ 204 No Content (session over)");
                 let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 net::response(StatusCode::NO_CONTENT, &h, Bytes::new())
@@ -425,9 +451,146 @@ impl Acs {
         }
     }
 
-    /// Drains a session's events into the device records; removes it once ended.
-    fn drain(&self, st: &mut State, sid: &str) {
+    /// Records what the CPE sent and decides what follows from it.
+    fn on_received(&self, st: &mut State, sid: &str, received: Received<'_>, now: Instant) {
+        let current = st.sessions.get(sid).and_then(|e| e.device.clone());
+        match received {
+            Received::Inform { inform, .. } => {
+                let key = device_key(&inform.device_id);
+                if let Some(entry) = st.sessions.get_mut(sid) {
+                    entry.device = Some(key.clone());
+                }
+                let cr_url = inform
+                    .parameters
+                    .iter()
+                    .find(|p| p.name.ends_with("ManagementServer.ConnectionRequestURL"))
+                    .map(|p| p.value.text.to_string());
+                let events: Vec<String> = inform
+                    .events
+                    .iter()
+                    .map(|e| e.code.as_str().to_owned())
+                    .collect();
+                if events.is_empty() {
+                    log::info(WHO, format!("device {key}: an Inform without any event"));
+                }
+                if !st.devices.contains_key(&key) && st.devices.len() >= MAX_DEVICES {
+                    log::error(WHO, "too many devices; not recording");
+                    return;
+                }
+                let mut initial = std::mem::take(&mut st.initial_queue);
+                let device_id = inform.device_id.into_owned();
+                let dev = st.devices.entry(key.clone()).or_insert_with(|| Device {
+                    id: key.clone(),
+                    device_id: device_id.clone(),
+                    connection_request_url: None,
+                    last_events: Vec::new(),
+                    sessions_completed: 0,
+                    sessions_failed: 0,
+                    queued: Vec::new(),
+                    results: Vec::new(),
+                    cpe_requests: Vec::new(),
+                    sessions: 0,
+                    active: None,
+                });
+                dev.queued.append(&mut initial);
+                dev.device_id = device_id;
+                dev.connection_request_url = cr_url;
+                dev.last_events = events;
+                dev.sessions = dev.sessions.saturating_add(1);
+                dev.active = Some(sid.to_owned());
+                log::info(
+                    WHO,
+                    format!(
+                        "device {key}: session {}, {} RPC(s) to send",
+                        dev.sessions,
+                        dev.queued.len()
+                    ),
+                );
+            }
+            Received::CpeRequest { request, .. } => {
+                if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
+                    push_bounded(&mut dev.cpe_requests, summary(&request));
+                }
+            }
+            Received::Response {
+                handle,
+                request,
+                response,
+            } => {
+                let follow_up = match &response {
+                    Body::GetParameterNamesResponse(r) if self.inner.config.read_after_gpn => {
+                        let leaves: Vec<String> = r
+                            .parameters
+                            .iter()
+                            .filter(|p| !p.name.ends_with('.'))
+                            .map(|p| p.name.to_string())
+                            .collect();
+                        (!leaves.is_empty()).then(|| GetParameterValues::new(leaves))
+                    }
+                    _ => None,
+                };
+                let id = st
+                    .sessions
+                    .get(sid)
+                    .map(|e| e.engine.request_id(handle))
+                    .unwrap_or_default();
+                if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
+                    let ex = Exchange {
+                        session: dev.sessions,
+                        id,
+                        request,
+                        response: Some(response.into_owned()),
+                        fault: None,
+                    };
+                    push_bounded(&mut dev.results, ex);
+                }
+                if let (Some(gpv), Some(entry)) = (follow_up, st.sessions.get_mut(sid)) {
+                    // The next request depends on this answer: read what exists, in the same
+                    // session.
+                    log::info(
+                        WHO,
+                        format!(
+                            "reading the {} names it returned",
+                            gpv.parameter_names.len()
+                        ),
+                    );
+                    if let Err(e) = entry.engine.enqueue(gpv.into(), now) {
+                        log::error(WHO, format!("cannot queue the follow-up read: {e}"));
+                    }
+                }
+            }
+            Received::Fault {
+                handle,
+                request,
+                fault,
+            } => {
+                let id = st
+                    .sessions
+                    .get(sid)
+                    .map(|e| e.engine.request_id(handle))
+                    .unwrap_or_default();
+                if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
+                    let ex = Exchange {
+                        session: dev.sessions,
+                        id,
+                        request,
+                        response: None,
+                        fault: Some(fault.into_owned()),
+                    };
+                    push_bounded(&mut dev.results, ex);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Drains a session's events: when the CPE waits for the next request, the device's queue
+    /// (including what the admin API added during the session) is sent, else the session ends;
+    /// a request a dead session did not finish goes back to the head of the device's queue.
+    /// Removes the session once ended.
+    fn drain(&self, st: &mut State, sid: &str, now: Instant) {
         let mut ended = false;
+        let mut abandoned = Vec::new();
         loop {
             let Some(entry) = st.sessions.get_mut(sid) else {
                 return;
@@ -437,99 +600,55 @@ impl Acs {
             };
             let current = entry.device.clone();
             match event {
-                AcsEvent::InformReceived { inform, .. } => {
-                    let key = device_key(&inform.device_id);
-                    entry.device = Some(key.clone());
-                    let cr_url = inform
-                        .parameters
-                        .iter()
-                        .find(|p| p.name.ends_with("ManagementServer.ConnectionRequestURL"))
-                        .map(|p| p.value.text.to_string());
-                    let events: Vec<String> = inform
-                        .events
-                        .iter()
-                        .map(|e| e.code.as_str().to_owned())
-                        .collect();
-                    if !st.devices.contains_key(&key) && st.devices.len() >= MAX_DEVICES {
-                        log::error(WHO, "too many devices; not recording");
+                AcsEvent::Idle => {
+                    if !entry.engine.is_idle() {
                         continue;
                     }
-                    let mut initial = std::mem::take(&mut st.initial_queue);
-                    let dev = st.devices.entry(key.clone()).or_insert_with(|| Device {
-                        id: key.clone(),
-                        device_id: inform.device_id.clone(),
-                        connection_request_url: None,
-                        last_events: Vec::new(),
-                        sessions_completed: 0,
-                        sessions_failed: 0,
-                        queued: Vec::new(),
-                        results: Vec::new(),
-                        cpe_requests: Vec::new(),
-                        sessions: 0,
-                        active: None,
-                    });
-                    dev.queued.append(&mut initial);
-                    dev.device_id = inform.device_id.clone();
-                    dev.connection_request_url = cr_url;
-                    dev.last_events = events;
-                    dev.sessions = dev.sessions.saturating_add(1);
-                    dev.active = Some(sid.to_owned());
-                    let work: Vec<Body<'static>> = dev.queued.drain(..).collect();
-                    let n = work.len();
-                    if let Some(entry) = st.sessions.get_mut(sid) {
-                        for body in work {
-                            let name = body.name().to_owned();
-                            match entry.engine.enqueue(body) {
-                                Ok(id) => log::debug(WHO, format!("queued {name} as {id}")),
-                                Err(e) => log::error(WHO, format!("cannot queue {name}: {e}")),
-                            }
+                    let work: Vec<Body<'static>> = current
+                        .as_ref()
+                        .and_then(|k| st.devices.get_mut(k))
+                        .map(|d| d.queued.drain(..).collect())
+                        .unwrap_or_default();
+                    let Some(entry) = st.sessions.get_mut(sid) else {
+                        return;
+                    };
+                    if work.is_empty() {
+                        if let Err(e) = entry.engine.finish(now) {
+                            log::error(WHO, format!("session engine: {e}"));
                         }
                     }
+                    for body in work {
+                        let name = body.name().to_owned();
+                        match entry.engine.enqueue(body, now) {
+                            Ok(h) => log::debug(
+                                WHO,
+                                format!("queued {name} as {}", entry.engine.request_id(h)),
+                            ),
+                            Err(e) => log::error(WHO, format!("cannot queue {name}: {e}")),
+                        }
+                    }
+                }
+                AcsEvent::RequestAbandoned { request, sent, .. } => {
                     log::info(
                         WHO,
                         format!(
-                            "device {key}: session {}, {n} RPC(s) to send",
-                            st.devices.get(&key).map(|d| d.sessions).unwrap_or(0)
+                            "{} {} back in the queue: the session ended first",
+                            request.name(),
+                            if sent {
+                                "(sent, unanswered)"
+                            } else {
+                                "(not sent)"
+                            }
                         ),
                     );
-                }
-                AcsEvent::CpeRequest { request, .. } => {
-                    if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
-                        push_bounded(&mut dev.cpe_requests, summary(&request));
-                    }
-                }
-                AcsEvent::Response {
-                    id,
-                    request,
-                    response,
-                } => {
-                    if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
-                        let ex = Exchange {
-                            session: dev.sessions,
-                            id,
-                            request,
-                            response: Some(response),
-                            fault: None,
-                        };
-                        push_bounded(&mut dev.results, ex);
-                    }
-                }
-                AcsEvent::Fault { id, request, fault } => {
-                    if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
-                        let ex = Exchange {
-                            session: dev.sessions,
-                            id,
-                            request,
-                            response: None,
-                            fault: Some(fault),
-                        };
-                        push_bounded(&mut dev.results, ex);
-                    }
+                    abandoned.push(request);
                 }
                 AcsEvent::SessionEnded { success, failure } => {
                     ended = true;
                     if let Some(dev) = current.and_then(|k| st.devices.get_mut(&k)) {
                         dev.active = None;
+                        let back = std::mem::take(&mut abandoned);
+                        dev.queued.splice(0..0, back);
                         if success {
                             dev.sessions_completed = dev.sessions_completed.saturating_add(1);
                         } else {
@@ -542,13 +661,18 @@ impl Acs {
                                     format!("device {}: session {} ended", dev.id, dev.sessions)
                                 }
                                 Some(f) => format!(
-                                    "device {}: session {} failed: {f:?}",
-                                    dev.id, dev.sessions
+                                    "device {}: session {} failed: {}",
+                                    dev.id,
+                                    dev.sessions,
+                                    failure_text(f)
                                 ),
                             },
                         );
                     } else if let Some(f) = failure {
-                        log::info(WHO, format!("session failed before an Inform: {f:?}"));
+                        log::info(
+                            WHO,
+                            format!("session failed before an Inform: {}", failure_text(&f)),
+                        );
                     }
                 }
                 _ => {}
@@ -573,7 +697,7 @@ impl Acs {
             if let Some(e) = st.sessions.get_mut(&sid) {
                 e.engine.handle_timeout(now);
             }
-            self.drain(&mut st, &sid);
+            self.drain(&mut st, &sid, now);
         }
         drop(st);
         self.inner.changed.notify_waiters();
@@ -597,19 +721,8 @@ impl Acs {
             }
         }
         let n = bodies.len();
-        let live = dev
-            .active
-            .as_ref()
-            .and_then(|sid| st.sessions.get_mut(sid))
-            .filter(|e| !e.engine.is_ended());
-        match live {
-            Some(entry) => {
-                for b in bodies {
-                    entry.engine.enqueue(b).map_err(|e| e.to_string())?;
-                }
-            }
-            None => dev.queued.extend(bodies),
-        }
+        // A live session takes it when the CPE is next ready for a request.
+        dev.queued.extend(bodies);
         Ok(n)
     }
 
@@ -748,6 +861,26 @@ impl Acs {
                 format!("no admin endpoint {method} {path}"),
             ),
         }
+    }
+}
+
+/// One line for a session failure, for the log.
+fn failure_text(f: &AcsFailure) -> String {
+    match f {
+        AcsFailure::Timeout => "no POST from the CPE in time".into(),
+        AcsFailure::DecisionTimeout => "no decision in time".into(),
+        AcsFailure::Closed => "connection closed".into(),
+        AcsFailure::EmptyPostFirst => "an empty POST before the Inform".into(),
+        AcsFailure::NotInformFirst(m) => format!("{m} before the Inform (8003)"),
+        AcsFailure::VersionIncompatible { cpe_versions, .. } => format!(
+            "no common CWMP version with {:?} (8006)",
+            cpe_versions.iter().map(|v| v.as_str()).collect::<Vec<_>>()
+        ),
+        AcsFailure::InformRejected(code) => format!("Inform rejected with {code}"),
+        AcsFailure::Unexpected(Some(m)) => format!("unexpected {m}"),
+        AcsFailure::Unexpected(None) => "unexpected empty POST".into(),
+        AcsFailure::WrongId => "a response with another cwmp:ID".into(),
+        _ => "failed".into(),
     }
 }
 

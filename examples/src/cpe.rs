@@ -23,7 +23,9 @@ use cwmp_core::rpc::{
     GetRpcMethodsResponse, RebootResponse, ScheduleInformResponse, SetParameterAttributesResponse,
     SetParameterValuesResponse, TransferComplete, TransferFault,
 };
-use cwmp_core::session::cpe::{Cpe, CpeConfig, CpeEvent, CpeHandler, HttpResponse, SessionStart};
+use cwmp_core::session::cpe::{
+    Cpe, CpeConfig, CpeEvent, CpeHandler, HttpResponse, Received, SessionStart,
+};
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -342,10 +344,18 @@ fn cr_request(shared: &CrShared, req: Request<Incoming>, peer: SocketAddr) -> Re
     }
 }
 
+/// The two header values of a POST, copied out of the engine's transmit.
+#[derive(Debug, Clone, Copy)]
+struct PostHeaders {
+    soap_action: Option<&'static str>,
+    content_type: Option<&'static str>,
+}
+
 /// A running CPE agent, until [`run`](Agent::run) returns.
 pub struct Agent {
     config: Config,
-    engine: Cpe<Handler>,
+    engine: Cpe,
+    handler: Handler,
     cr: Arc<CrShared>,
     cr_rx: mpsc::Receiver<()>,
     cr_listener: Option<TcpListener>,
@@ -415,7 +425,8 @@ impl Agent {
         engine_config.parameter_key_name = Some(m.ms("ParameterKey"));
         let key = m.text(&m.ms("ParameterKey")).unwrap_or("").to_owned();
         let model = std::mem::take(&mut config.model);
-        let mut engine = Cpe::new(engine_config, Handler::new(model));
+        let handler = Handler::new(model);
+        let mut engine = Cpe::new(engine_config);
         engine.set_parameter_key(cwmp_core::session::ParameterKey::new(key));
         let now = Instant::now();
         if config.bootstrap {
@@ -427,6 +438,7 @@ impl Agent {
         Ok(Agent {
             config,
             engine,
+            handler,
             cr,
             cr_rx,
             cr_listener: Some(listener),
@@ -440,7 +452,7 @@ impl Agent {
     }
 
     fn model(&self) -> &DataModel {
-        self.engine.handler().model()
+        self.handler.model()
     }
 
     fn periodic(&self) -> Option<Duration> {
@@ -553,14 +565,27 @@ impl Agent {
                     ),
                 );
             }
-            CpeEvent::InformAccepted { version } => {
-                log::debug(WHO, format!("Inform accepted (UseCWMPVersion {version:?})"));
-            }
+            CpeEvent::InformAccepted {
+                negotiated,
+                version,
+            } => match negotiated {
+                Some(v) => log::debug(WHO, format!("Inform accepted; the ACS chose CWMP {v}")),
+                None => log::debug(
+                    WHO,
+                    format!("Inform accepted; the session runs CWMP {version}"),
+                ),
+            },
             CpeEvent::AcsRequestAnswered { method, fault } => {
                 log::debug(WHO, format!("answered {method}: {fault:?}"));
             }
-            CpeEvent::ParameterKeyChanged { value } => {
-                log::info(WHO, format!("ParameterKey is now {value:?}"));
+            CpeEvent::ParameterKeyChanged => {
+                log::info(
+                    WHO,
+                    format!(
+                        "ParameterKey is now {:?}",
+                        self.engine.parameter_key().as_str()
+                    ),
+                );
             }
             CpeEvent::SessionEnded { success, failure } => {
                 if *success {
@@ -621,7 +646,16 @@ impl Agent {
                 log::error(WHO, "session engine has nothing to send");
                 break;
             };
-            let body = tx.envelope.as_ref().map(net::encode).unwrap_or_default();
+            // The transmit borrows its envelope from the engine: encode it in the version
+            // the engine says, keep the two header values, and let go.
+            let body = tx
+                .envelope
+                .map(|e| net::encode(e, tx.version))
+                .unwrap_or_default();
+            let headers = PostHeaders {
+                soap_action: tx.soap_action,
+                content_type: tx.content_type,
+            };
             match &tx.envelope {
                 Some(env) => log::info(
                     WHO,
@@ -640,7 +674,14 @@ impl Agent {
                 .unwrap_or_else(|| Instant::now() + Duration::from_secs(30));
             let result = tokio::time::timeout_at(
                 deadline.into(),
-                self.exchange(&mut client, &mut url, &mut jar, &mut redirects, &tx, body),
+                self.exchange(
+                    &mut client,
+                    &mut url,
+                    &mut jar,
+                    &mut redirects,
+                    headers,
+                    body,
+                ),
             )
             .await;
             let now = Instant::now();
@@ -661,18 +702,19 @@ impl Agent {
             };
             let status = outcome.status().as_u16();
             let response = match net::decode(outcome.body()) {
-                Ok(Some(env)) => {
+                Ok(Some(d)) => {
                     log::info(
                         WHO,
                         format!(
-                            "← {status} {} id={}",
-                            summary(&env.body),
-                            env.header.id.as_deref().unwrap_or("-")
+                            "← {status} {} id={} cwmp {}",
+                            summary(&d.envelope.body),
+                            d.envelope.header.id.as_deref().unwrap_or("-"),
+                            d.version
                         ),
                     );
                     HttpResponse {
                         status,
-                        body: Some(env),
+                        body: Some(net::incoming(d)),
                     }
                 }
                 Ok(None) => {
@@ -688,7 +730,28 @@ impl Agent {
                     continue;
                 }
             };
-            if let Err(e) = self.engine.handle_response(response, now) {
+            let handled = self
+                .engine
+                .handle_response_with(response, now, &mut self.handler);
+            match &handled {
+                Ok(Some(Received::RequestCompleted { request, .. })) => {
+                    log::info(WHO, format!("the ACS accepted our {}", request.name()));
+                }
+                Ok(Some(Received::RequestFaulted { fault, request, .. })) => log::info(
+                    WHO,
+                    format!(
+                        "the ACS answered our request with fault {}{}",
+                        fault.code,
+                        if request.is_none() {
+                            " (kept for the next session)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                _ => {}
+            }
+            if let Err(e) = handled {
                 log::error(WHO, format!("session engine: {e}"));
                 break;
             }
@@ -706,7 +769,7 @@ impl Agent {
         url: &mut HttpUrl,
         jar: &mut CookieJar,
         redirects: &mut u32,
-        tx: &cwmp_core::session::cpe::Transmit,
+        tx: PostHeaders,
         body: Bytes,
     ) -> Result<Response<Bytes>, String> {
         let mut auth_rounds = 0;
@@ -800,7 +863,7 @@ impl Agent {
     /// Simulates what the session's RPCs asked for, and picks up changed settings.
     fn after_session(&mut self) {
         let now = Instant::now();
-        let actions = std::mem::take(&mut self.engine.handler_mut().actions);
+        let actions = std::mem::take(&mut self.handler.actions);
         for action in actions {
             match action {
                 Action::Reboot(key) => {
@@ -813,7 +876,7 @@ impl Agent {
                 }
                 Action::FactoryReset => {
                     log::info(WHO, "factory reset (simulated)");
-                    let h = self.engine.handler_mut();
+                    let h = &mut self.handler;
                     let initial = h.initial.snapshot();
                     h.model.reset_to(&initial);
                     self.engine.factory_reset(now);

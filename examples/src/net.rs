@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use cwmp_core::Envelope;
+use cwmp_core::{CwmpVersion, Envelope};
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
@@ -188,24 +188,32 @@ impl Drop for Client {
     }
 }
 
-/// Encodes an envelope with cwmp-soap.
-pub fn encode(envelope: &Envelope<'_>) -> Bytes {
+/// Encodes an envelope with cwmp-soap in the given CWMP version (the one the session engine
+/// says: [`Reply::version`](cwmp_core::session::acs::Reply::version) or
+/// [`Transmit::version`](cwmp_core::session::cpe::Transmit)).
+pub fn encode(envelope: &Envelope<'_>, version: CwmpVersion) -> Bytes {
     let mut out = Vec::with_capacity(1024);
-    cwmp_soap::encode(envelope, &mut out);
+    cwmp_soap::EncodeOptions::for_version(version).encode(envelope, &mut out);
     Bytes::from(out)
 }
 
-/// Decodes a body with cwmp-soap (lenient); `None` for an empty body.
-pub fn decode(body: &[u8]) -> Result<Option<Envelope<'static>>, String> {
+/// Decodes a body with cwmp-soap (lenient), borrowing from it; `None` for an empty body.
+/// The result keeps the inferred version and the decoder's warnings.
+pub fn decode(body: &[u8]) -> Result<Option<cwmp_soap::Decoded<'_>>, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    cwmp_soap::decode(body)
-        .map(|e| Some(e.into_owned()))
+    cwmp_soap::Decoder::new()
+        .decode(body)
+        .map(Some)
         .map_err(|e| format!("undecodable envelope: {e}"))
 }
 
-/// `n` random bytes from the OS, in hex (session ids, connection-request paths).
+/// What the session engines take: the decoded message and its version.
+pub fn incoming(decoded: cwmp_soap::Decoded<'_>) -> cwmp_core::session::Incoming<'_> {
+    cwmp_core::session::Incoming::new(decoded.envelope, decoded.version)
+}
+
 pub fn random_hex(n: usize) -> String {
     let mut b = vec![0u8; n];
     let _ = cwmp_auth::RandomSource::fill(&mut cwmp_auth::OsRandom, &mut b);

@@ -4,13 +4,26 @@
 //! See the [module docs](super) for the driving loop. In short: the application feeds
 //! [`Cpe::start_session`], [`Cpe::handle_response`], [`Cpe::handle_timeout`] and
 //! [`Cpe::handle_transport_error`], and after every call drains [`Cpe::poll_transmit`],
-//! [`Cpe::poll_event`] and [`Cpe::poll_timeout`]. Requests from the ACS are answered
-//! synchronously, inside `handle_response`, by the [`CpeHandler`] the engine owns.
+//! [`Cpe::poll_event`] and [`Cpe::poll_timeout`].
+//!
+//! # Answering the ACS, synchronously or not
+//!
+//! A request from the ACS comes back from [`Cpe::handle_response`] as
+//! [`Received::AcsRequest`], borrowed from the HTTP body, with an [`Answer`] token. The
+//! application answers it whenever it is ready — after a call over ubus, D-Bus or any async
+//! API — with [`Cpe::respond`]; the engine sends nothing until then. A CPE whose data model
+//! answers at once can pass a closure to [`Cpe::handle_response_with`] instead (any
+//! [`CpeHandler`]).
+//!
+//! Work that takes longer than a session step (a Download, a Reboot) is answered at once
+//! (DownloadResponse Status=1, RebootResponse) and carried out after the session; its
+//! completion is reported later with [`Cpe::queue_request`] (TransferComplete) or
+//! [`Cpe::add_event`] (`1 BOOT` + `M Reboot`).
 //!
 //! # HTTP duties left to the application
 //!
-//! - One keep-alive connection per session (SES-05: no pipelining; request and response
-//!   alternate). Open it before sending the Inform and close it after `SessionEnded`.
+//! - One keep-alive connection per session (no pipelining; request and response alternate).
+//!   Open it before sending the Inform and close it after `SessionEnded`.
 //! - Cookies: store every `Set-Cookie` received during the session and send them back on every
 //!   later POST of the same session; forget them when the session ends.
 //! - Authentication: a 401 is answered by the application's auth layer (cwmp-auth), which
@@ -26,7 +39,7 @@ use std::time::{Duration, Instant};
 use super::error::Error;
 use super::parameter_key::ParameterKey;
 use super::retry::{DEFAULT_MIN_WAIT, DEFAULT_MULTIPLIER, retry_wait};
-use super::{CONTENT_TYPE, SOAP_ACTION};
+use super::{CONTENT_TYPE, Incoming, RequestHandle, SOAP_ACTION, method_name};
 use crate::datetime::DateTimeText;
 use crate::envelope::{Body, Envelope, Side};
 use crate::event::{EventCode, EventStruct, merge_event};
@@ -37,17 +50,12 @@ use crate::rpc::{DeviceId, Inform, ParameterValue};
 use crate::value::Value;
 use crate::version::{CwmpVersion, format_version_list};
 
-/// Answers the requests an ACS sends (GetParameterValues, SetParameterValues, Download …).
+/// Answers the requests an ACS sends (GetParameterValues, SetParameterValues, Download …)
+/// synchronously, for [`Cpe::handle_response_with`].
 ///
-/// The engine calls it synchronously from [`Cpe::handle_response`], once per request, and
-/// sends what it returns with the request's ID. The engine itself answers, without calling
-/// the handler, unknown methods and methods only an ACS implements (fault 9000). A handler
-/// that does not support a known method returns `Err(Fault::new(FaultCode::METHOD_NOT_SUPPORTED))`.
-///
-/// Work that takes longer than a session step (a Download, a Reboot) is answered at once
-/// (DownloadResponse Status=1, RebootResponse) and carried out after the session; its
-/// completion is reported later with [`Cpe::queue_request`] (TransferComplete) or
-/// [`Cpe::add_event`] (`1 BOOT` + `M Reboot`).
+/// The engine itself answers methods only an ACS implements (fault 9000). Unknown (vendor)
+/// methods reach the handler; one that does not support a method returns
+/// `Err(Fault::new(FaultCode::METHOD_NOT_SUPPORTED))`.
 ///
 /// Any `FnMut(&Body<'_>, Instant) -> Result<Body<'static>, Fault<'static>>` is a handler.
 pub trait CpeHandler {
@@ -95,6 +103,10 @@ pub struct CpeConfig {
     /// [`ParameterKey`] into the Inform under this name, replacing a value the application
     /// supplied.
     pub parameter_key_name: Option<String>,
+    /// When `true` and [`version`](Self::version) is 1.3 or later, the Inform carries the
+    /// `SessionTimeout` header with [`session_timeout`](Self::session_timeout) in seconds, so
+    /// the ACS knows how long this CPE waits for each answer (default `false`).
+    pub announce_session_timeout: bool,
 }
 
 impl CpeConfig {
@@ -110,6 +122,7 @@ impl CpeConfig {
             max_request_retries: 5,
             id_prefix: "cpe-".to_owned(),
             parameter_key_name: None,
+            announce_session_timeout: false,
         }
     }
 
@@ -120,6 +133,18 @@ impl CpeConfig {
             .into_iter()
             .filter(|v| *v <= version)
             .collect();
+        self
+    }
+
+    /// The same settings with another wait for each HTTP response.
+    pub fn with_session_timeout(mut self, timeout: Duration) -> Self {
+        self.session_timeout = timeout;
+        self
+    }
+
+    /// The same settings announcing the session timeout in the Inform (CWMP 1.3+).
+    pub fn with_announced_session_timeout(mut self, announce: bool) -> Self {
+        self.announce_session_timeout = announce;
         self
     }
 }
@@ -154,21 +179,21 @@ impl SessionStart {
 }
 
 /// An HTTP response to one of the CPE's POSTs, as the application received it (after its
-/// auth layer and redirects).
+/// auth layer and redirects). The envelope borrows from the HTTP body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpResponse {
+pub struct HttpResponse<'a> {
     /// The status code.
     pub status: u16,
-    /// The decoded envelope; `None` when the body was empty.
-    pub body: Option<Envelope<'static>>,
+    /// The decoded envelope with its version; `None` when the body was empty.
+    pub body: Option<Incoming<'a>>,
 }
 
-impl HttpResponse {
-    /// A `200 OK` with an envelope.
-    pub fn ok(envelope: Envelope<'static>) -> Self {
+impl<'a> HttpResponse<'a> {
+    /// A `200 OK` with an envelope the decoder found to be in `version`.
+    pub fn ok(envelope: Envelope<'a>, version: CwmpVersion) -> Self {
         HttpResponse {
             status: 200,
-            body: Some(envelope),
+            body: Some(Incoming::new(envelope, version)),
         }
     }
 
@@ -186,9 +211,10 @@ impl HttpResponse {
     }
 }
 
-/// One HTTP POST the application sends to the ACS URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transmit {
+/// One HTTP POST the application sends to the ACS URL. It borrows the envelope from the
+/// engine: encode it, then drop the transmit before the next call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmit<'t> {
     /// Always `POST`.
     pub method: &'static str,
     /// The `SOAPAction` header: `Some("")` (send `SOAPAction: ""`) on a POST with an
@@ -198,25 +224,30 @@ pub struct Transmit {
     /// empty POST.
     pub content_type: Option<&'static str>,
     /// The envelope to encode as the body; `None` for an empty POST (`Content-Length: 0`).
-    pub envelope: Option<Envelope<'static>>,
+    pub envelope: Option<&'t Envelope<'static>>,
+    /// The CWMP version to encode the envelope in: the CPE's own for the Inform, then the one
+    /// the ACS chose (UseCWMPVersion) or answered in.
+    pub version: CwmpVersion,
 }
 
-impl Transmit {
-    fn envelope(envelope: Envelope<'static>) -> Self {
+impl<'t> Transmit<'t> {
+    fn envelope(envelope: &'t Envelope<'static>, version: CwmpVersion) -> Self {
         Transmit {
             method: "POST",
             soap_action: Some(SOAP_ACTION),
             content_type: Some(CONTENT_TYPE),
             envelope: Some(envelope),
+            version,
         }
     }
 
-    fn empty() -> Self {
+    fn empty(version: CwmpVersion) -> Self {
         Transmit {
             method: "POST",
             soap_action: None,
             content_type: None,
             envelope: None,
+            version,
         }
     }
 
@@ -226,9 +257,13 @@ impl Transmit {
     }
 }
 
-/// Identifies a request queued with [`Cpe::queue_request`] in the events about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
+/// The right to answer one request of the ACS, given with [`Received::AcsRequest`] and
+/// consumed by [`Cpe::respond`]. It cannot be copied, so a request is answered once.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Answer {
+    session: u64,
+    seq: u64,
+}
 
 /// Why a session failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,15 +279,52 @@ pub enum Failure {
     InformFault(FaultCode),
     /// The ACS answered the Inform with fault 8006: no common version.
     VersionIncompatible,
-    /// The ACS answered the Inform with an empty response (QUIRKS 31).
+    /// The ACS answered the Inform with an empty response.
     NoInformResponse,
     /// UseCWMPVersion named a version the CPE did not offer.
     UnofferedVersion(CwmpVersion),
-    /// The ACS sent a message that does not fit the session's state (its name, or `empty`).
-    Unexpected(String),
+    /// The ACS sent a message that does not fit the session's state: its wire name, or `None`
+    /// for an empty response.
+    Unexpected(Option<&'static str>),
+    /// The ACS answered a request of the CPE with another cwmp:ID.
+    WrongId,
 }
 
-/// What the engine tells the application.
+/// A message from the ACS that the application must see, handed over by
+/// [`Cpe::handle_response`]. It borrows from the HTTP body the envelope was decoded from.
+#[derive(Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Received<'a> {
+    /// A request of the ACS: answer it with [`Cpe::respond`] and the [`Answer`]. Until then
+    /// the engine sends nothing.
+    AcsRequest {
+        /// The token to answer with.
+        answer: Answer,
+        /// The request.
+        request: Body<'a>,
+    },
+    /// A queued CPE request was answered.
+    RequestCompleted {
+        /// The request's handle.
+        handle: RequestHandle,
+        /// The request, handed back.
+        request: Body<'static>,
+        /// The ACS's response.
+        response: Body<'a>,
+    },
+    /// A queued CPE request was answered with a fault.
+    RequestFaulted {
+        /// The request's handle.
+        handle: RequestHandle,
+        /// The request, handed back when it was dropped; `None` when it stays queued for the
+        /// next session (fault 8005 more often than [`CpeConfig::max_request_retries`]).
+        request: Option<Body<'static>>,
+        /// The fault.
+        fault: Fault<'a>,
+    },
+}
+
+/// What the engine tells the application besides the messages it hands over.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CpeEvent {
@@ -268,54 +340,39 @@ pub enum CpeEvent {
     },
     /// The InformResponse arrived; the Inform's events are delivered and discarded.
     InformAccepted {
-        /// The UseCWMPVersion the ACS chose, or `None` when it sent none (the session then
-        /// runs at the version its namespace implies, which cwmp-soap reports).
-        version: Option<CwmpVersion>,
-    },
-    /// A queued CPE request was answered.
-    RequestCompleted {
-        /// The request's handle.
-        id: RequestId,
-        /// The request.
-        request: Body<'static>,
-        /// The ACS's response.
-        response: Body<'static>,
+        /// The UseCWMPVersion the ACS chose, or `None` when it sent none.
+        negotiated: Option<CwmpVersion>,
+        /// The version the rest of the session is encoded in.
+        version: CwmpVersion,
     },
     /// A queued CPE request got fault 8005 and was re-sent unchanged.
     RequestRetried {
         /// The request's handle.
-        id: RequestId,
+        handle: RequestHandle,
         /// How many times it has been re-sent in this session.
         attempt: u32,
     },
-    /// A queued CPE request was answered with a fault.
-    RequestFaulted {
+    /// A queued CPE request was dropped without an answer (a factory reset): handed back.
+    RequestAbandoned {
         /// The request's handle.
-        id: RequestId,
+        handle: RequestHandle,
         /// The request.
         request: Body<'static>,
-        /// The fault.
-        fault: Fault<'static>,
-        /// `true` after 8005 more often than the configured bound: the request stays queued
-        /// for the next session (with its events). `false`: it was dropped.
-        requeued: bool,
     },
     /// A request from the ACS was answered.
     AcsRequestAnswered {
-        /// The request's method name.
-        method: String,
+        /// The request's wire name (`"Unknown"` for a method this crate does not know).
+        method: &'static str,
         /// The fault code sent, or `None` when a response was sent.
         fault: Option<FaultCode>,
     },
     /// The ParameterKey changed (a SetParameterValues, AddObject or DeleteObject succeeded);
-    /// the application persists it.
-    ParameterKeyChanged {
-        /// The new value.
-        value: String,
-    },
+    /// the application persists [`Cpe::parameter_key`].
+    ParameterKeyChanged,
     /// The session ended.
     SessionEnded {
-        /// `true` when it ended as SES-02 describes.
+        /// `true` when it ended normally (an empty response from the ACS, nothing more to
+        /// send).
         success: bool,
         /// Why it failed.
         failure: Option<Failure>,
@@ -344,10 +401,10 @@ fn is_cpe_request(body: &Body<'_>) -> bool {
     )
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Queued {
-    id: RequestId,
-    body: Body<'static>,
+    handle: RequestHandle,
+    envelope: Envelope<'static>,
     events: Vec<EventStruct<'static>>,
 }
 
@@ -356,40 +413,50 @@ enum Phase {
     /// The Inform is out; waiting for the InformResponse.
     Inform,
     /// The request at the front of the queue is out.
-    Request {
-        attempts: u32,
-        envelope: Box<Envelope<'static>>,
-    },
+    Request { attempts: u32 },
     /// An empty POST or a response to the ACS is out: the ACS sends a request or ends.
     Open,
+    /// A request of the ACS is with the application.
+    Answering {
+        seq: u64,
+        id: Option<String>,
+        key: Option<String>,
+        method: &'static str,
+    },
+}
+
+/// What the next POST carries.
+#[derive(Debug, Clone, Copy)]
+enum Out {
+    Empty,
+    Sent,
+    QueueFront,
 }
 
 #[derive(Debug)]
 struct Session {
+    number: u64,
     informed: Vec<EventStruct<'static>>,
     phase: Phase,
-    deadline: Instant,
+    deadline: Option<Instant>,
     next_id: u64,
     hold: bool,
     requests_stopped: bool,
     events_added: bool,
     random: u64,
+    version: CwmpVersion,
 }
 
-/// The CPE-side session engine. `H` answers the ACS's requests.
+/// The CPE-side session engine.
 ///
 /// ```
 /// use std::time::Instant;
-/// use cwmp_core::{Body, fault::{Fault, FaultCode}};
 /// use cwmp_core::event::{EventCode, EventStruct};
 /// use cwmp_core::rpc::DeviceId;
 /// use cwmp_core::session::cpe::{Cpe, CpeConfig, CpeEvent, SessionStart};
 ///
-/// let handler = |_: &Body<'_>, _| -> Result<Body<'static>, Fault<'static>> {
-///     Err(Fault::new(FaultCode::METHOD_NOT_SUPPORTED))
-/// };
 /// let now = Instant::now();
-/// let mut cpe = Cpe::new(CpeConfig::new(DeviceId::default()), handler);
+/// let mut cpe = Cpe::new(CpeConfig::new(DeviceId::default()));
 /// cpe.add_event(EventStruct::new(EventCode::BOOTSTRAP), now);
 /// assert_eq!(cpe.poll_timeout(), Some(now));
 /// cpe.handle_timeout(now);
@@ -400,9 +467,8 @@ struct Session {
 /// assert_eq!(post.envelope.unwrap().body.name(), "Inform");
 /// ```
 #[derive(Debug)]
-pub struct Cpe<H> {
+pub struct Cpe {
     config: CpeConfig,
-    handler: H,
     pending: Vec<EventStruct<'static>>,
     queue: VecDeque<Queued>,
     next_request: u64,
@@ -410,16 +476,18 @@ pub struct Cpe<H> {
     retry_count: u32,
     due_at: Option<Instant>,
     session: Option<Session>,
-    transmit: Option<Transmit>,
+    sessions: u64,
+    answers: u64,
+    sent: Option<Envelope<'static>>,
+    transmit: Option<Out>,
     events: VecDeque<CpeEvent>,
 }
 
-impl<H: CpeHandler> Cpe<H> {
+impl Cpe {
     /// An engine with no pending events, RetryCount 0 and an empty ParameterKey.
-    pub fn new(config: CpeConfig, handler: H) -> Self {
+    pub fn new(config: CpeConfig) -> Self {
         Cpe {
             config,
-            handler,
             pending: Vec::new(),
             queue: VecDeque::new(),
             next_request: 1,
@@ -427,6 +495,9 @@ impl<H: CpeHandler> Cpe<H> {
             retry_count: 0,
             due_at: None,
             session: None,
+            sessions: 0,
+            answers: 0,
+            sent: None,
             transmit: None,
             events: VecDeque::new(),
         }
@@ -435,16 +506,6 @@ impl<H: CpeHandler> Cpe<H> {
     /// The settings.
     pub fn config(&self) -> &CpeConfig {
         &self.config
-    }
-
-    /// The handler.
-    pub fn handler(&self) -> &H {
-        &self.handler
-    }
-
-    /// The handler, mutably.
-    pub fn handler_mut(&mut self) -> &mut H {
-        &mut self.handler
     }
 
     /// The events the next Inform will carry.
@@ -477,10 +538,17 @@ impl<H: CpeHandler> Cpe<H> {
         self.session.is_some()
     }
 
-    /// Adds an event that triggers a session (EVT-03 merging: a single event already pending
-    /// is not added twice). Outside a session, a session becomes due now, also during a retry
-    /// wait (SES-10); during a session, one new session becomes due after it (CR-01).
-    /// Returns whether the event was new.
+    /// Whether a request of the ACS waits for [`respond`](Self::respond).
+    pub fn is_answering(&self) -> bool {
+        matches!(
+            self.session.as_ref().map(|s| &s.phase),
+            Some(Phase::Answering { .. })
+        )
+    }
+
+    /// Adds an event that triggers a session (a single event already pending is not added
+    /// twice). Outside a session, a session becomes due now, also during a retry wait; during
+    /// a session, one new session becomes due after it. Returns whether the event was new.
     pub fn add_event(&mut self, event: EventStruct<'static>, now: Instant) -> bool {
         let added = merge_event(&mut self.pending, event);
         if added {
@@ -505,22 +573,25 @@ impl<H: CpeHandler> Cpe<H> {
         request: Body<'static>,
         events: Vec<EventStruct<'static>>,
         now: Instant,
-    ) -> Result<RequestId, Error> {
+    ) -> Result<RequestHandle, Error> {
         if !is_cpe_request(&request) {
-            return Err(Error::NotACpeRequest(request.name().to_owned()));
+            return Err(Error::NotACpeRequest(method_name(&request)));
         }
-        let id = RequestId(self.next_request);
+        let handle = RequestHandle(self.next_request);
         self.next_request = self.next_request.saturating_add(1);
         for event in &events {
             merge_event(&mut self.pending, event.clone());
         }
         self.queue.push_back(Queued {
-            id,
-            body: request,
+            handle,
+            envelope: Envelope {
+                header: Header::default(),
+                body: request,
+            },
             events,
         });
         self.trigger(now);
-        Ok(id)
+        Ok(handle)
     }
 
     fn trigger(&mut self, now: Instant) {
@@ -530,10 +601,10 @@ impl<H: CpeHandler> Cpe<H> {
         }
     }
 
-    /// After a reboot: drops the pending events that do not survive one (EVT-04:
-    /// [`EventCode::kept_across_reboot`]), forgets any session, and resets the RetryCount
-    /// (SES-10 counts retries since the reboot). The application then adds `1 BOOT` (and
-    /// `M Reboot` with its CommandKey after a Reboot RPC).
+    /// After a reboot: drops the pending events that do not survive one
+    /// ([`EventCode::kept_across_reboot`]), forgets any session, and resets the RetryCount
+    /// (retries are counted since the reboot). Queued requests stay queued. The application
+    /// then adds `1 BOOT` (and `M Reboot` with its CommandKey after a Reboot RPC).
     pub fn reboot(&mut self) {
         self.pending.retain(|e| e.code.kept_across_reboot());
         self.session = None;
@@ -542,13 +613,19 @@ impl<H: CpeHandler> Cpe<H> {
         self.due_at = None;
     }
 
-    /// After a factory reset: empties the ParameterKey (SES-20), drops pending events and
-    /// queued requests, resets the RetryCount and adds `0 BOOTSTRAP` (EVT-02), which makes a
-    /// session due. The application adds `1 BOOT` when the device boots.
+    /// After a factory reset: empties the ParameterKey, drops pending events, hands every
+    /// queued request back ([`CpeEvent::RequestAbandoned`]), resets the RetryCount and adds
+    /// `0 BOOTSTRAP`, which makes a session due. The application adds `1 BOOT` when the
+    /// device boots.
     pub fn factory_reset(&mut self, now: Instant) {
         self.parameter_key.factory_reset();
         self.pending.clear();
-        self.queue.clear();
+        while let Some(q) = self.queue.pop_front() {
+            self.events.push_back(CpeEvent::RequestAbandoned {
+                handle: q.handle,
+                request: q.envelope.body,
+            });
+        }
         self.session = None;
         self.transmit = None;
         self.retry_count = 0;
@@ -570,20 +647,27 @@ impl<H: CpeHandler> Cpe<H> {
                 None => parameters.push(ParameterValue::new(name.clone(), value)),
             }
         }
+        self.sessions = self.sessions.wrapping_add(1);
         let mut session = Session {
+            number: self.sessions,
             informed: informed.clone(),
             phase: Phase::Inform,
-            deadline: now + self.config.session_timeout,
+            deadline: now.checked_add(self.config.session_timeout),
             next_id: 1,
             hold: false,
             requests_stopped: false,
             events_added: false,
             random: start.random,
+            version: self.config.version,
         };
         let mut header = Header::with_id(self.next_id(&mut session));
         if self.config.version == CwmpVersion::V1_4 {
             header.supported_cwmp_versions =
                 Some(format_version_list(&self.config.supported_versions).into());
+        }
+        if self.config.announce_session_timeout && self.config.version >= CwmpVersion::V1_3 {
+            let secs = self.config.session_timeout.as_secs();
+            header.session_timeout = Some(u32::try_from(secs).unwrap_or(u32::MAX));
         }
         let inform = Inform {
             device_id: self.config.device_id.clone(),
@@ -595,10 +679,11 @@ impl<H: CpeHandler> Cpe<H> {
         };
         self.due_at = None;
         self.session = Some(session);
-        self.transmit = Some(Transmit::envelope(Envelope {
+        self.sent = Some(Envelope {
             header,
             body: inform.into(),
-        }));
+        });
+        self.transmit = Some(Out::Sent);
         self.events.push_back(CpeEvent::SessionStarted {
             events: informed,
             retry_count: self.retry_count,
@@ -614,9 +699,20 @@ impl<H: CpeHandler> Cpe<H> {
 
     /// The next POST to send. Every response to it goes to
     /// [`handle_response`](Self::handle_response). A new one appears after
-    /// [`start_session`](Self::start_session) and `handle_response`.
-    pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        self.transmit.take()
+    /// [`start_session`](Self::start_session), `handle_response` and `respond`.
+    pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
+        let version = self.session.as_ref().map(|s| s.version)?;
+        match self.transmit.take()? {
+            Out::Empty => Some(Transmit::empty(version)),
+            Out::Sent => self
+                .sent
+                .as_ref()
+                .map(|envelope| Transmit::envelope(envelope, version)),
+            Out::QueueFront => self
+                .queue
+                .front()
+                .map(|q| Transmit::envelope(&q.envelope, version)),
+        }
     }
 
     /// The next event. New ones appear after every `handle_*` call and
@@ -626,11 +722,12 @@ impl<H: CpeHandler> Cpe<H> {
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) is next due: the deadline of the
-    /// outstanding HTTP response during a session, the start of the next session (now, or the
-    /// end of the retry wait) outside one. Changes after every other call.
+    /// outstanding HTTP response during a session (none while the application answers a
+    /// request), the start of the next session (now, or the end of the retry wait) outside
+    /// one. Changes after every other call.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match &self.session {
-            Some(s) => Some(s.deadline),
+            Some(s) => s.deadline,
             None => self.due_at,
         }
     }
@@ -639,7 +736,7 @@ impl<H: CpeHandler> Cpe<H> {
     /// with [`CpeEvent::SessionDue`].
     pub fn handle_timeout(&mut self, now: Instant) {
         match &self.session {
-            Some(s) if s.deadline <= now => self.fail(Failure::Timeout, now),
+            Some(s) if s.deadline.is_some_and(|d| d <= now) => self.fail(Failure::Timeout, now),
             Some(_) => {}
             None => {
                 if self.due_at.is_some_and(|at| at <= now) {
@@ -660,12 +757,17 @@ impl<H: CpeHandler> Cpe<H> {
     }
 
     /// The HTTP response to the last POST. Status 200 with an envelope, or 200 with an empty
-    /// body / 204 (an empty response); any other status fails the session.
-    pub fn handle_response(&mut self, response: HttpResponse, now: Instant) -> Result<(), Error> {
+    /// body / 204 (an empty response); any other status fails the session. A message the
+    /// application must see comes back as a [`Received`], moved out of the response.
+    pub fn handle_response<'a>(
+        &mut self,
+        response: HttpResponse<'a>,
+        now: Instant,
+    ) -> Result<Option<Received<'a>>, Error> {
         let Some(mut session) = self.session.take() else {
             return Err(Error::NoSession);
         };
-        if self.transmit.is_some() {
+        if self.transmit.is_some() || matches!(session.phase, Phase::Answering { .. }) {
             self.session = Some(session);
             return Err(Error::NothingOutstanding);
         }
@@ -675,17 +777,20 @@ impl<H: CpeHandler> Cpe<H> {
             other => {
                 self.session = Some(session);
                 self.fail(Failure::HttpStatus(other), now);
-                return Ok(());
+                return Ok(None);
             }
         };
-        session.deadline = now + self.config.session_timeout;
+        session.deadline = now.checked_add(self.config.session_timeout);
         let phase = std::mem::replace(&mut session.phase, Phase::Open);
+        let mut received = None;
         let outcome = match phase {
             Phase::Inform => self.on_inform_response(&mut session, body),
-            Phase::Request { attempts, envelope } => {
-                self.on_request_response(&mut session, attempts, envelope, body)
+            Phase::Request { attempts } => {
+                self.on_request_response(&mut session, attempts, body, &mut received)
             }
-            Phase::Open => self.on_open(&mut session, body, now),
+            Phase::Open | Phase::Answering { .. } => {
+                self.on_open(&mut session, body, &mut received)
+            }
         };
         self.session = Some(session);
         match outcome {
@@ -693,28 +798,96 @@ impl<H: CpeHandler> Cpe<H> {
             Step::Fail(failure) => self.fail(failure, now),
             Step::End => self.succeed(now),
         }
+        Ok(received)
+    }
+
+    /// [`handle_response`](Self::handle_response) for a CPE that answers the ACS at once: a
+    /// request of the ACS goes to `handler` and its answer is sent; the other messages come
+    /// back as from `handle_response`.
+    pub fn handle_response_with<'a, H: CpeHandler + ?Sized>(
+        &mut self,
+        response: HttpResponse<'a>,
+        now: Instant,
+        handler: &mut H,
+    ) -> Result<Option<Received<'a>>, Error> {
+        match self.handle_response(response, now)? {
+            Some(Received::AcsRequest { answer, request }) => {
+                let outcome = handler.handle(&request, now);
+                self.respond(answer, outcome, now)?;
+                Ok(None)
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// Answers the request of the ACS that came with `answer`: its response, or the fault to
+    /// send instead. The ParameterKey follows a successful SetParameterValues, AddObject or
+    /// DeleteObject. Fails when the session of that request is over.
+    pub fn respond(
+        &mut self,
+        answer: Answer,
+        outcome: Result<Body<'static>, Fault<'static>>,
+        now: Instant,
+    ) -> Result<(), Error> {
+        let Some(session) = self.session.as_mut() else {
+            return Err(Error::NoSession);
+        };
+        let Phase::Answering { seq, .. } = &session.phase else {
+            return Err(Error::NoDecisionPending);
+        };
+        if answer.session != session.number || answer.seq != *seq {
+            return Err(Error::StaleAnswer);
+        }
+        let Phase::Answering {
+            id, key, method, ..
+        } = std::mem::replace(&mut session.phase, Phase::Open)
+        else {
+            return Err(Error::NoDecisionPending);
+        };
+        session.deadline = now.checked_add(self.config.session_timeout);
+        let fault = outcome.as_ref().err().map(|f| f.code);
+        if let (Some(key), None) = (key, fault) {
+            if key != self.parameter_key.as_str() {
+                self.parameter_key = ParameterKey::new(key);
+                self.events.push_back(CpeEvent::ParameterKeyChanged);
+            }
+        }
+        let body = match outcome {
+            Ok(body) => body,
+            Err(fault) => Body::Fault(fault),
+        };
+        self.sent = Some(Envelope {
+            header: Header {
+                id: id.map(std::borrow::Cow::Owned),
+                ..Header::default()
+            },
+            body,
+        });
+        self.transmit = Some(Out::Sent);
+        self.events
+            .push_back(CpeEvent::AcsRequestAnswered { method, fault });
         Ok(())
     }
 
-    fn on_inform_response(
-        &mut self,
-        session: &mut Session,
-        body: Option<Envelope<'static>>,
-    ) -> Step {
-        let Some(envelope) = body else {
+    fn on_inform_response(&mut self, session: &mut Session, body: Option<Incoming<'_>>) -> Step {
+        let Some(Incoming { envelope, version }) = body else {
             return Step::Fail(Failure::NoInformResponse);
         };
         match envelope.body {
             Body::InformResponse(_) => {
-                let version = envelope.header.use_cwmp_version;
-                if let Some(v) = version {
+                let negotiated = envelope.header.use_cwmp_version;
+                if let Some(v) = negotiated {
                     if !self.config.supported_versions.contains(&v) {
                         return Step::Fail(Failure::UnofferedVersion(v));
                     }
                 }
+                session.version = negotiated.unwrap_or_else(|| version.min(self.config.version));
                 let informed = &session.informed;
                 self.pending.retain(|e| !informed.contains(e));
-                self.events.push_back(CpeEvent::InformAccepted { version });
+                self.events.push_back(CpeEvent::InformAccepted {
+                    negotiated,
+                    version: session.version,
+                });
                 session.hold = envelope.header.hold_requests == Some(true);
                 self.next_step(session);
                 Step::Continue
@@ -723,25 +896,26 @@ impl<H: CpeHandler> Cpe<H> {
                 Step::Fail(Failure::VersionIncompatible)
             }
             Body::Fault(f) => Step::Fail(Failure::InformFault(f.code)),
-            other => Step::Fail(Failure::Unexpected(other.name().to_owned())),
+            other => Step::Fail(Failure::Unexpected(Some(method_name(&other)))),
         }
     }
 
-    fn on_request_response(
+    fn on_request_response<'a>(
         &mut self,
         session: &mut Session,
         attempts: u32,
-        sent: Box<Envelope<'static>>,
-        body: Option<Envelope<'static>>,
+        body: Option<Incoming<'a>>,
+        received: &mut Option<Received<'a>>,
     ) -> Step {
-        let Some(envelope) = body else {
-            return Step::Fail(Failure::Unexpected("empty".to_owned()));
+        let Some(Incoming { envelope, .. }) = body else {
+            return Step::Fail(Failure::Unexpected(None));
         };
-        if envelope.header.id.is_some() && envelope.header.id != sent.header.id {
-            return Step::Fail(Failure::Unexpected(format!(
-                "{} with another ID",
-                envelope.body.name()
-            )));
+        let sent_id = self
+            .queue
+            .front()
+            .and_then(|q| q.envelope.header.id.as_deref());
+        if envelope.header.id.is_some() && envelope.header.id.as_deref() != sent_id {
+            return Step::Fail(Failure::WrongId);
         }
         session.hold = envelope.header.hold_requests == Some(true);
         match envelope.body {
@@ -751,57 +925,57 @@ impl<H: CpeHandler> Cpe<H> {
             {
                 let attempt = attempts.saturating_add(1);
                 if let Some(q) = self.queue.front() {
-                    self.events
-                        .push_back(CpeEvent::RequestRetried { id: q.id, attempt });
+                    self.events.push_back(CpeEvent::RequestRetried {
+                        handle: q.handle,
+                        attempt,
+                    });
                 }
-                self.transmit = Some(Transmit::envelope((*sent).clone()));
-                session.phase = Phase::Request {
-                    attempts: attempt,
-                    envelope: sent,
-                };
+                self.transmit = Some(Out::QueueFront);
+                session.phase = Phase::Request { attempts: attempt };
             }
             Body::Fault(fault) => {
                 let requeued = fault.code == FaultCode::ACS_RETRY_REQUEST;
-                let queued = if requeued {
+                let handle_and_request = if requeued {
                     session.requests_stopped = true;
-                    self.queue.front().cloned()
+                    self.queue.front().map(|q| (q.handle, None))
                 } else {
-                    self.queue.pop_front()
+                    self.queue
+                        .pop_front()
+                        .map(|q| (q.handle, Some(q.envelope.body)))
                 };
-                if let Some(q) = queued {
-                    self.events.push_back(CpeEvent::RequestFaulted {
-                        id: q.id,
-                        request: q.body,
+                if let Some((handle, request)) = handle_and_request {
+                    *received = Some(Received::RequestFaulted {
+                        handle,
+                        request,
                         fault,
-                        requeued,
                     });
                 }
                 self.next_step(session);
             }
             response if response.is_response() => {
                 if let Some(q) = self.queue.pop_front() {
-                    self.events.push_back(CpeEvent::RequestCompleted {
-                        id: q.id,
-                        request: q.body,
+                    *received = Some(Received::RequestCompleted {
+                        handle: q.handle,
+                        request: q.envelope.body,
                         response,
                     });
                 }
                 self.next_step(session);
             }
-            other => return Step::Fail(Failure::Unexpected(other.name().to_owned())),
+            other => return Step::Fail(Failure::Unexpected(Some(method_name(&other)))),
         }
         Step::Continue
     }
 
-    fn on_open(
+    fn on_open<'a>(
         &mut self,
         session: &mut Session,
-        body: Option<Envelope<'static>>,
-        now: Instant,
+        body: Option<Incoming<'a>>,
+        received: &mut Option<Received<'a>>,
     ) -> Step {
-        let Some(request) = body else {
-            // SES-02: the ACS has no more requests. The session ends unless the CPE still
-            // has requests it may send.
+        let Some(Incoming { envelope, .. }) = body else {
+            // The ACS has no more requests. The session ends unless the CPE still has
+            // requests it may send.
             session.hold = false;
             if !session.requests_stopped && !self.queue.is_empty() {
                 self.next_step(session);
@@ -809,55 +983,60 @@ impl<H: CpeHandler> Cpe<H> {
             }
             return Step::End;
         };
-        if !request.body.is_request() {
-            return Step::Fail(Failure::Unexpected(request.body.name().to_owned()));
+        let Envelope { header, body } = envelope;
+        if !body.is_request() {
+            return Step::Fail(Failure::Unexpected(Some(method_name(&body))));
         }
-        session.hold = request.header.hold_requests == Some(true);
-        let method = request.body.name().to_owned();
-        let answer =
-            if matches!(request.body, Body::Unknown(_)) || request.body.side() == Some(Side::Acs) {
-                Err(Fault::new(FaultCode::METHOD_NOT_SUPPORTED))
-            } else {
-                self.handler.handle(&request.body, now)
-            };
-        if self.parameter_key.apply(&request.body, &answer) {
-            self.events.push_back(CpeEvent::ParameterKeyChanged {
-                value: self.parameter_key.as_str().to_owned(),
+        session.hold = header.hold_requests == Some(true);
+        let method = method_name(&body);
+        if body.side() == Some(Side::Acs) {
+            let fault = Fault::new(FaultCode::METHOD_NOT_SUPPORTED);
+            self.sent = Some(Envelope {
+                header: Header {
+                    id: header.id.map(|s| std::borrow::Cow::Owned(s.into_owned())),
+                    ..Header::default()
+                },
+                body: Body::Fault(fault),
             });
+            self.transmit = Some(Out::Sent);
+            self.events.push_back(CpeEvent::AcsRequestAnswered {
+                method,
+                fault: Some(FaultCode::METHOD_NOT_SUPPORTED),
+            });
+            return Step::Continue;
         }
-        let fault = answer.as_ref().err().map(|f| f.code);
-        let reply: Body<'static> = match answer {
-            Ok(body) => body,
-            Err(fault) => Body::Fault(fault),
+        self.answers = self.answers.wrapping_add(1);
+        session.phase = Phase::Answering {
+            seq: self.answers,
+            id: header.id.map(|s| s.into_owned()),
+            key: ParameterKey::carried_by(&body).map(str::to_owned),
+            method,
         };
-        self.transmit = Some(Transmit::envelope(Envelope::response_to(&request, reply)));
-        session.phase = Phase::Open;
-        self.events
-            .push_back(CpeEvent::AcsRequestAnswered { method, fault });
+        session.deadline = None;
+        *received = Some(Received::AcsRequest {
+            answer: Answer {
+                session: session.number,
+                seq: self.answers,
+            },
+            request: body,
+        });
         Step::Continue
     }
 
     /// After the InformResponse or the answer to a CPE request: the next request, or the
     /// empty POST.
     fn next_step(&mut self, session: &mut Session) {
-        let next = if session.hold || session.requests_stopped {
-            None
+        let send_request = !(session.hold || session.requests_stopped || self.queue.is_empty());
+        if send_request {
+            let id = self.next_id(session);
+            if let Some(q) = self.queue.front_mut() {
+                q.envelope.header.id = Some(id.into());
+            }
+            self.transmit = Some(Out::QueueFront);
+            session.phase = Phase::Request { attempts: 0 };
         } else {
-            self.queue.front().map(|q| q.body.clone())
-        };
-        match next {
-            Some(body) => {
-                let envelope = Envelope::request(self.next_id(session), body);
-                self.transmit = Some(Transmit::envelope(envelope.clone()));
-                session.phase = Phase::Request {
-                    attempts: 0,
-                    envelope: Box::new(envelope),
-                };
-            }
-            None => {
-                self.transmit = Some(Transmit::empty());
-                session.phase = Phase::Open;
-            }
+            self.transmit = Some(Out::Empty);
+            session.phase = Phase::Open;
         }
     }
 
@@ -866,6 +1045,7 @@ impl<H: CpeHandler> Cpe<H> {
             return;
         };
         self.transmit = None;
+        self.sent = None;
         self.retry_count = 0;
         // Events that did not fit the Inform (more than 64) need another session.
         let leftover = !self.pending.is_empty();
@@ -889,7 +1069,8 @@ impl<H: CpeHandler> Cpe<H> {
             return;
         };
         self.transmit = None;
-        // EVT-04: undelivered events are kept, except those not retried after a failure
+        self.sent = None;
+        // Undelivered events are kept, except those not retried after a failure
         // (6 CONNECTION REQUEST) that this session's Inform carried.
         let informed = &session.informed;
         self.pending
@@ -906,7 +1087,7 @@ impl<H: CpeHandler> Cpe<H> {
             self.config.retry_interval_multiplier,
             session.random,
         );
-        // An event that arrived during the failed session is "new": no wait (SES-10).
+        // An event that arrived during the failed session is "new": no wait.
         let at = if session.events_added {
             now
         } else {

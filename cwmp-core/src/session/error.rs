@@ -26,16 +26,24 @@ pub enum Error {
     /// `poll_reply`, or while the application still has to decide on a message.
     #[error("the previous request has not been answered yet")]
     ReplyPending,
-    /// A decision (`accept`/`respond_with`/`reject`) was given while none was awaited.
+    /// A decision (`accept`/`respond_with`/`reject`) was given while none was awaited, or an
+    /// answer (`respond`) while no ACS request waits for one.
     #[error("no message is waiting for a decision")]
     NoDecisionPending,
     /// The body given to queue is not a request the CPE may send to an ACS (`TransferComplete`,
     /// `AutonomousTransferComplete`, `DUStateChangeComplete`,
     /// `AutonomousDUStateChangeComplete`, `GetRPCMethods`, `RequestDownload`, `Kicked`).
     #[error("{0} is not a request a CPE sends to an ACS")]
-    NotACpeRequest(String),
+    NotACpeRequest(&'static str),
     /// The body given to enqueue is not a request the ACS may send to a CPE (a response, a
     /// fault, or a method the ACS implements).
     #[error("{0} is not a request an ACS sends to a CPE")]
-    NotAnAcsRequest(String),
+    NotAnAcsRequest(&'static str),
+    /// A request was enqueued after [`finish`](super::acs::AcsSession::finish).
+    #[error("the session is finishing; no more requests are taken")]
+    Finishing,
+    /// The answer belongs to a request of another session, or the request was already
+    /// answered.
+    #[error("the answer does not belong to the request awaiting one")]
+    StaleAnswer,
 }

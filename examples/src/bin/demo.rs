@@ -2,7 +2,8 @@
 //!
 //! 1. The CPE boots (Inform `0 BOOTSTRAP`, `1 BOOT`), is challenged with digest, and the ACS
 //!    sends the RPCs queued for it: GetParameterValues, SetParameterValues,
-//!    GetParameterNames, AddObject.
+//!    GetParameterNames, AddObject. The answer to the GetParameterNames decides the next
+//!    request: the ACS reads exactly the names the CPE returned, in the same session.
 //! 2. The ACS queues two more RPCs (one SetParameterValues the CPE refuses with 9003) and
 //!    sends a digest Connection Request; the CPE opens a second session
 //!    (`6 CONNECTION REQUEST`).
@@ -86,9 +87,10 @@ async fn demo(args: &Args) -> Result<(), String> {
                 "gpv:{root}DeviceInfo.SoftwareVersion,{root}ManagementServer.PeriodicInformInterval"
             ),
             &format!("spv:{interval}:unsignedInt=60"),
-            &format!("gpn:{root}:true"),
+            &format!("gpn:{root}DeviceInfo.:false"),
             &format!("add:{table}"),
         ])?,
+        read_after_gpn: true,
         ..acs::Config::default()
     })?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -214,7 +216,37 @@ async fn demo(args: &Args) -> Result<(), String> {
             response(&dev, 1, "GetParameterNames").and_then(|x| x.response.as_ref()),
             Some(Body::GetParameterNamesResponse(r)) if !r.parameters.is_empty()
         ),
-        "GetParameterNames listed the top level",
+        "GetParameterNames listed DeviceInfo",
+    )?;
+    // The dependent request: the GetParameterValues that followed the GetParameterNames in the
+    // same session asked for exactly the leaves it returned.
+    let session1: Vec<&acs::Exchange> = dev.results.iter().filter(|x| x.session == 1).collect();
+    let gpn_at = session1
+        .iter()
+        .position(|x| x.request.name() == "GetParameterNames")
+        .ok_or("no GetParameterNames in session 1")?;
+    let leaves: Vec<String> = match session1.get(gpn_at).and_then(|x| x.response.as_ref()) {
+        Some(Body::GetParameterNamesResponse(r)) => r
+            .parameters
+            .iter()
+            .filter(|p| !p.name.ends_with('.'))
+            .map(|p| p.name.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let followed = session1
+        .iter()
+        .skip(gpn_at + 1)
+        .map(|x| &x.request)
+        .find(|r| r.name() == "GetParameterValues");
+    check(
+        matches!(followed, Some(Body::GetParameterValues(g))
+            if !leaves.is_empty()
+                && g.parameter_names.iter().map(|n| n.to_string()).collect::<Vec<_>>() == leaves),
+        &format!(
+            "a GetParameterValues in the same session read exactly the {} names GetParameterNames returned",
+            leaves.len()
+        ),
     )?;
     check(
         matches!(

@@ -125,10 +125,10 @@ export CWMP_XMPP_ACS="acs:$acs_pw" CWMP_XMPP_CPE="cpe:$cpe_pw"
 
 echo "--- UDP connection request behind STUN (coturn)"
 timeout 300 cargo test -q -p cwmp-examples --test cr_stun 2>&1 | tee "$dir/stun-test.log" | grep -vE '^\s*$' || true
-grep -qE 'test result: ok\. 2 passed' "$dir/stun-test.log" || fail "cr_stun failed"
+grep -qE "test result: ok\. 3 passed" "$dir/stun-test.log" || fail "cr_stun failed"
 
 echo "--- XMPP connection request (prosody)"
 timeout 300 cargo test -q -p cwmp-examples --test cr_xmpp 2>&1 | tee "$dir/xmpp-test.log" | grep -vE '^\s*$' || true
-grep -qE 'test result: ok\. 5 passed' "$dir/xmpp-test.log" || fail "cr_xmpp failed"
+grep -qE "test result: ok\. 6 passed" "$dir/xmpp-test.log" || fail "cr_xmpp failed"
 
 echo "connection-request transports passed in $(( $(date +%s) - t0 )) s"

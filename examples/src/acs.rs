@@ -66,6 +66,8 @@ pub struct Config {
     /// After each GetParameterNames answer, read the values of the leaf names it returned in
     /// the same session (what an ACS "refresh" of a subtree does).
     pub read_after_gpn: bool,
+    /// Connection requests over UDP / XMPP (issue 16).
+    pub transports: crate::transport::acs_side::AcsTransports,
 }
 
 impl Default for Config {
@@ -78,6 +80,7 @@ impl Default for Config {
             initial_queue: Vec::new(),
             session_timeout: Duration::from_secs(30),
             read_after_gpn: false,
+            transports: Default::default(),
         }
     }
 }
@@ -106,6 +109,10 @@ pub struct Device {
     pub device_id: DeviceId<'static>,
     /// Its ConnectionRequestURL, from its last Inform.
     pub connection_request_url: Option<String>,
+    /// Its UDPConnectionRequestAddress (STUN-mapped), from its last Inform (issue 16).
+    pub udp_connection_request_address: Option<String>,
+    /// Its ConnReqJabberID, from its last Inform (issue 16).
+    pub conn_req_jabber_id: Option<String>,
     /// Event codes of its last Inform.
     pub last_events: Vec<String>,
     /// Sessions that ended normally.
@@ -465,6 +472,15 @@ impl Acs {
                     .iter()
                     .find(|p| p.name.ends_with("ManagementServer.ConnectionRequestURL"))
                     .map(|p| p.value.text.to_string());
+                let param = |leaf: &str| {
+                    inform
+                        .parameters
+                        .iter()
+                        .find(|p| p.name.ends_with(leaf))
+                        .map(|p| p.value.text.to_string())
+                };
+                let udp_addr = param("ManagementServer.UDPConnectionRequestAddress");
+                let jabber_id = param("ManagementServer.ConnReqJabberID");
                 let events: Vec<String> = inform
                     .events
                     .iter()
@@ -483,6 +499,8 @@ impl Acs {
                     id: key.clone(),
                     device_id: device_id.clone(),
                     connection_request_url: None,
+                    udp_connection_request_address: None,
+                    conn_req_jabber_id: None,
                     last_events: Vec::new(),
                     sessions_completed: 0,
                     sessions_failed: 0,
@@ -495,6 +513,9 @@ impl Acs {
                 dev.queued.append(&mut initial);
                 dev.device_id = device_id;
                 dev.connection_request_url = cr_url;
+                // issue 16: how else the device can be woken up.
+                dev.udp_connection_request_address = udp_addr;
+                dev.conn_req_jabber_id = jabber_id;
                 dev.last_events = events;
                 dev.sessions = dev.sessions.saturating_add(1);
                 dev.active = Some(sid.to_owned());
@@ -750,12 +771,29 @@ impl Acs {
         }
     }
 
-    /// Sends a Connection Request (HTTP GET with digest) to a device. `Ok("accepted")` on
-    /// 200/204, `Ok("busy")` on 503.
+    /// Sends a Connection Request to a device: the signed UDP request when it reported a
+    /// `UDPConnectionRequestAddress` (`Ok("sent over UDP")`), else the XMPP IQ when the ACS has
+    /// an XMPP account and the device a `ConnReqJabberID`, else an HTTP GET with digest.
+    /// `Ok("accepted")` on 200/204 or an XMPP result, `Ok("busy")` on 503 or
+    /// service-unavailable.
     pub async fn connection_request(&self, device: &str) -> Result<&'static str, String> {
-        let url = self
+        let dev = self
             .device(device)
-            .ok_or_else(|| format!("unknown device {device:?}"))?
+            .ok_or_else(|| format!("unknown device {device:?}"))?;
+        // issue 16: UDP when the device reported an address, XMPP when configured.
+        let c = &self.inner.config;
+        if let Some(r) = crate::transport::acs_side::connection_request(
+            &c.transports,
+            dev.udp_connection_request_address.as_deref(),
+            dev.conn_req_jabber_id.as_deref(),
+            &c.cr_username,
+            &c.cr_password,
+        )
+        .await
+        {
+            return r;
+        }
+        let url = dev
             .connection_request_url
             .filter(|u| !u.is_empty())
             .ok_or_else(|| format!("{device} reported no ConnectionRequestURL"))?;

@@ -366,6 +366,8 @@ pub struct Agent {
     transfer_rx: mpsc::Receiver<(TransferComplete<'static>, String)>,
     scheduled: Vec<(Instant, String)>,
     summary: Summary,
+    // issue 16: UDP (STUN) and XMPP connection requests.
+    transports: crate::transport::cpe_side::Attached,
 }
 
 impl std::fmt::Debug for Agent {
@@ -448,8 +450,40 @@ impl Agent {
             transfer_rx,
             scheduled: Vec::new(),
             summary: Summary::default(),
+            transports: Default::default(),
         })
     }
+
+    // ---- issue 16: UDP (STUN) and XMPP connection requests ----
+    /// Also accept connection requests over UDP (with STUN) and/or XMPP.
+    pub fn with_transports(mut self, t: crate::transport::cpe_side::CpeTransports) -> Agent {
+        self.transports = crate::transport::cpe_side::Attached::new(t);
+        self
+    }
+
+    fn on_transport(&mut self, signal: crate::transport::cpe_side::TransportSignal) {
+        use crate::transport::cpe_side::TransportSignal;
+        let now = Instant::now();
+        match signal {
+            TransportSignal::ConnectionRequest(_) => {
+                self.summary.connection_requests += 1;
+                self.engine
+                    .add_event(EventStruct::new(EventCode::CONNECTION_REQUEST), now);
+            }
+            TransportSignal::MappedAddress {
+                address,
+                nat_detected,
+                ..
+            } => {
+                let model = self.handler.model_mut();
+                if self.transports.on_mapped(model, address, nat_detected) {
+                    self.engine
+                        .add_event(EventStruct::new(EventCode::VALUE_CHANGE), now);
+                }
+            }
+        }
+    }
+    // ---- end issue 16 ----
 
     fn model(&self) -> &DataModel {
         self.handler.model()
@@ -471,6 +505,17 @@ impl Agent {
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Summary {
         if let Some(listener) = self.cr_listener.take() {
             tokio::spawn(serve_cr(listener, self.cr.clone()));
+        }
+        {
+            // issue 16: start the UDP / XMPP connection-request transports, if any.
+            let cr = self.cr.clone();
+            let (user, pass) = (
+                self.config.cr_username.clone(),
+                self.config.cr_password.clone(),
+            );
+            self.transports
+                .start(&user, &pass, move || cr.in_session.load(Ordering::SeqCst))
+                .await;
         }
         log::info(
             WHO,
@@ -532,6 +577,7 @@ impl Agent {
                     }
                     self.engine.handle_timeout(now);
                 }
+                Some(signal) = self.transports.recv() => self.on_transport(signal), // issue 16
                 Some(()) = self.cr_rx.recv() => {
                     self.summary.connection_requests += 1;
                     self.engine.add_event(EventStruct::new(EventCode::CONNECTION_REQUEST), Instant::now());
@@ -613,7 +659,10 @@ impl Agent {
     /// One session, from the Inform to the end.
     async fn session(&mut self) {
         let now = Instant::now();
-        let params = self.model().inform_parameters();
+        let mut params = self.model().inform_parameters();
+        // issue 16: UDPConnectionRequestAddress, NATDetected, ConnReqJabberID.
+        self.transports
+            .extend_inform(self.handler.model_mut(), &mut params);
         if let Err(e) = self
             .engine
             .start_session(now, SessionStart::new(now_text(), params, random_u64()))

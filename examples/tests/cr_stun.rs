@@ -172,3 +172,86 @@ async fn replayed_or_badly_signed_udp_requests_are_ignored() {
         UdpEvent::ConnectionRequest { id: 11, .. }
     ));
 }
+
+/// The reference programs end to end: the CPE reports the STUN-mapped address in an Inform,
+/// the ACS's connection-request call sends the signed UDP request there, the CPE opens a
+/// session with `6 CONNECTION REQUEST`.
+#[tokio::test]
+async fn reference_acs_wakes_the_reference_cpe_over_udp() {
+    use cwmp_auth::digest::Users;
+    use cwmp_examples::acs::{self, Acs};
+    use cwmp_examples::cpe::{Agent, Config};
+    use cwmp_examples::store::DataModel;
+    use cwmp_examples::transport::cpe_side::CpeTransports;
+
+    let acs = Acs::new(acs::Config {
+        users: Users::new().with("cpe", "cpe-pw"),
+        cr_username: CR_USER.into(),
+        cr_password: CR_PASS.into(),
+        ..acs::Config::default()
+    })
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let acs_url = format!("http://{}/cwmp", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(acs.clone().serve(listener, async {
+        let _ = stopped.await;
+    }));
+    let agent = Agent::bind(Config {
+        acs_url,
+        username: "cpe".into(),
+        password: "cpe-pw".into(),
+        allow_basic: false,
+        cr_listen: "127.0.0.1:0".parse().unwrap(),
+        cr_path: "/cr".into(),
+        cr_username: CR_USER.into(),
+        cr_password: CR_PASS.into(),
+        model: DataModel::builtin(),
+        periodic_interval: Some(0),
+        bootstrap: true,
+        max_sessions: None,
+    })
+    .await
+    .unwrap()
+    .with_transports(CpeTransports {
+        udp: Some((
+            "127.0.0.1:0".parse().unwrap(),
+            stun_server(),
+            KeepAlive::new(30, None).unwrap(),
+        )),
+        xmpp: None,
+    });
+    let cpe = tokio::spawn(agent.run(tokio::time::sleep(Duration::from_secs(60))));
+
+    let wait = Duration::from_secs(20);
+    // The ACS learns the address (boot Inform, or the 4 VALUE CHANGE session after it).
+    assert!(
+        acs.wait_for(wait, |d| d
+            .iter()
+            .any(
+                |d| d.udp_connection_request_address.is_some() && d.sessions_completed >= 1
+            ))
+        .await,
+        "the ACS never got a UDPConnectionRequestAddress: {:?}",
+        acs.devices()
+    );
+    let dev = acs.devices().into_iter().next().unwrap();
+    let before = dev.sessions_completed;
+    let addr: SocketAddr = dev
+        .udp_connection_request_address
+        .as_deref()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(addr.ip().to_string(), "127.0.0.1");
+    assert_eq!(acs.connection_request(&dev.id).await, Ok("sent over UDP"));
+    assert!(
+        acs.wait_for(wait, |d| d.iter().any(|d| d.sessions_completed > before
+            && d.last_events.iter().any(|e| e == "6 CONNECTION REQUEST")))
+            .await,
+        "no 6 CONNECTION REQUEST session: {:?}",
+        acs.devices()
+    );
+    let _ = stop.send(());
+    cpe.abort();
+}

@@ -8,8 +8,6 @@
 //! `CWMP_XMPP_CPE` (`user:password` of the two accounts).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use cwmp_auth::xmpp::{AllowedJids, Condition, ConnReqPolicy, Verdict};
@@ -64,12 +62,7 @@ async fn start_cpe(
     assert_eq!(jid, format!("{}/{resource}", bare("CWMP_XMPP_CPE")));
     let policy = ConnReqPolicy::new(AllowedJids::parse(allowed).unwrap(), CR_USER, CR_PASS);
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(serve_connection_requests(
-        client,
-        policy,
-        Arc::new(AtomicBool::new(busy)),
-        tx,
-    ));
+    tokio::spawn(serve_connection_requests(client, policy, move || busy, tx));
     (jid, rx)
 }
 
@@ -160,4 +153,81 @@ async fn xmpp_login_with_a_wrong_account_password_is_refused() {
         XmppClient::connect(&a).await,
         Err(XmppError::AuthFailed)
     ));
+}
+
+/// The reference programs end to end: the CPE logs in and reports its `ConnReqJabberID`, the
+/// ACS's connection-request call sends the IQ from its own account, the CPE answers `result`
+/// and opens a session with `6 CONNECTION REQUEST`.
+#[tokio::test]
+async fn reference_acs_wakes_the_reference_cpe_over_xmpp() {
+    use cwmp_auth::digest::Users;
+    use cwmp_examples::acs::{self, Acs};
+    use cwmp_examples::cpe::{Agent, Config};
+    use cwmp_examples::store::DataModel;
+    use cwmp_examples::transport::acs_side::AcsTransports;
+    use cwmp_examples::transport::cpe_side::CpeTransports;
+
+    let acs = Acs::new(acs::Config {
+        users: Users::new().with("cpe", "cpe-pw"),
+        cr_username: CR_USER.into(),
+        cr_password: CR_PASS.into(),
+        transports: AcsTransports {
+            xmpp: Some(account("CWMP_XMPP_ACS", "acs-e2e")),
+        },
+        ..acs::Config::default()
+    })
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let acs_url = format!("http://{}/cwmp", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(acs.clone().serve(listener, async {
+        let _ = stopped.await;
+    }));
+    let agent = Agent::bind(Config {
+        acs_url,
+        username: "cpe".into(),
+        password: "cpe-pw".into(),
+        allow_basic: false,
+        cr_listen: "127.0.0.1:0".parse().unwrap(),
+        cr_path: "/cr".into(),
+        cr_username: CR_USER.into(),
+        cr_password: CR_PASS.into(),
+        model: DataModel::builtin(),
+        periodic_interval: Some(0),
+        bootstrap: true,
+        max_sessions: None,
+    })
+    .await
+    .unwrap()
+    .with_transports(CpeTransports {
+        udp: None,
+        xmpp: Some((
+            account("CWMP_XMPP_CPE", "cwmp-e2e"),
+            AllowedJids::parse(&bare("CWMP_XMPP_ACS")).unwrap(),
+        )),
+    });
+    let cpe = tokio::spawn(agent.run(tokio::time::sleep(Duration::from_secs(60))));
+
+    let wait = Duration::from_secs(20);
+    let cpe_jid = format!("{}/cwmp-e2e", bare("CWMP_XMPP_CPE"));
+    assert!(
+        acs.wait_for(wait, |d| d.iter().any(|d| d.conn_req_jabber_id.as_deref()
+            == Some(cpe_jid.as_str())
+            && d.sessions_completed >= 1))
+            .await,
+        "the ACS never got the ConnReqJabberID: {:?}",
+        acs.devices()
+    );
+    let dev = acs.devices().into_iter().next().unwrap();
+    assert_eq!(dev.udp_connection_request_address, None);
+    assert_eq!(acs.connection_request(&dev.id).await, Ok("accepted"));
+    assert!(
+        acs.wait_for(wait, |d| d.iter().any(|d| d.sessions_completed >= 2
+            && d.last_events.iter().any(|e| e == "6 CONNECTION REQUEST")))
+            .await,
+        "no 6 CONNECTION REQUEST session: {:?}",
+        acs.devices()
+    );
+    let _ = stop.send(());
+    cpe.abort();
 }

@@ -40,6 +40,10 @@ struct Args {
     /// Stop after this many seconds (0: run until interrupted).
     #[arg(long, default_value_t = 0)]
     max_runtime: u64,
+    /// XMPP connection requests (UDP ones need no option: they go to the address a device
+    /// reports).
+    #[command(flatten)]
+    transports: cwmp_examples::transport::acs_side::AcsTransportArgs,
 }
 
 fn split_pair(s: &str) -> Result<(String, String), String> {
@@ -70,6 +74,7 @@ async fn run(args: Args) -> Result<(), String> {
         cr_username,
         cr_password,
         initial_queue,
+        transports: args.transports.transports()?,
         ..Config::default()
     })?;
     let listener = tokio::net::TcpListener::bind(args.listen)

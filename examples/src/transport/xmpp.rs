@@ -17,8 +17,7 @@
 //!   `6 CONNECTION REQUEST`".
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use base64::Engine;
@@ -353,13 +352,13 @@ pub struct XmppCrEvent {
     pub verdict: Verdict,
 }
 
-/// CPE side: answers every IQ delivered to `client` per `policy` (`busy` says whether a
-/// session can start now) and reports each decision on `events`, until the stream ends or the
-/// receiver is dropped.
+/// CPE side: answers every IQ delivered to `client` per `policy` (`busy()` says whether a
+/// session is running, so that none can start now) and reports each decision on `events`,
+/// until the stream ends or the receiver is dropped.
 pub async fn serve_connection_requests(
     mut client: XmppClient,
     policy: ConnReqPolicy,
-    busy: Arc<AtomicBool>,
+    busy: impl Fn() -> bool + Send + 'static,
     events: mpsc::UnboundedSender<XmppCrEvent>,
 ) -> Result<(), XmppError> {
     loop {
@@ -377,7 +376,7 @@ pub async fn serve_connection_requests(
                 continue;
             }
         };
-        let verdict = policy.check(&iq, busy.load(Ordering::SeqCst));
+        let verdict = policy.check(&iq, busy());
         if let Some(answer) = verdict.answer(&iq) {
             client.send_raw(&answer.to_xml()?).await?;
         }

@@ -501,14 +501,14 @@ impl<'a> Message<'a> {
     /// for the 16-bit length fields or over [`MAX_MESSAGE`].
     pub fn encode(&self, out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
-        self.encode_header_and_attributes(out)?;
+        self.encode_header_and_attributes(out, false)?;
         finish_length(out, start, 0)
     }
 
     /// Writes the message followed by MESSAGE-INTEGRITY computed with `key` (see
     /// [`short_term_key`] and [`long_term_key`]) and, when `fingerprint` is set, FINGERPRINT.
-    /// MESSAGE-INTEGRITY or FINGERPRINT attributes already in the list are written as they are,
-    /// before the computed ones; leave them out.
+    /// MESSAGE-INTEGRITY and FINGERPRINT attributes already in the list are not written: the
+    /// computed ones replace them.
     pub fn encode_with_integrity(
         &self,
         key: &[u8],
@@ -516,7 +516,7 @@ impl<'a> Message<'a> {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         let start = out.len();
-        self.encode_header_and_attributes(out)?;
+        self.encode_header_and_attributes(out, true)?;
         // The length covers the MESSAGE-INTEGRITY attribute while the HMAC is computed.
         finish_length(out, start, 24)?;
         let mac = hmac_sha1(key, out.get(start..).unwrap_or_default());
@@ -533,12 +533,19 @@ impl<'a> Message<'a> {
         finish_length(out, start, 0)
     }
 
-    fn encode_header_and_attributes(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+    fn encode_header_and_attributes(
+        &self,
+        out: &mut Vec<u8>,
+        skip_integrity: bool,
+    ) -> Result<(), Error> {
         out.extend_from_slice(&self.message_type().to_be_bytes());
         out.extend_from_slice(&[0, 0]);
         out.extend_from_slice(&self.transaction_id.header_bytes());
         let key = xor_key(&self.transaction_id);
         for a in &self.attributes {
+            if skip_integrity && matches!(a.kind(), attr::MESSAGE_INTEGRITY | attr::FINGERPRINT) {
+                continue;
+            }
             let at = out.len();
             out.extend_from_slice(&a.kind().to_be_bytes());
             out.extend_from_slice(&[0, 0]);
@@ -852,6 +859,18 @@ mod tests {
             .encode(&mut plain)
             .unwrap();
         assert_eq!(verify_integrity(&plain, &key).unwrap(), Integrity::Absent);
+        // Integrity attributes already in the message are replaced, not duplicated.
+        let parsed = Message::parse(RFC5769_REQUEST).unwrap();
+        let mut again = Vec::new();
+        parsed
+            .encode_with_integrity(&key, true, &mut again)
+            .unwrap();
+        assert_eq!(again.len(), RFC5769_REQUEST.len());
+        assert_eq!(
+            verify_integrity(&again, b"other").unwrap(),
+            Integrity::Invalid
+        );
+        assert_eq!(verify_integrity(&again, &key).unwrap(), Integrity::Valid);
     }
 
     #[test]

@@ -561,7 +561,14 @@ impl<'a> Iq<'a> {
                                     .transpose()
                                     .ok()
                                     .flatten()
-                                    .filter(|n| n.chars().all(is_xml_char));
+                                    // Namespace values are compared and kept as written (no
+                                    // entity expansion): refuse what would need it.
+                                    .filter(|n| {
+                                        n.chars().all(|c| {
+                                            is_xml_char(c)
+                                                && !matches!(c, '&' | '<' | '>' | '"' | '\'')
+                                        })
+                                    });
                                 let namespace = match (namespace, ns_present) {
                                     (None, true) => {
                                         return Err(xerr(

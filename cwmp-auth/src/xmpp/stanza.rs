@@ -566,6 +566,7 @@ impl<'a> Iq<'a> {
                                     .filter(|n| {
                                         n.chars().all(|c| {
                                             is_xml_char(c)
+                                                && !c.is_whitespace()
                                                 && !matches!(c, '&' | '<' | '>' | '"' | '\'')
                                         })
                                     });
@@ -573,7 +574,7 @@ impl<'a> Iq<'a> {
                                     (None, true) => {
                                         return Err(xerr(
                                             pos,
-                                            "namespace not UTF-8 or with forbidden characters",
+                                            "namespace not UTF-8, or with a character or reference it may not hold",
                                         ));
                                     }
                                     (n, _) => n,
@@ -1022,6 +1023,14 @@ mod tests {
             (
                 "<iq type='result' id='1'/><iq/>",
                 "content after the iq element",
+            ),
+            (
+                "<iq type='get' id='1'><q xmlns='urn:a&amp;b'/></iq>",
+                "namespace not UTF-8, or with a character or reference it may not hold",
+            ),
+            (
+                "<iq type='get' id='1'><q xmlns='urn:a&#9;b'/></iq>",
+                "namespace not UTF-8, or with a character or reference it may not hold",
             ),
             (
                 "<x:iq xmlns:x='urn:other' type='result' id='1'/>",

@@ -108,6 +108,26 @@ for s in [
 ]:
     put("udp_connection_request", s)
 
+# --- XMPP connection-request stanzas: the IQs in the cwmp-auth sources and tests
+for s in strings:
+    if re.match(r"\s*<(iq|x:iq|message|!DOCTYPE)", s):
+        put("xmpp_stanza", s)
+put("xmpp_stanza", '<iq type="get" id="cr1" from="acs@example.com/acs" to="cpe@example.com/cwmp"><connectionRequest xmlns="urn:broadband-forum-org:cwmp:xmppConnReq-1-0"><username>cr-user</username><password>cr-pass</password></connectionRequest></iq>')
+put("xmpp_stanza", "<iq type='error' id='cr1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>no</text></error></iq>")
+
+# --- STUN messages: RFC 5389 Binding Request with the TR-111 attributes, a response with
+# (XOR-)MAPPED-ADDRESS, a 401 with REALM/NONCE, a classic RFC 3489 response
+def stun(msg_type, attrs, tid=b"\x21\x12\xa4\x42" + bytes(range(12))):
+    body = b""
+    for t, v in attrs:
+        body += t.to_bytes(2, "big") + len(v).to_bytes(2, "big") + v + b"\0" * (-len(v) % 4)
+    return msg_type.to_bytes(2, "big") + len(body).to_bytes(2, "big") + tid + body
+put("stun_message", stun(0x0001, [(0xC001, b"dslforum.org/TR-111 "), (0xC002, b"")]))
+put("stun_message", stun(0x0101, [(0x0020, b"\x00\x01\xa1\x47\xe1\x12\xa6\x43"), (0x0001, b"\x00\x01\x1f\x90\x7f\x00\x00\x01"), (0x8022, b"coturn")]))
+put("stun_message", stun(0x0111, [(0x0009, b"\x00\x00\x04\x01Unauthorized"), (0x0014, b"example.org"), (0x0015, b"nonce-1"), (0x000A, b"\x00\x03\xc0\x03")]))
+put("stun_message", stun(0x0101, [(0x0001, b"\x00\x01\x1f\x90\x0a\x00\x00\x07")], tid=b"\xab" * 16))
+put("stun_message", stun(0x0001, [(0x0006, b"cpe"), (0x0008, b"\x01" * 20), (0x8028, b"\x00\x00\x00\x00")]))
+
 # --- paths
 dm_src = sorted(glob.glob(f"{root}/cwmp-datamodel/**/*.rs", recursive=True))
 for s in rust_strings(dm_src):

@@ -4,7 +4,7 @@
 # fuzz/corpus/), then runs each target for FUZZ_SECONDS (default 30) seconds. Any crash, leak,
 # timeout or out-of-memory fails the step; the artifact is printed (hex and text) so the log
 # alone is enough to reproduce it. Budget on 2 cores: cargo-fuzz install ~4 min (only when
-# missing), build ~3-5 min from scratch, then 10 x 30 s two at a time (~2.5 min).
+# missing), build ~3-5 min from scratch, then 12 x 30 s two at a time (~3 min).
 #
 # Env: FUZZ_SECONDS (per target), FUZZ_TARGETS (space-separated subset), FUZZ_JOBS (targets run
 # at once, default 2: the CI machine has 2 cores).
@@ -41,6 +41,8 @@ all_targets=(
   auth_www_authenticate:8192:
   auth_authorization:8192:
   udp_connection_request:4096:
+  stun_message:2048:
+  xmpp_stanza:8192:
   path_parse:1024:
   datamodel_load:65536:datamodel
 )

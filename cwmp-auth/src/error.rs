@@ -92,6 +92,23 @@ pub enum Error {
     /// A UDP connection request datagram is malformed.
     #[error("malformed UDP connection request: {0}")]
     UdpMalformed(&'static str),
+    /// A STUN message is not well framed; `offset` is the byte offset of the problem.
+    #[error("malformed STUN message at byte {offset}: {reason}")]
+    Stun {
+        /// Byte offset in the datagram.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// An XMPP stanza is not well formed or is not what was expected; `offset` is the byte
+    /// offset of the problem.
+    #[error("malformed XMPP stanza at byte {offset}: {reason}")]
+    Xmpp {
+        /// Byte offset in the stanza.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
 }
 
 /// Truncates peer-supplied text carried in an error.

@@ -21,11 +21,17 @@
 //!   configured and over TLS.
 //! - **Challenge order**: MD5 first, then SHA-256, by default on every server
 //!   ([`digest::DEFAULT_ALGORITHMS`] says why).
+//! - **STUN** for the UDP connection request (TR-111 Part 2, [`stun`]): the message codec with
+//!   the TR-111 attributes and MESSAGE-INTEGRITY, and the CPE's binding client (keep-alive
+//!   schedule, changed mapped address) as a state machine with time passed in.
+//! - **XMPP connection request** (TR-069 Annex K, [`xmpp`]): the `connectionRequest` IQ and
+//!   its answers, JID matching against `ConnReqAllowedJabberIDs`, the CPE's check.
 //!
 //! What it does not do: open sockets, speak HTTP, keep a clock or own a random generator
 //! (time is passed in as Unix seconds, randomness through [`RandomSource`]; the default-on
 //! feature `std-rand` provides [`OsRandom`] and [`unix_now`]), proxy authentication flows,
-//! NTLM/Negotiate, XMPP or STUN.
+//! NTLM/Negotiate, or the XMPP session itself (TCP, TLS, SASL, resource binding: the job of
+//! an XMPP client, which hands this crate the stanzas).
 //!
 //! [`NonceCounter`]: digest::NonceCounter
 //!
@@ -105,8 +111,10 @@ pub mod digest;
 mod error;
 pub mod header;
 mod source;
+pub mod stun;
 pub mod udp;
 mod util;
+pub mod xmpp;
 
 pub use algorithm::{Algorithm, Qop};
 pub use error::Error;

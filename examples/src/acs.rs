@@ -95,6 +95,8 @@ pub struct Config {
     pub heartbeat: Duration,
     /// An instance silent for this long is taken for dead: its RPCs in flight go back.
     pub instance_timeout: Duration,
+    /// Connection requests over UDP / XMPP (issue 16).
+    pub transports: crate::transport::acs_side::AcsTransports,
 }
 
 impl Default for Config {
@@ -117,6 +119,7 @@ impl Default for Config {
             instance: "acs".into(),
             heartbeat: Duration::from_secs(5),
             instance_timeout: Duration::from_secs(60),
+            transports: Default::default(),
         }
     }
 }
@@ -145,6 +148,10 @@ pub struct Device {
     pub device_id: DeviceId<'static>,
     /// Its ConnectionRequestURL, from its last Inform that had one.
     pub connection_request_url: Option<String>,
+    /// Its UDPConnectionRequestAddress (STUN-mapped), from its last Inform (issue 16).
+    pub udp_connection_request_address: Option<String>,
+    /// Its ConnReqJabberID, from its last Inform (issue 16).
+    pub conn_req_jabber_id: Option<String>,
     /// Event codes of its last Inform.
     pub last_events: Vec<String>,
     /// Sessions opened.
@@ -1104,10 +1111,19 @@ impl Acs {
             }
         }
         let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        // issue 16: how else the device can be woken up, from the parameters it reported.
+        let seen = store.parameters(id).await.unwrap_or_default();
+        let param = |leaf: &str| {
+            seen.iter()
+                .find(|p| p.name.ends_with(leaf) && !p.value.text.is_empty())
+                .map(|p| p.value.text.to_string())
+        };
         Some(Device {
             id: d.id,
             device_id: d.device_id,
             connection_request_url: d.connection_request_url,
+            udp_connection_request_address: param("ManagementServer.UDPConnectionRequestAddress"),
+            conn_req_jabber_id: param("ManagementServer.ConnReqJabberID"),
             last_events: d.last_events,
             sessions: n(d.sessions),
             sessions_completed: n(d.sessions_completed),
@@ -1172,6 +1188,45 @@ impl Acs {
 
     async fn cr(&self, device: &str) -> Result<&'static str, AdminError> {
         let store = &self.inner.store;
+        // --- issue 16: UDP when the device reported an address, XMPP when the ACS has an
+        // account and the device a ConnReqJabberID, HTTP otherwise.
+        let seen = store.parameters(device).await.map_err(AdminError::from)?;
+        let param = |leaf: &str| {
+            seen.iter()
+                .find(|p| p.name.ends_with(leaf))
+                .map(|p| p.value.text.to_string())
+        };
+        let udp_addr = param("ManagementServer.UDPConnectionRequestAddress");
+        let jabber_id = param("ManagementServer.ConnReqJabberID");
+        let c = &self.inner.config;
+        if let Some(result) = crate::transport::acs_side::connection_request(
+            &c.transports,
+            udp_addr.as_deref(),
+            jabber_id.as_deref(),
+            &c.cr_username,
+            &c.cr_password,
+        )
+        .await
+        {
+            let text = match &result {
+                Ok(r) => (*r).to_owned(),
+                Err(e) => e.clone(),
+            };
+            let _ = store
+                .add_history(
+                    device,
+                    None,
+                    None,
+                    &HistoryEvent::ConnectionRequest { result: text },
+                )
+                .await;
+            return result.map_err(|message| AdminError {
+                status: StatusCode::BAD_GATEWAY,
+                code: "connection_request_failed",
+                message,
+            });
+        }
+        // --- end issue 16
         let target = store.cr_target(device).await.map_err(AdminError::from)?;
         let Some(target) = target else {
             return Err(AdminError {

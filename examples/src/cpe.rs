@@ -483,6 +483,8 @@ pub struct Agent {
     periodic: Periodic,
     next_periodic: Option<Instant>,
     summary: Summary,
+    // issue 16: UDP (STUN) and XMPP connection requests.
+    transports: crate::transport::cpe_side::Attached,
 }
 
 impl std::fmt::Debug for Agent {
@@ -590,6 +592,7 @@ impl Agent {
             next_periodic: None,
             periodic,
             summary: Summary::default(),
+            transports: Default::default(),
         })
     }
 
@@ -598,6 +601,37 @@ impl Agent {
     pub fn local_changes(&self) -> mpsc::Sender<(String, String)> {
         self.local_tx.clone()
     }
+
+    // ---- issue 16: UDP (STUN) and XMPP connection requests ----
+    /// Also accept connection requests over UDP (with STUN) and/or XMPP.
+    pub fn with_transports(mut self, t: crate::transport::cpe_side::CpeTransports) -> Agent {
+        self.transports = crate::transport::cpe_side::Attached::new(t);
+        self
+    }
+
+    fn on_transport(&mut self, signal: crate::transport::cpe_side::TransportSignal) {
+        use crate::transport::cpe_side::TransportSignal;
+        let now = Instant::now();
+        match signal {
+            TransportSignal::ConnectionRequest(_) => {
+                self.summary.connection_requests += 1;
+                self.engine
+                    .add_event(EventStruct::new(EventCode::CONNECTION_REQUEST), now);
+            }
+            TransportSignal::MappedAddress {
+                address,
+                nat_detected,
+                ..
+            } => {
+                let tree = &mut self.handler.tree;
+                if self.transports.on_mapped(tree, address, nat_detected, now) {
+                    self.engine
+                        .add_event(EventStruct::new(EventCode::VALUE_CHANGE), now);
+                }
+            }
+        }
+    }
+    // ---- end issue 16 ----
 
     fn local_change(&mut self, name: &str, text: &str) {
         let now = Instant::now();
@@ -629,6 +663,17 @@ impl Agent {
                 self.cr.clone(),
                 self.config.cr_tls.clone(),
             ));
+        }
+        {
+            // issue 16: start the UDP / XMPP connection-request transports, if any.
+            let cr = self.cr.clone();
+            let (user, pass) = (
+                self.config.cr_username.clone(),
+                self.config.cr_password.clone(),
+            );
+            self.transports
+                .start(&user, &pass, move || cr.in_session.load(Ordering::SeqCst))
+                .await;
         }
         log::info(
             WHO,
@@ -704,6 +749,7 @@ impl Agent {
                     }
                     self.engine.handle_timeout(now);
                 }
+                Some(signal) = self.transports.recv() => self.on_transport(signal), // issue 16
                 Some(()) = self.cr_rx.recv() => {
                     self.summary.connection_requests += 1;
                     self.engine.add_event(EventStruct::new(EventCode::CONNECTION_REQUEST), Instant::now());
@@ -823,11 +869,15 @@ impl Agent {
                 );
             }
         }
-        self.inform_sent = inform.parameters.clone();
-        if let Err(e) = self.engine.start_session(
-            now,
-            SessionStart::new(now_text(), inform.parameters, random_u64()),
-        ) {
+        let mut params = inform.parameters;
+        // issue 16: UDPConnectionRequestAddress, NATDetected, ConnReqJabberID.
+        self.transports
+            .extend_inform(&mut self.handler.tree, &mut params, now);
+        self.inform_sent = params.clone();
+        if let Err(e) = self
+            .engine
+            .start_session(now, SessionStart::new(now_text(), params, random_u64()))
+        {
             log::error(WHO, format!("cannot start a session: {e}"));
             return;
         }

@@ -20,6 +20,7 @@ pub mod net;
 pub mod rpcs;
 pub mod store;
 pub mod tls;
+pub mod transport;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

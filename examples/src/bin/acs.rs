@@ -80,6 +80,10 @@ struct Args {
     /// HTTPS (issue 14).
     #[command(flatten)]
     tls: cwmp_examples::tls::options::AcsTlsArgs,
+    /// XMPP connection requests (UDP ones need no option: they go to the address a device
+    /// reports).
+    #[command(flatten)]
+    transports: cwmp_examples::transport::acs_side::AcsTransportArgs,
 }
 
 fn parse_policy(s: &str) -> Result<AuthPolicy, String> {
@@ -151,6 +155,7 @@ async fn run(args: Args) -> Result<(), String> {
             tls: args.tls.build()?,
             cr_tls: args.tls.build_cr()?,
             auth: args.tls.auth_policy()?,
+            transports: args.transports.transports()?,
             ..Config::default()
         },
         store,

@@ -68,6 +68,9 @@ struct Args {
     /// Log level.
     #[arg(long, value_enum, default_value = "info")]
     log: Level,
+    /// UDP (STUN) and XMPP connection requests.
+    #[command(flatten)]
+    transports: cwmp_examples::transport::cpe_side::CpeTransportArgs,
 }
 
 fn random_path() -> String {
@@ -115,7 +118,8 @@ async fn run(args: Args) -> Result<(), String> {
         bootstrap: !args.no_bootstrap,
         max_sessions: args.max_sessions,
     })
-    .await?;
+    .await?
+    .with_transports(args.transports.transports()?);
     if let Some(p) = &args.cr_url_file {
         std::fs::write(p, &agent.cr_url).map_err(|e| format!("{}: {e}", p.display()))?;
     }

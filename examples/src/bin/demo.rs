@@ -46,6 +46,10 @@ struct Args {
     /// Run over mutual TLS with a CA, ACS and CPE certificates generated in memory.
     #[arg(long)]
     tls: bool,
+    /// Then wake CPEs over UDP (STUN) and XMPP, with a real coturn and prosody started on
+    /// loopback (needs the coturn and prosody packages; adds up to 60 s to the timeout).
+    #[arg(long)]
+    transports: bool,
 }
 
 const CPE_USER: &str = "cpe-demo";
@@ -360,6 +364,9 @@ async fn demo(args: &Args) -> Result<(), String> {
         }),
         "an invalid SetParameterValues is refused with 9003 / 9007",
     )?;
+    if args.transports {
+        cwmp_examples::transport::demo::run().await?; // issue 16
+    }
     Ok(())
 }
 
@@ -406,7 +413,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     log::set_level(args.log);
     log::to_stdout(true);
-    let limit = Duration::from_secs(args.timeout);
+    let limit = Duration::from_secs(args.timeout + if args.transports { 60 } else { 0 });
     match tokio::time::timeout(limit, demo(&args)).await {
         Ok(Ok(())) => {
             log::info("demo", "demo passed");

@@ -22,8 +22,14 @@
 //! facets of a named data type are stored once and shared through `Arc`s (see [`types`]).
 //! Loading TR-181 2.17 (4 MB, 7,273 definitions) makes fewer than 20,000 allocations.
 //!
-//! What it does not do: keep instance data (it knows definitions, not a device's rows),
-//! check `pathRef`/`instanceRef` targets (that needs the device's instances), or profiles.
+//! - [`tree`]: the CPE side of the parameter RPCs (GetParameterValues, GetParameterNames,
+//!   SetParameterValues, Get/SetParameterAttributes, AddObject, DeleteObject) over a backend
+//!   the device implements, with value-change notifications and persistable state; an
+//!   in-memory backend is included.
+//!
+//! What it does not do: own the device's real data (a [`tree::Backend`] does: the in-memory
+//! one, or the application's own over its I/O), check `pathRef`/`instanceRef` targets against
+//! the device's instances, or profiles.
 //!
 //! ```
 //! use cwmp_core::value::{Value, ValueType};

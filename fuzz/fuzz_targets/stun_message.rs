@@ -9,8 +9,7 @@
 use std::time::Duration;
 
 use cwmp_auth::stun::message::{
-    Integrity, MAX_MESSAGE, Message, is_stun, short_term_key, verify_fingerprint,
-    verify_integrity,
+    Integrity, MAX_MESSAGE, Message, is_stun, short_term_key, verify_fingerprint, verify_integrity,
 };
 use cwmp_auth::stun::{BindingClient, BindingConfig, KeepAlive};
 use cwmp_auth::{Error, RandomSource};

@@ -167,10 +167,10 @@ async fn run(
         };
         let datagram = buf.get(..n).unwrap_or_default();
         if is_stun(datagram) {
-            if let (Some(client), Some(server)) = (binding.as_mut(), config.stun_server)
-                && from == server
-            {
-                let _ = client.handle_datagram(origin.elapsed(), datagram, &mut rng);
+            if let (Some(client), Some(server)) = (binding.as_mut(), config.stun_server) {
+                if from == server {
+                    let _ = client.handle_datagram(origin.elapsed(), datagram, &mut rng);
+                }
             }
             continue;
         }

@@ -50,7 +50,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::error::Error;
-use super::{CONTENT_TYPE, Incoming, RequestHandle, method_name};
+use super::{CONTENT_TYPE, Incoming, RequestHandle, answering, method_name};
 use crate::envelope::{Body, Envelope, METHODS, Side};
 use crate::fault::{Fault, FaultCode};
 use crate::header::Header;
@@ -636,13 +636,7 @@ impl AcsSession {
     }
 
     fn answer_inform(&mut self, id: Option<String>, now: Instant) {
-        let mut reply = Envelope {
-            header: Header {
-                id: id.map(Cow::Owned),
-                ..Header::default()
-            },
-            body: InformResponse { max_envelopes: 1 }.into(),
-        };
+        let mut reply = answering(id, InformResponse { max_envelopes: 1 }.into());
         reply.header.use_cwmp_version = self.negotiated;
         self.send(reply, now);
         self.state = State::CpeRequests;
@@ -670,16 +664,9 @@ impl AcsSession {
             });
             self.arm_decision(now);
         } else {
-            let reply = Envelope {
-                header: Header {
-                    id: header.id.as_deref().map(|s| Cow::Owned(s.to_owned())),
-                    ..Header::default()
-                },
-                body: default.unwrap_or_else(|| {
-                    Body::Fault(Fault::new(FaultCode::ACS_METHOD_NOT_SUPPORTED))
-                }),
-            };
-            self.send(reply, now);
+            let body = default
+                .unwrap_or_else(|| Body::Fault(Fault::new(FaultCode::ACS_METHOD_NOT_SUPPORTED)));
+            self.answer(header.id.as_deref().map(str::to_owned), body, now);
         }
         Some(Received::CpeRequest {
             id: header.id,
@@ -807,13 +794,10 @@ impl AcsSession {
     }
 
     fn reply_fault(&mut self, id: Option<&str>, code: FaultCode) {
-        self.reply = Some(Out::Own(Envelope {
-            header: Header {
-                id: id.map(|s| Cow::Owned(s.to_owned())),
-                ..Header::default()
-            },
-            body: Body::Fault(Fault::new(code)),
-        }));
+        self.reply = Some(Out::Own(answering(
+            id.map(str::to_owned),
+            Body::Fault(Fault::new(code)),
+        )));
     }
 
     fn end(&mut self, failure: Option<AcsFailure>) {
@@ -889,13 +873,6 @@ impl AcsSession {
     }
 
     fn answer(&mut self, id: Option<String>, body: Body<'static>, now: Instant) {
-        let envelope = Envelope {
-            header: Header {
-                id: id.map(Cow::Owned),
-                ..Header::default()
-            },
-            body,
-        };
-        self.send(envelope, now);
+        self.send(answering(id, body), now);
     }
 }

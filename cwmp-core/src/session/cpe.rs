@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use super::error::Error;
 use super::parameter_key::ParameterKey;
 use super::retry::{DEFAULT_MIN_WAIT, DEFAULT_MULTIPLIER, retry_wait};
-use super::{CONTENT_TYPE, Incoming, RequestHandle, SOAP_ACTION, method_name};
+use super::{CONTENT_TYPE, Incoming, RequestHandle, SOAP_ACTION, answering, method_name};
 use crate::datetime::DateTimeText;
 use crate::envelope::{Body, Envelope, Side};
 use crate::event::{EventCode, EventStruct, merge_event};
@@ -856,13 +856,7 @@ impl Cpe {
             Ok(body) => body,
             Err(fault) => Body::Fault(fault),
         };
-        self.sent = Some(Envelope {
-            header: Header {
-                id: id.map(std::borrow::Cow::Owned),
-                ..Header::default()
-            },
-            body,
-        });
+        self.sent = Some(answering(id, body));
         self.transmit = Some(Out::Sent);
         self.events
             .push_back(CpeEvent::AcsRequestAnswered { method, fault });
@@ -991,13 +985,10 @@ impl Cpe {
         let method = method_name(&body);
         if body.side() == Some(Side::Acs) {
             let fault = Fault::new(FaultCode::METHOD_NOT_SUPPORTED);
-            self.sent = Some(Envelope {
-                header: Header {
-                    id: header.id.map(|s| std::borrow::Cow::Owned(s.into_owned())),
-                    ..Header::default()
-                },
-                body: Body::Fault(fault),
-            });
+            self.sent = Some(answering(
+                header.id.map(|s| s.into_owned()),
+                Body::Fault(fault),
+            ));
             self.transmit = Some(Out::Sent);
             self.events.push_back(CpeEvent::AcsRequestAnswered {
                 method,

@@ -182,6 +182,17 @@ impl<'a> Incoming<'a> {
     }
 }
 
+/// An envelope answering the message whose cwmp:ID was `id`: the ID echoed, no other header.
+fn answering(id: Option<String>, body: Body<'static>) -> Envelope<'static> {
+    Envelope {
+        header: crate::header::Header {
+            id: id.map(std::borrow::Cow::Owned),
+            ..Default::default()
+        },
+        body,
+    }
+}
+
 /// The wire name of a message as a `&'static str`: the name of every method this crate
 /// knows, `"Fault"`, or `"Unknown"` for a method it does not know (the application has the
 /// message itself, with its name).

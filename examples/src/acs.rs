@@ -28,7 +28,7 @@ use cwmp_auth::digest::Users;
 use cwmp_auth::{Algorithm, RandomSource};
 use cwmp_core::Body;
 use cwmp_core::fault::Fault;
-use cwmp_core::rpc::{DeviceId, GetParameterValues};
+use cwmp_core::rpc::{DeviceId, GetParameterValues, ParameterValue};
 use cwmp_core::session::RequestHandle;
 use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsFailure, AcsSession, Received, Reply};
 use http::{Method, Request, Response, StatusCode};
@@ -211,6 +211,14 @@ impl std::fmt::Debug for Acs {
             .field("store", &self.inner.store.kind())
             .finish_non_exhaustive()
     }
+}
+
+/// The non-empty value a device reported for the parameter ending in `leaf`
+/// (`ManagementServer.…`), among the parameters the store recorded.
+fn reported(seen: &[ParameterValue<'_>], leaf: &str) -> Option<String> {
+    seen.iter()
+        .find(|p| p.name.ends_with(leaf) && !p.value.text.is_empty())
+        .map(|p| p.value.text.to_string())
 }
 
 /// The device id the ACS uses: `OUI-ProductClass-SerialNumber`.
@@ -1113,17 +1121,15 @@ impl Acs {
         let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
         // issue 16: how else the device can be woken up, from the parameters it reported.
         let seen = store.parameters(id).await.unwrap_or_default();
-        let param = |leaf: &str| {
-            seen.iter()
-                .find(|p| p.name.ends_with(leaf) && !p.value.text.is_empty())
-                .map(|p| p.value.text.to_string())
-        };
         Some(Device {
             id: d.id,
             device_id: d.device_id,
             connection_request_url: d.connection_request_url,
-            udp_connection_request_address: param("ManagementServer.UDPConnectionRequestAddress"),
-            conn_req_jabber_id: param("ManagementServer.ConnReqJabberID"),
+            udp_connection_request_address: reported(
+                &seen,
+                "ManagementServer.UDPConnectionRequestAddress",
+            ),
+            conn_req_jabber_id: reported(&seen, "ManagementServer.ConnReqJabberID"),
             last_events: d.last_events,
             sessions: n(d.sessions),
             sessions_completed: n(d.sessions_completed),
@@ -1191,51 +1197,30 @@ impl Acs {
         // --- issue 16: UDP when the device reported an address, XMPP when the ACS has an
         // account and the device a ConnReqJabberID, HTTP otherwise.
         let seen = store.parameters(device).await.map_err(AdminError::from)?;
-        let param = |leaf: &str| {
-            seen.iter()
-                .find(|p| p.name.ends_with(leaf))
-                .map(|p| p.value.text.to_string())
-        };
-        let udp_addr = param("ManagementServer.UDPConnectionRequestAddress");
-        let jabber_id = param("ManagementServer.ConnReqJabberID");
         let c = &self.inner.config;
-        if let Some(result) = crate::transport::acs_side::connection_request(
+        let woken = crate::transport::acs_side::connection_request(
             &c.transports,
-            udp_addr.as_deref(),
-            jabber_id.as_deref(),
+            reported(&seen, "ManagementServer.UDPConnectionRequestAddress").as_deref(),
+            reported(&seen, "ManagementServer.ConnReqJabberID").as_deref(),
             &c.cr_username,
             &c.cr_password,
         )
-        .await
-        {
-            let text = match &result {
-                Ok(r) => (*r).to_owned(),
-                Err(e) => e.clone(),
-            };
-            let _ = store
-                .add_history(
-                    device,
-                    None,
-                    None,
-                    &HistoryEvent::ConnectionRequest { result: text },
-                )
-                .await;
-            return result.map_err(|message| AdminError {
-                status: StatusCode::BAD_GATEWAY,
-                code: "connection_request_failed",
-                message,
-            });
-        }
+        .await;
         // --- end issue 16
-        let target = store.cr_target(device).await.map_err(AdminError::from)?;
-        let Some(target) = target else {
-            return Err(AdminError {
-                status: StatusCode::CONFLICT,
-                code: "no_connection_request_url",
-                message: format!("{device} reported no ConnectionRequestURL"),
-            });
+        let result = match woken {
+            Some(result) => result,
+            None => {
+                let target = store.cr_target(device).await.map_err(AdminError::from)?;
+                let Some(target) = target else {
+                    return Err(AdminError {
+                        status: StatusCode::CONFLICT,
+                        code: "no_connection_request_url",
+                        message: format!("{device} reported no ConnectionRequestURL"),
+                    });
+                };
+                self.send_connection_request(device, &target).await
+            }
         };
-        let result = self.send_connection_request(device, &target).await;
         let text = match &result {
             Ok(r) => (*r).to_owned(),
             Err(e) => e.clone(),

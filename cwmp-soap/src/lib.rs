@@ -55,8 +55,11 @@
 )]
 
 pub mod decode;
+mod describe;
 pub mod encode;
+pub mod generate;
 mod name;
+mod rpc;
 pub use decode::{
     ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
 };

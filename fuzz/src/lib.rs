@@ -1,6 +1,5 @@
-//! Helpers shared by the fuzz targets: reference computations (oracles) and the hand-written
-//! generator of arbitrary CWMP model values (`cwmp-core` does not depend on `arbitrary`).
+//! Helpers shared by the fuzz targets: reference computations (oracles). Model values come from
+//! `cwmp_soap::generate`, built from the same RPC descriptions as the codec.
 #![forbid(unsafe_code)]
 
 pub mod auth;
-pub mod model;

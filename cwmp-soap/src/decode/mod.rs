@@ -66,7 +66,8 @@
 
 mod envelope;
 mod error;
-mod reader;
+pub(crate) mod field;
+pub(crate) mod reader;
 mod rpc;
 mod text;
 

@@ -88,18 +88,16 @@
 
 use cwmp_core::envelope::UnknownMethod;
 use cwmp_core::limits::Violation;
-use cwmp_core::rpc::*;
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
+use field::WriteStruct;
 
-mod du;
 mod fault;
-mod misc;
-mod parameters;
-mod transfer;
+pub(crate) mod field;
+mod rpc;
 mod validate;
-mod xml;
+pub(crate) mod xml;
 
-use xml::{Xml, tag};
+use xml::Xml;
 
 /// How booleans are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -577,125 +575,15 @@ fn write_body(x: &mut Xml<'_>, body: &Body<'_>) {
     }
 }
 
-/// A message type's encoder: writes the children of its element.
-pub(crate) trait WriteRpc {
-    /// Writes the message's children (nothing for a message without arguments).
-    fn write(&self, x: &mut Xml<'_>);
-}
-
-/// Implements [`WriteRpc`] for each message type with what writes its children.
-macro_rules! writers {
-    ($($ty:ty => $f:expr,)*) => {$(
-        impl WriteRpc for $ty {
-            #[inline]
-            fn write(&self, x: &mut Xml<'_>) {
-                ($f)(x, self)
-            }
-        }
-    )*};
-}
-
-/// Writes nothing: a message without arguments.
-fn no_arguments<T>(_: &mut Xml<'_>, _: &T) {}
-
-writers! {
-    GetRpcMethods => no_arguments,
-    GetRpcMethodsResponse<'_> => |x: &mut Xml<'_>, m: &GetRpcMethodsResponse<'_>| {
-        x.string_array("MethodList", tag!("string"), &m.methods)
-    },
-    SetParameterValues<'_> => parameters::set_parameter_values,
-    SetParameterValuesResponse => |x: &mut Xml<'_>, m: &SetParameterValuesResponse| {
-        x.leaf_i64(tag!("Status"), m.status.into())
-    },
-    GetParameterValues<'_> => |x: &mut Xml<'_>, m: &GetParameterValues<'_>| {
-        x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
-    },
-    GetParameterValuesResponse<'_> => |x: &mut Xml<'_>, m: &GetParameterValuesResponse<'_>| {
-        parameters::value_list(x, "ParameterList", &m.parameters)
-    },
-    GetParameterNames<'_> => parameters::get_parameter_names,
-    GetParameterNamesResponse<'_> => parameters::get_parameter_names_response,
-    SetParameterAttributes<'_> => parameters::set_parameter_attributes,
-    SetParameterAttributesResponse => no_arguments,
-    GetParameterAttributes<'_> => |x: &mut Xml<'_>, m: &GetParameterAttributes<'_>| {
-        x.string_array("ParameterNames", tag!("string"), &m.parameter_names)
-    },
-    GetParameterAttributesResponse<'_> => parameters::get_parameter_attributes_response,
-    AddObject<'_> => |x: &mut Xml<'_>, m: &AddObject<'_>| {
-        parameters::object(x, &m.object_name, &m.parameter_key)
-    },
-    AddObjectResponse => |x: &mut Xml<'_>, m: &AddObjectResponse| {
-        x.leaf_u64(tag!("InstanceNumber"), m.instance_number.into());
-        x.leaf_i64(tag!("Status"), m.status.into());
-    },
-    DeleteObject<'_> => |x: &mut Xml<'_>, m: &DeleteObject<'_>| {
-        parameters::object(x, &m.object_name, &m.parameter_key)
-    },
-    DeleteObjectResponse => |x: &mut Xml<'_>, m: &DeleteObjectResponse| {
-        x.leaf_i64(tag!("Status"), m.status.into())
-    },
-    Reboot<'_> => |x: &mut Xml<'_>, m: &Reboot<'_>| x.leaf(tag!("CommandKey"), &m.command_key),
-    RebootResponse => no_arguments,
-    Download<'_> => transfer::download,
-    DownloadResponse<'_> => |x: &mut Xml<'_>, m: &DownloadResponse<'_>| {
-        transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
-    },
-    Upload<'_> => transfer::upload,
-    UploadResponse<'_> => |x: &mut Xml<'_>, m: &UploadResponse<'_>| {
-        transfer::status_times(x, m.status, &m.start_time, &m.complete_time)
-    },
-    FactoryReset => no_arguments,
-    FactoryResetResponse => no_arguments,
-    GetQueuedTransfers => no_arguments,
-    GetQueuedTransfersResponse<'_> => transfer::queued,
-    GetAllQueuedTransfers => no_arguments,
-    GetAllQueuedTransfersResponse<'_> => transfer::all_queued,
-    ScheduleInform<'_> => |x: &mut Xml<'_>, m: &ScheduleInform<'_>| {
-        x.leaf_u64(tag!("DelaySeconds"), m.delay_seconds.into());
-        x.leaf(tag!("CommandKey"), &m.command_key);
-    },
-    ScheduleInformResponse => no_arguments,
-    SetVouchers<'_> => |x: &mut Xml<'_>, m: &SetVouchers<'_>| {
-        x.string_array("VoucherList", tag!("base64"), &m.vouchers)
-    },
-    SetVouchersResponse => no_arguments,
-    GetOptions<'_> => |x: &mut Xml<'_>, m: &GetOptions<'_>| x.leaf(tag!("OptionName"), &m.option_name),
-    GetOptionsResponse<'_> => misc::get_options_response,
-    CancelTransfer<'_> => |x: &mut Xml<'_>, m: &CancelTransfer<'_>| {
-        x.leaf(tag!("CommandKey"), &m.command_key)
-    },
-    CancelTransferResponse => no_arguments,
-    ChangeDuState<'_> => du::change_du_state,
-    ChangeDuStateResponse => no_arguments,
-    ScheduleDownload<'_> => transfer::schedule_download,
-    ScheduleDownloadResponse => no_arguments,
-    Inform<'_> => misc::inform,
-    InformResponse => |x: &mut Xml<'_>, m: &InformResponse| {
-        x.leaf_u64(tag!("MaxEnvelopes"), m.max_envelopes.into())
-    },
-    TransferComplete<'_> => transfer::transfer_complete,
-    TransferCompleteResponse => no_arguments,
-    AutonomousTransferComplete<'_> => transfer::autonomous_transfer_complete,
-    AutonomousTransferCompleteResponse => no_arguments,
-    RequestDownload<'_> => transfer::request_download,
-    RequestDownloadResponse => no_arguments,
-    Kicked<'_> => misc::kicked,
-    KickedResponse<'_> => |x: &mut Xml<'_>, m: &KickedResponse<'_>| x.leaf(tag!("NextURL"), &m.next_url),
-    DuStateChangeComplete<'_> => du::du_state_change_complete,
-    DuStateChangeCompleteResponse => no_arguments,
-    AutonomousDuStateChangeComplete<'_> => du::autonomous_du_state_change_complete,
-    AutonomousDuStateChangeCompleteResponse => no_arguments,
-}
-
 /// The dispatch on the body's variant, built from cwmp-core's list of RPCs: an RPC in the
-/// model without a [`WriteRpc`] implementation does not compile (it is never written as an
+/// model without a description does not compile (it is never written as an
 /// empty element).
 macro_rules! dispatch {
     ($($(#[$doc:meta])* $variant:ident($ty:ty) = $wire:literal, $since:ident, $side:ident, $response:literal;)*) => {
         /// The children of an RPC element.
         fn write_children(x: &mut Xml<'_>, body: &Body<'_>) {
             match body {
-                $(Body::$variant(m) => m.write(x),)*
+                $(Body::$variant(m) => m.write_fields(x),)*
                 // Written by `write_body`; `Body` is non-exhaustive, but every RPC it holds is
                 // listed above.
                 _ => {}

@@ -344,13 +344,6 @@ impl Xml<'_> {
         self.raw(tag.close);
     }
 
-    /// A leaf that is written only when present.
-    pub(crate) fn opt_leaf(&mut self, tag: Tag, text: Option<&Cow<'_, str>>) {
-        if let Some(text) = text {
-            self.leaf(tag, text);
-        }
-    }
-
     /// `<name>n</name>` for an unsigned number.
     #[inline(always)]
     pub(crate) fn leaf_u64(&mut self, tag: Tag, v: u64) {
@@ -444,6 +437,13 @@ impl Xml<'_> {
                 self.raw("\">");
             }
         }
+        self.value_text(v);
+    }
+
+    /// A value's text, booleans and dateTimes adjusted per the options when their text is
+    /// valid.
+    #[inline]
+    pub(crate) fn value_text(&mut self, v: &Value<'_>) {
         match v.ty {
             ValueType::Boolean if self.opts.booleans == BoolFormat::Digits => {
                 match parse_bool(&v.text) {

@@ -2,7 +2,7 @@
 //!
 //! **Warning:** Basic sends the password in clear (base64 is an encoding, not protection).
 //! Use it only inside TLS; over plain HTTP use [`crate::digest`]. TR-069 allows Basic only
-//! over TLS (SPEC AUTH-01).
+//! over TLS.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

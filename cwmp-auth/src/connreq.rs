@@ -1,4 +1,4 @@
-//! HTTP Connection Request client (ACS → CPE, SPEC CR-01), without I/O.
+//! HTTP Connection Request client (ACS → CPE, TR-069 §3.2.2), without I/O.
 //!
 //! The ACS sends `GET ConnectionRequestURL`. Feed every response to
 //! [`ConnectionRequestClient::on_response`]; it answers what to do next.

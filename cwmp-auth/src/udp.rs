@@ -1,4 +1,4 @@
-//! UDP Connection Request (TR-069 Annex G, TR-111; SPEC CR-10).
+//! UDP Connection Request (TR-069 Annex G, TR-111).
 //!
 //! The ACS sends a datagram holding an HTTP-like request line whose query carries a
 //! timestamp, a message id, the connection-request user name, a cnonce and
@@ -213,7 +213,7 @@ impl UdpConnectionRequest {
     }
 }
 
-/// The CPE's check of UDP connection requests (the rules of SPEC CR-10).
+/// The CPE's check of UDP connection requests (the rules of TR-069 Annex G: signature, timestamp, message ID).
 ///
 /// Accepts a datagram when `un` is the configured user name, the signature verifies, the id
 /// differs from the last accepted id and the timestamp is greater than the last accepted one.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use cwmp_core::envelope::UnknownMethod;
 use cwmp_core::event::{EventCode, EventStruct};
-use cwmp_core::fault::{Fault, FaultCode};
+use cwmp_core::fault::{Fault, FaultCode, SoapFault};
 use cwmp_core::header::Header;
 use cwmp_core::rpc::*;
 use cwmp_core::session::acs::{AcsConfig, AcsEvent, AcsFailure, AcsSession, Received, Reply};
@@ -537,4 +537,95 @@ fn cpe_unexpected_message_fails_the_session() {
         success: false,
         failure: Some(Failure::Unexpected(Some("GetParameterValues")))
     }));
+}
+
+fn soap_fault(text: &str) -> SoapFault<'static> {
+    SoapFault {
+        code: Some("Server".into()),
+        string: Some(text.to_owned().into()),
+        ..SoapFault::default()
+    }
+}
+
+#[test]
+fn acs_hands_a_soap_fault_without_cwmp_detail_over_as_such() {
+    let t = Instant::now();
+    let mut acs = informed_acs(AcsConfig::default(), t);
+    acs.poll_reply().unwrap();
+    let handle = acs.enqueue(Reboot::default().into(), t).unwrap();
+    acs.feed(None, t).unwrap();
+    acs.poll_reply().unwrap();
+    let answer = Envelope {
+        header: Header::with_id("acs-1"),
+        body: Body::SoapFault(soap_fault("busy")),
+    };
+    let got = acs.feed(Some(answer), t).unwrap();
+    match got {
+        Some(Received::SoapFault {
+            handle: h,
+            request: Body::Reboot(_),
+            fault,
+        }) => {
+            assert_eq!(h, handle);
+            assert_eq!(fault.string.as_deref(), Some("busy"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The session goes on: the application decides what comes next.
+    assert_eq!(events(&mut acs), vec![AcsEvent::Idle]);
+}
+
+#[test]
+fn cpe_treats_a_soap_fault_as_a_fault_of_its_inform_and_of_its_requests() {
+    let t = Instant::now();
+    let mut cpe = cpe();
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    cpe.poll_transmit().unwrap();
+    let fault = Envelope {
+        header: Header::with_id("cpe-1"),
+        body: Body::SoapFault(soap_fault("no")),
+    };
+    deliver(&mut cpe, ok(fault), t).unwrap();
+    let evs: Vec<CpeEvent> = std::iter::from_fn(|| cpe.poll_event()).collect();
+    assert!(evs.contains(&CpeEvent::SessionEnded {
+        success: false,
+        failure: Some(Failure::InformSoapFault)
+    }));
+
+    let id = cpe
+        .queue_request(RequestDownload::default().into(), vec![], t)
+        .unwrap();
+    cpe.start_session(t, SessionStart::default()).unwrap();
+    let inform_id = cpe
+        .poll_transmit()
+        .unwrap()
+        .envelope
+        .unwrap()
+        .header
+        .id
+        .clone()
+        .unwrap();
+    deliver(
+        &mut cpe,
+        ok(Envelope::request(
+            inform_id.into_owned(),
+            InformResponse { max_envelopes: 1 },
+        )),
+        t,
+    )
+    .unwrap();
+    let sent = cpe.poll_transmit().unwrap().envelope.unwrap().clone();
+    assert_eq!(sent.body.name(), "RequestDownload");
+    let answer = Envelope {
+        header: sent.header.clone(),
+        body: Body::SoapFault(soap_fault("denied")),
+    };
+    let got = deliver(&mut cpe, ok(answer), t).unwrap();
+    assert!(matches!(
+        got,
+        Some(cpe::Received::RequestSoapFaulted { handle, request: Body::RequestDownload(_), ref fault })
+            if handle == id && fault.string.as_deref() == Some("denied")
+    ));
+    assert_eq!(cpe.queued_requests(), 0);
+    assert!(cpe.poll_transmit().unwrap().is_empty(), "the empty POST");
 }

@@ -1,4 +1,4 @@
-//! Parameter paths: full names, partial paths, instances, aliases and patterns (SPEC DM-01..04).
+//! Parameter paths: full names, partial paths, instances, aliases and patterns.
 //!
 //! [`Path`] is the owned form (one shared `Arc<str>`; cloning is a reference-count increment),
 //! [`PathRef`] the borrowed form over a `&str`. Both are validated on construction, so every
@@ -142,7 +142,7 @@ impl fmt::Display for Segment<'_> {
     }
 }
 
-/// The root data model family a path belongs to (SPEC DM-04).
+/// The root data model family a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Root<'a> {
     /// `Device.` (Device:2, TR-181).

@@ -238,7 +238,7 @@ pub struct EnumerationRefFacet {
     pub null_value: Option<Arc<str>>,
 }
 
-/// The `list` facet: the value is a comma-separated list (SPEC VAL-03) whose items carry the
+/// The `list` facet: the value is a comma-separated list whose items carry the
 /// other facets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]

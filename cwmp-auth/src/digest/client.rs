@@ -208,7 +208,8 @@ impl DigestClient {
             s.push_str(", opaque=");
             push_quoted(&mut s, o);
         }
-        // QUIRKS 35: qop, nc and cnonce only when the challenge offered a qop.
+        // Some servers send no qop (RFC 2069 style): qop, nc and cnonce only when the
+        // challenge offered a qop.
         if let Some(q) = qop {
             s.push_str(", qop=");
             s.push_str(q.as_str());

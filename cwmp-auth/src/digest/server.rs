@@ -236,7 +236,7 @@ impl core::fmt::Debug for Verified {
 ///
 /// Nonces carry their issue time and a random part, authenticated by an HMAC-SHA-256 under the
 /// server secret: any server holding the secret accepts them, on any TCP connection (AVM
-/// Fritzbox reconnects after the 401, QUIRKS 34), with no per-socket state. Expiry yields
+/// Fritzbox reconnects after the 401), with no per-socket state. Expiry yields
 /// [`Error::Stale`] when the response was otherwise right; replays are caught by a
 /// [`NonceCounter`].
 ///

@@ -52,7 +52,7 @@ use std::time::{Duration, Instant};
 use super::error::Error;
 use super::{CONTENT_TYPE, Incoming, RequestHandle, answering, method_name};
 use crate::envelope::{Body, Envelope, METHODS, Side};
-use crate::fault::{Fault, FaultCode};
+use crate::fault::{Fault, FaultCode, SoapFault};
 use crate::header::Header;
 use crate::rpc::{
     AutonomousDuStateChangeCompleteResponse, AutonomousTransferCompleteResponse, DeviceId,
@@ -265,6 +265,17 @@ pub enum Received<'a> {
         request: Body<'static>,
         /// The fault (with SetParameterValuesFault entries for a SetParameterValues).
         fault: Fault<'a>,
+    },
+    /// The CPE answered a request of the ACS with a SOAP Fault that carries no CWMP fault
+    /// (no `detail/cwmp:Fault`, so no CWMP fault code): the request failed, for a reason
+    /// only the fault's text gives.
+    SoapFault {
+        /// The request's handle.
+        handle: RequestHandle,
+        /// The request, handed back.
+        request: Body<'static>,
+        /// The SOAP fault as it came.
+        fault: SoapFault<'a>,
     },
     /// The CPE's empty POST: it has no more requests; the ACS's turn begins.
     EmptyPost,
@@ -737,6 +748,11 @@ impl AcsSession {
         let request = sent.envelope.body;
         let received = match body {
             Body::Fault(fault) => Received::Fault {
+                handle,
+                request,
+                fault,
+            },
+            Body::SoapFault(fault) => Received::SoapFault {
                 handle,
                 request,
                 fault,

@@ -43,7 +43,7 @@ use super::{CONTENT_TYPE, Incoming, RequestHandle, SOAP_ACTION, answering, metho
 use crate::datetime::DateTimeText;
 use crate::envelope::{Body, Envelope, Side};
 use crate::event::{EventCode, EventStruct, merge_event};
-use crate::fault::{Fault, FaultCode};
+use crate::fault::{Fault, FaultCode, SoapFault};
 use crate::header::Header;
 use crate::limits::MAX_EVENTS;
 use crate::rpc::{DeviceId, Inform, ParameterValue};
@@ -155,11 +155,11 @@ impl CpeConfig {
 pub struct SessionStart {
     /// The Inform's CurrentTime (the device clock; may be the Unknown Time).
     pub current_time: DateTimeText<'static>,
-    /// The Inform's ParameterList: the forced Inform parameters (EVT-06), the values of
+    /// The Inform's ParameterList: the forced Inform parameters (those the data model marks forced, in every Inform), the values of
     /// `4 VALUE CHANGE`, and any configured extras.
     pub parameters: Vec<ParameterValue<'static>>,
     /// A random number; if this session fails it picks the retry wait inside the window of
-    /// SES-10 (see [`retry_wait`](super::retry_wait())).
+    /// TR-069 §3.2.1.1 (see [`retry_wait`](super::retry_wait())).
     pub random: u64,
 }
 
@@ -277,6 +277,9 @@ pub enum Failure {
     HttpStatus(u16),
     /// The ACS answered the Inform with a fault other than 8006.
     InformFault(FaultCode),
+    /// The ACS answered the Inform with a SOAP Fault that carries no CWMP fault (so no fault
+    /// code).
+    InformSoapFault,
     /// The ACS answered the Inform with fault 8006: no common version.
     VersionIncompatible,
     /// The ACS answered the Inform with an empty response.
@@ -321,6 +324,16 @@ pub enum Received<'a> {
         request: Option<Body<'static>>,
         /// The fault.
         fault: Fault<'a>,
+    },
+    /// The ACS answered a request of the CPE with a SOAP Fault that carries no CWMP fault (so
+    /// no fault code). The request is dropped and handed back.
+    RequestSoapFaulted {
+        /// The request's handle.
+        handle: RequestHandle,
+        /// The request.
+        request: Body<'static>,
+        /// The SOAP fault as it came.
+        fault: SoapFault<'a>,
     },
 }
 
@@ -890,6 +903,7 @@ impl Cpe {
                 Step::Fail(Failure::VersionIncompatible)
             }
             Body::Fault(f) => Step::Fail(Failure::InformFault(f.code)),
+            Body::SoapFault(_) => Step::Fail(Failure::InformSoapFault),
             other => Step::Fail(Failure::Unexpected(Some(method_name(&other)))),
         }
     }
@@ -941,6 +955,16 @@ impl Cpe {
                     *received = Some(Received::RequestFaulted {
                         handle,
                         request,
+                        fault,
+                    });
+                }
+                self.next_step(session);
+            }
+            Body::SoapFault(fault) => {
+                if let Some(q) = self.queue.pop_front() {
+                    *received = Some(Received::RequestSoapFaulted {
+                        handle: q.handle,
+                        request: q.envelope.body,
                         fault,
                     });
                 }

@@ -1,4 +1,4 @@
-//! `ManagementServer.ParameterKey` bookkeeping (SPEC SES-20).
+//! `ManagementServer.ParameterKey` bookkeeping.
 
 use crate::Body;
 use crate::fault::Fault;

@@ -1,4 +1,4 @@
-//! The wait before retrying a failed session (TR-069 §3.2.1.1, SPEC SES-10).
+//! The wait before retrying a failed session (TR-069 §3.2.1.1).
 
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ const NANOS_PER_SEC: u128 = 1_000_000_000;
 ///
 /// Inputs are brought into their data-model ranges rather than refused: `n` is counted from 1
 /// (0 is treated as 1) and capped at 10, `m` is clamped to 1..=65535 and `k` to 1000..=65535.
-/// The arithmetic is integer, in nanoseconds, so the defaults give the table of SES-10 exactly.
+/// The arithmetic is integer, in nanoseconds, so the defaults give the table of TR-069 §3.2.1.1 exactly.
 ///
 /// ```
 /// use std::time::Duration;

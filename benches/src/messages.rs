@@ -573,6 +573,22 @@ pub struct Generated {
     pub parameters: usize,
 }
 
+/// One message of every RPC of CWMP 1.0–1.4 (by element name), made by
+/// [`cwmp_soap::generate`] from the same RPC descriptions the codec is built from, each from
+/// 256 bytes of a fixed-seed [`XorShift`]: the codec's per-RPC paths, not one workload.
+pub fn every_rpc() -> Vec<(&'static str, Envelope<'static>)> {
+    let mut rng = XorShift::new(0x0C3A_7E11);
+    cwmp_core::envelope::METHODS
+        .iter()
+        .filter_map(|m| {
+            let bytes: Vec<u8> = (0..256).map(|_| rng.next_u64().to_le_bytes()[7]).collect();
+            cwmp_soap::generate::Generator::new(&bytes)
+                .message(m.0)
+                .map(|e| (m.0, e))
+        })
+        .collect()
+}
+
 /// Every generated message of the benches, smallest first.
 pub fn all() -> Vec<Generated> {
     vec![
@@ -613,6 +629,15 @@ pub fn all() -> Vec<Generated> {
 mod tests {
     use super::*;
     use cwmp_core::Body;
+
+    #[test]
+    fn every_rpc_is_there_once() {
+        let all = every_rpc();
+        assert_eq!(all.len(), cwmp_core::envelope::METHODS.len());
+        for (name, env) in &all {
+            assert_eq!(env.body.name(), *name);
+        }
+    }
 
     #[test]
     fn sizes_and_determinism() {

@@ -393,6 +393,73 @@ fn encode_section(r: &mut Report, generated: &[Generated]) {
     }
 }
 
+/// Every RPC once (generated from the RPC descriptions): encode and decode of the whole set,
+/// against the bare quick-xml loop over the same bytes.
+fn every_rpc_section(r: &mut Report) {
+    // CWMP 1.4, where every header element the generator sets is written.
+    let options = cwmp_soap::EncodeOptions::for_version(cwmp_core::CwmpVersion::V1_4);
+    let messages = messages::every_rpc();
+    let name = format!("every RPC ({} messages)", messages.len());
+    let encoded: Vec<Vec<u8>> = messages.iter().map(|(_, e)| options.to_vec(e)).collect();
+    let total: usize = encoded.iter().map(Vec::len).sum();
+    let decoder = Decoder::new();
+    let round_trips = messages
+        .iter()
+        .zip(&encoded)
+        .all(|((_, e), b)| decoder.decode(b).ok().map(|d| d.envelope).as_ref() == Some(e));
+    r.check(
+        round_trips,
+        format!("{name}: every message decodes back to itself"),
+    );
+    let mut out = Vec::with_capacity(1 << 16);
+    let enc = r.time(|| {
+        for (_, e) in &messages {
+            out.clear();
+            options.encode(black_box(e), &mut out);
+        }
+        black_box(out.len());
+    });
+    r.row(
+        "encode",
+        &name,
+        "cwmp-soap encode",
+        Unit::Bytes(total),
+        enc,
+        None,
+    );
+    let dec = r.time(|| {
+        for b in &encoded {
+            black_box(decoder.decode(black_box(b)).ok());
+        }
+    });
+    r.row(
+        "decode",
+        &name,
+        "cwmp-soap lenient",
+        Unit::Bytes(total),
+        dec,
+        None,
+    );
+    let bare = r.time(|| {
+        for b in &encoded {
+            black_box(qx::bare_loop(black_box(b)).ok());
+        }
+    });
+    r.row(
+        "decode",
+        &name,
+        "quick-xml Reader loop",
+        Unit::Bytes(total),
+        bare,
+        None,
+    );
+    let vs_bare = bare / dec;
+    r.rows
+        .last_mut()
+        .into_iter()
+        .for_each(|l| l.ratio = Some(("ours/this speed".to_owned(), vs_bare)));
+}
+
 /// Seconds per call of `a` and of `b`, measured in alternating rounds (best round of each),
 /// so that a ratio of the two is not skewed by a change of machine load between them.
 fn paired(budget: Budget, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
@@ -738,6 +805,7 @@ fn main() -> ExitCode {
     decode_section(&mut r, &inputs);
     corpus_section(&mut r);
     encode_section(&mut r, &generated);
+    every_rpc_section(&mut r);
     let find = |name: &str| {
         generated
             .iter()

@@ -46,47 +46,60 @@ pub enum Lexical {
 /// Checks `text` as a value of `ty`: `Ok` with what facets need, or the error a typed
 /// accessor of [`Value`](crate::value::Value) gives for the same text.
 pub fn check(ty: &ValueType<'_>, text: &str) -> Result<Lexical, ValueError> {
-    let bad = |expected: &'static str| error(expected, text);
-    let t = text.trim();
-    Ok(match ty {
-        ValueType::String | ValueType::Other(_) => Lexical::String {
-            chars: text.chars().count() as u64,
-        },
-        ValueType::Int => Lexical::Integer(i128::from(t.parse::<i32>().map_err(|_| bad("int"))?)),
-        ValueType::UnsignedInt => Lexical::Integer(i128::from(
-            unsigned(t)
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| bad("unsignedInt"))?,
-        )),
-        ValueType::Long => Lexical::Integer(i128::from(t.parse::<i64>().map_err(|_| bad("long"))?)),
-        ValueType::UnsignedLong => {
-            Lexical::Integer(i128::from(unsigned(t).ok_or_else(|| bad("unsignedLong"))?))
-        }
-        ValueType::Boolean => Lexical::Boolean(boolean(t).ok_or_else(|| bad("boolean"))?),
-        ValueType::DateTime => {
-            Lexical::DateTime(t.parse::<DateTime>().map_err(|_| bad("dateTime"))?)
-        }
-        ValueType::Base64 => Lexical::Binary {
-            len: base64_len(text).ok_or_else(|| bad("base64"))?,
-        },
-        ValueType::HexBinary => Lexical::Binary {
-            len: hex_len(t).ok_or_else(|| bad("hexBinary"))?,
-        },
-        ValueType::Decimal => {
-            if !is_decimal(t) {
-                return Err(bad("decimal"));
-            }
-            Lexical::Decimal(t.parse::<f64>().map_err(|_| bad("decimal"))?)
-        }
-    })
+    lex(ty, text).ok_or_else(|| error(expected(ty), text))
 }
 
-/// Whether `text` is a valid value of `ty` (see [`check`]).
+/// The type name an error gives (the types with a fixed name; the others never fail).
+fn expected(ty: &ValueType<'_>) -> &'static str {
+    match ty {
+        ValueType::Int => "int",
+        ValueType::UnsignedInt => "unsignedInt",
+        ValueType::Long => "long",
+        ValueType::UnsignedLong => "unsignedLong",
+        ValueType::Boolean => "boolean",
+        ValueType::DateTime => "dateTime",
+        ValueType::Base64 => "base64",
+        ValueType::HexBinary => "hexBinary",
+        ValueType::Decimal => "decimal",
+        ValueType::String | ValueType::Other(_) => "string",
+    }
+}
+
+/// Whether `text` is a valid value of `ty` (see [`check`]), without building an error.
+#[inline]
 pub fn accepts(ty: &ValueType<'_>, text: &str) -> bool {
     match ty {
         ValueType::String | ValueType::Other(_) => true,
-        _ => check(ty, text).is_ok(),
+        _ => lex(ty, text).is_some(),
     }
+}
+
+/// The lexical value of `text` as a `ty`, or `None`.
+fn lex(ty: &ValueType<'_>, text: &str) -> Option<Lexical> {
+    let t = text.trim();
+    Some(match ty {
+        ValueType::String | ValueType::Other(_) => Lexical::String {
+            chars: text.chars().count() as u64,
+        },
+        ValueType::Int => Lexical::Integer(i128::from(t.parse::<i32>().ok()?)),
+        ValueType::UnsignedInt => {
+            Lexical::Integer(i128::from(unsigned(t).and_then(|v| u32::try_from(v).ok())?))
+        }
+        ValueType::Long => Lexical::Integer(i128::from(t.parse::<i64>().ok()?)),
+        ValueType::UnsignedLong => Lexical::Integer(i128::from(unsigned(t)?)),
+        ValueType::Boolean => Lexical::Boolean(boolean(t)?),
+        ValueType::DateTime => Lexical::DateTime(t.parse::<DateTime>().ok()?),
+        ValueType::Base64 => Lexical::Binary {
+            len: base64_len(text)?,
+        },
+        ValueType::HexBinary => Lexical::Binary { len: hex_len(t)? },
+        ValueType::Decimal => {
+            if !is_decimal(t) {
+                return None;
+            }
+            Lexical::Decimal(t.parse::<f64>().ok()?)
+        }
+    })
 }
 
 /// The error for `text`, truncated to 64 bytes like the accessors' errors.

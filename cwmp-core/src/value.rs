@@ -79,20 +79,7 @@ impl<'a> ValueType<'a> {
     /// Whether `text` is a valid lexical form of this type (always true for string and for
     /// types CWMP does not define).
     pub fn accepts(&self, text: &str) -> bool {
-        match self {
-            ValueType::String | ValueType::Other(_) => true,
-            ValueType::Int => text.trim().parse::<i32>().is_ok(),
-            ValueType::UnsignedInt => {
-                parse_unsigned(text).is_some_and(|v| u32::try_from(v).is_ok())
-            }
-            ValueType::Long => text.trim().parse::<i64>().is_ok(),
-            ValueType::UnsignedLong => parse_unsigned(text).is_some(),
-            ValueType::Boolean => parse_bool(text).is_some(),
-            ValueType::DateTime => text.trim().parse::<DateTime>().is_ok(),
-            ValueType::Base64 => is_base64(text),
-            ValueType::HexBinary => is_hex(text),
-            ValueType::Decimal => is_decimal(text.trim()),
-        }
+        crate::lexical::accepts(self, text)
     }
 
     /// Converts a borrowed type name into an owned one.
@@ -180,39 +167,9 @@ fn parse_unsigned(text: &str) -> Option<u64> {
     t.strip_prefix('+').unwrap_or(t).parse::<u64>().ok()
 }
 
-fn is_decimal(t: &str) -> bool {
-    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    (!int.is_empty() || !frac.is_empty())
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-}
-
 fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     base64::engine::general_purpose::STANDARD.decode(compact)
-}
-
-/// Whether `text` is canonical-alphabet base64 (whitespace ignored, `=` padding only at the
-/// end, length a multiple of four), checked without allocating.
-fn is_base64(text: &str) -> bool {
-    let mut len = 0usize;
-    let mut padding = 0usize;
-    for b in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
-        match b {
-            b'=' => padding += 1,
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if padding == 0 => {}
-            _ => return false,
-        }
-        len += 1;
-    }
-    len % 4 == 0 && padding <= 2
-}
-
-/// Whether `text` is hexBinary (an even number of hex digits), checked without allocating.
-fn is_hex(text: &str) -> bool {
-    let t = text.trim();
-    t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
@@ -520,10 +477,18 @@ mod tests {
             "***",
             "aGVsbG8==",
         ] {
-            assert_eq!(is_base64(text), decode_base64(text).is_ok(), "{text:?}");
+            assert_eq!(
+                crate::lexical::accepts(&ValueType::Base64, text),
+                decode_base64(text).is_ok(),
+                "{text:?}"
+            );
         }
         for text in ["", "dead01", "DEAD01", " ab ", "abc", "zz", "0x01"] {
-            assert_eq!(is_hex(text), decode_hex(text).is_some(), "{text:?}");
+            assert_eq!(
+                crate::lexical::accepts(&ValueType::HexBinary, text),
+                decode_hex(text).is_some(),
+                "{text:?}"
+            );
         }
     }
 

@@ -220,7 +220,8 @@ impl<'b> Generator<'b> {
         (0..n).map(|_| f(self)).collect()
     }
 
-    /// Text of up to twelve pieces, each a [`POOL`] fragment or any character XML can carry
+    /// Text of up to twelve pieces, each a fragment the generator favours (XML specials,
+    /// whitespace, non-ASCII, CDATA ends, references) or any character XML can carry
     /// (restriction 1).
     pub fn text(&mut self) -> Cow<'static, str> {
         let n = self.below(13);

@@ -16,6 +16,10 @@
 //!   header, the namespace of the chosen version), with options for picky peers (XML
 //!   declaration, booleans as `1`/`0`, dateTime fractions, deployment-unit shape).
 //!
+//! - [`generate`]: model values of every message made from bytes, for fuzzing and property
+//!   tests of an application (or of a peer's stack), built from the same per-RPC descriptions
+//!   as the decoder and the encoder.
+//!
 //! It does no HTTP: the application reads and writes the bodies, sets `Content-Type: text/xml;
 //! charset="utf-8"` and an empty `SOAPAction` on envelope POSTs, and answers an empty HTTP body
 //! (the CPE's empty POST, the ACS's 204) itself.

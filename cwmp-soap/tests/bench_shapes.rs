@@ -1,11 +1,9 @@
-//! A quick speed check, run by hand:
-//! `cargo test -p cwmp-soap --release --test decode_throughput -- --ignored --nocapture`.
-//! Typed decode (lenient and strict) vs quick-xml's bare `Reader` event loop over the same
-//! bytes, for the message shapes of issue 8: an Inform of about 20 parameters, a
-//! GetParameterValuesResponse of 1,000 and 10,000 parameters (mixed xsi:types, about 1% of
-//! the values escaped), a GetParameterNamesResponse of 10,000 entries, a SetParameterValues
-//! of 50 and a Fault with 3 SetParameterValuesFaults. Measured interleaved in one process,
-//! best of several rounds (shared machines are noisy); figures are printed, not asserted.
+//! The message shapes the bench report times (an Inform of about 20 parameters, a
+//! GetParameterValuesResponse of 1,000 and 10,000 parameters with mixed xsi:types and about 1%
+//! of the values escaped, a GetParameterNamesResponse of 10,000 entries, a SetParameterValues of
+//! 50, a Fault with 3 SetParameterValuesFaults), written here as text by hand: each decodes
+//! without a warning, strict mode accepts it, both modes give the same model, and the model
+//! holds what the text says. Speed is measured by `cwmp-benches`' report, not here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,11 +12,9 @@
 )]
 
 use std::fmt::Write as _;
-use std::time::Instant;
 
+use cwmp_core::Body;
 use cwmp_soap::decode::Decoder;
-use quick_xml::Reader;
-use quick_xml::events::Event;
 
 const ENVELOPE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soap-enc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap-env:Header><cwmp:ID soap-env:mustUnderstand="1">1</cwmp:ID></soap-env:Header><soap-env:Body>"#;
@@ -125,41 +121,19 @@ fn fault() -> String {
     s
 }
 
-fn bare_loop(input: &[u8]) -> usize {
-    let mut reader = Reader::from_reader(input);
-    let mut n = 0;
-    loop {
-        match reader.read_event().unwrap() {
-            Event::Eof => break,
-            _ => n += 1,
-        }
-    }
-    n
-}
-
-/// Seconds for `iters` runs of `op`.
-fn time(iters: usize, mut op: impl FnMut()) -> f64 {
-    let t = Instant::now();
-    for _ in 0..iters {
-        op();
-    }
-    t.elapsed().as_secs_f64()
-}
-
 #[test]
-#[ignore]
-fn throughput_vs_bare_quick_xml() {
+fn bench_shapes_decode_cleanly_in_both_modes() {
     let messages = [
-        ("inform-21", inform()),
-        ("spv-50", set_parameter_values(50)),
-        ("fault-3", fault()),
-        ("gpv-1000", gpv_response(1_000)),
-        ("gpv-10000", gpv_response(10_000)),
-        ("gpn-10000", gpn_response(10_000)),
+        ("inform-21", inform(), 21),
+        ("spv-50", set_parameter_values(50), 50),
+        ("fault-3", fault(), 3),
+        ("gpv-1000", gpv_response(1_000), 1_000),
+        ("gpv-10000", gpv_response(10_000), 10_000),
+        ("gpn-10000", gpn_response(10_000), 10_000),
     ];
     let lenient = Decoder::new();
     let strict = Decoder::strict();
-    for (name, xml) in &messages {
+    for (name, xml, entries) in &messages {
         let input = xml.as_bytes();
         let decoded = lenient.decode(input).unwrap();
         assert!(
@@ -167,34 +141,16 @@ fn throughput_vs_bare_quick_xml() {
             "{name}: {:?}",
             decoded.warnings
         );
-        strict.decode(input).unwrap();
-        assert!(bare_loop(input) > 0);
-        // Rounds of about 5 ms each.
-        let once = time(1, || {
-            std::hint::black_box(bare_loop(std::hint::black_box(input)));
-        });
-        let iters = ((0.005 / once.max(1e-7)) as usize).clamp(1, 100_000);
-        let (mut bare, mut ours, mut ours_strict) = (f64::MAX, f64::MAX, f64::MAX);
-        for _ in 0..20 {
-            bare = bare.min(time(iters, || {
-                std::hint::black_box(bare_loop(std::hint::black_box(input)));
-            }));
-            ours = ours.min(time(iters, || {
-                std::hint::black_box(lenient.decode(std::hint::black_box(input)).unwrap());
-            }));
-            ours_strict = ours_strict.min(time(iters, || {
-                std::hint::black_box(strict.decode(std::hint::black_box(input)).unwrap());
-            }));
-        }
-        let mbps = |secs: f64| (input.len() * iters) as f64 / secs / 1e6;
-        eprintln!(
-            "{name:>10} {:>8} bytes: bare quick-xml Reader {:5.0} MB/s, lenient {:5.0} MB/s ({:.2}x), strict {:5.0} MB/s ({:.2}x)",
-            input.len(),
-            mbps(bare),
-            mbps(ours),
-            bare / ours,
-            mbps(ours_strict),
-            bare / ours_strict,
-        );
+        let strict_decoded = strict.decode(input).unwrap();
+        assert_eq!(strict_decoded.envelope, decoded.envelope, "{name}");
+        let count = match &decoded.envelope.body {
+            Body::Inform(m) => m.parameters.len(),
+            Body::SetParameterValues(m) => m.parameters.len(),
+            Body::Fault(f) => f.set_parameter_values_faults.len(),
+            Body::GetParameterValuesResponse(m) => m.parameters.len(),
+            Body::GetParameterNamesResponse(m) => m.parameters.len(),
+            other => panic!("{name}: {}", other.name()),
+        };
+        assert_eq!(count, *entries, "{name}");
     }
 }

@@ -3,7 +3,11 @@
 //! same bytes and data in the same process; data-model load, lookup and validation; digest
 //! verification.
 //!
-//! `cargo run --release -p cwmp-benches --bin report [-- --quick]`
+//! `cargo run --release -p cwmp-benches --bin report [-- --quick] [--readme README.md]`
+//!
+//! With `--readme FILE` the report (dated, with the load average) also replaces what stands
+//! between the `<!-- report:begin -->` and `<!-- report:end -->` markers of FILE: the README's
+//! performance section is regenerated from the run, never typed in by hand.
 //!
 //! Figures are reported, not asserted: a missed target prints `MISS` and the exit code stays 0.
 //! A failed correctness check (our decode of a generated message differs from the model it was
@@ -662,9 +666,15 @@ fn digest_section(r: &mut Report) {
     }
 }
 
-fn print(r: &Report, load: &str) {
-    println!("\n| workload | input | implementation | throughput | time/op | allocs/op | ratio |");
-    println!("|---|---|---|---:|---:|---:|---|");
+/// The report as Markdown: the table, the load line, notes, targets and checks.
+fn render(r: &Report, load: &str) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "\n| workload | input | implementation | throughput | time/op | allocs/op | ratio |"
+    );
+    let _ = writeln!(o, "|---|---|---|---:|---:|---:|---|");
     for row in &r.rows {
         let per_op = match row.unit {
             Unit::Bytes(_) => row.secs,
@@ -688,7 +698,8 @@ fn print(r: &Report, load: &str) {
             Unit::Bytes(n) => format!("{} (out {:.1} kB)", row.input, n as f64 / 1e3),
             Unit::Items(..) => row.input.clone(),
         };
-        println!(
+        let _ = writeln!(
+            o,
             "| {} | {} | {} | {} | {} | {} | {} |",
             row.workload,
             input,
@@ -699,25 +710,27 @@ fn print(r: &Report, load: &str) {
             ratio
         );
     }
-    println!(
-        "\nallocs/op = allocator calls (allocations + reallocations) of one operation, counted by a global counting allocator; per lookup for 'dm lookup', per verify for digest. Ratios for baselines: how many times ours is faster (speed over speed); for lookup, how many times slower than the HashMap.\n{load}"
+    let _ = writeln!(
+        o,
+        "\nallocs/op = allocator calls (allocations + reallocations) of one operation, counted by a global counting allocator; per lookup for 'dm lookup', per verify for digest. Ratios for baselines: how many times ours is faster (speed over speed); for lookup, how many times slower than the HashMap.\n\n{load}\n"
     );
     for note in &r.notes {
-        println!("note: {note}");
+        let _ = writeln!(o, "- note: {note}");
     }
-    println!();
+    let _ = writeln!(o);
     for (met, text) in &r.targets {
-        println!("{} {text}", if *met { "PASS" } else { "MISS" });
+        let _ = writeln!(o, "- {} {text}", if *met { "PASS" } else { "MISS" });
     }
     let met = r.targets.iter().filter(|t| t.0).count();
-    println!("targets: {met} of {} met", r.targets.len());
+    let _ = writeln!(o, "\ntargets: {met} of {} met", r.targets.len());
     if r.checks_failed.is_empty() {
-        println!("correctness checks: all passed");
+        let _ = writeln!(o, "correctness checks: all passed");
     } else {
         for c in &r.checks_failed {
-            println!("CHECK FAILED: {c}");
+            let _ = writeln!(o, "- CHECK FAILED: {c}");
         }
     }
+    o
 }
 
 fn load_average() -> String {
@@ -1039,5 +1052,46 @@ fn finish(r: &Report, quick: bool, load_before: &str) {
         },
         load_average().trim_start_matches("load average (1/5/15 min): ")
     );
-    print(r, &load);
+    let text = render(r, &load);
+    println!("{text}");
+    if let Some(path) = readme_path() {
+        match splice_readme(&path, &text) {
+            Ok(()) => println!("wrote the report into {path}"),
+            Err(e) => eprintln!("report: cannot update {path}: {e}"),
+        }
+    }
+}
+
+/// The file named by `--readme FILE`, if any.
+fn readme_path() -> Option<String> {
+    let mut args = std::env::args().skip_while(|a| a != "--readme");
+    args.next()?;
+    args.next()
+}
+
+const BEGIN: &str = "<!-- report:begin -->";
+const END: &str = "<!-- report:end -->";
+
+/// Replaces what stands between the report markers of the file at `path` with `report`, dated.
+fn splice_readme(path: &str, report: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let (Some(begin), Some(end)) = (text.find(BEGIN), text.find(END)) else {
+        return Err(format!("no {BEGIN} ... {END} markers"));
+    };
+    if end < begin {
+        return Err("the markers are out of order".to_owned());
+    }
+    let (head, _) = text.split_at(begin + BEGIN.len());
+    let (_, tail) = text.split_at(end);
+    let date = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .and_then(|s| cwmp_core::datetime::DateTime::from_unix(s, 0))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let body = format!(
+        "\n<details><summary>Full report of {date} (`cargo run --release -p cwmp-benches --bin report`)</summary>\n{report}\n</details>\n"
+    );
+    std::fs::write(path, format!("{head}{body}{tail}")).map_err(|e| e.to_string())
 }

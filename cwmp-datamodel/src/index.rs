@@ -11,6 +11,7 @@
 //! match is compared with run by run.
 
 use crate::path::Path;
+use crate::types::Node;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -109,7 +110,8 @@ fn eq_mask(w: u64, c: u8) -> u64 {
 #[inline]
 fn instance_start_mask(w: u64) -> u64 {
     let below_a = !((w & LO7) + ONES * 0x3f) & !w & HI;
-    below_a | eq_mask(w, b'[') | eq_mask(w, b'{')
+    // `[` (0x5b) and `{` (0x7b) differ only in bit 5
+    below_a | eq_mask(w & (ONES * 0xdf), b'[')
 }
 
 /// The eight bytes of `b` from `at` (little endian), zero past the end.
@@ -234,10 +236,7 @@ fn key_matches(key: &[u8], text: &[u8], spans: &Spans) -> bool {
         let (Some(a), Some(b)) = (key.get(k..k + len), text.get(t..from)) else {
             return false;
         };
-        if a != b {
-            return false;
-        }
-        if key.get(k + len..k + len + 3) != Some(b"{i}".as_slice()) {
+        if a != b || key.get(k + len..k + len + 3) != Some(b"{i}".as_slice()) {
             return false;
         }
         k += len + 3;
@@ -276,14 +275,35 @@ fn key_matches_scan(key: &[u8], text: &[u8]) -> bool {
     }
 }
 
-/// One slot of the table: the high half of the key's hash, where the key is in the key
-/// text, and the node index; `key_len == 0` is an empty slot (no key is empty).
+/// One slot of the table: the top 16 bits of the key's hash, where the key is in the key
+/// text, the node index and the node itself; `key_len == 0` is an empty slot (no key is
+/// empty).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    tag: u32,
+    tag: u16,
+    key_len: u16,
     key_at: u32,
-    key_len: u32,
     node: u32,
+    /// The [`Node`]: its index, with the top bit set for a parameter.
+    def: u32,
+}
+
+const PARAMETER: u32 = 1 << 31;
+
+fn encode(n: Node) -> Option<u32> {
+    match n {
+        Node::Object(i) => (i < PARAMETER).then_some(i),
+        Node::Parameter(i) => (i < PARAMETER).then_some(i | PARAMETER),
+    }
+}
+
+#[inline]
+fn decode(d: u32) -> Node {
+    if d & PARAMETER == 0 {
+        Node::Object(d)
+    } else {
+        Node::Parameter(d & !PARAMETER)
+    }
 }
 
 /// Definition keys to node indices.
@@ -296,12 +316,12 @@ pub(crate) struct Index {
 }
 
 impl Index {
-    /// An index of `paths` (node `i` has path `paths[i]`), plus, for every table path
+    /// An index of `defs` (node index `i` is `defs[i]`), plus, for every table path
     /// `X.{i}.` whose `X.` is not itself a definition, the key `X.` for the table.
-    pub(crate) fn new<'p>(paths: impl ExactSizeIterator<Item = &'p Path> + Clone) -> Index {
+    pub(crate) fn new<'p>(defs: impl ExactSizeIterator<Item = (&'p Path, Node)> + Clone) -> Index {
         // at most one key per path and one per table: the slots stay at most half full
-        let (mut keys, mut bytes) = (paths.len(), 0usize);
-        for p in paths.clone() {
+        let (mut keys, mut bytes) = (defs.len(), 0usize);
+        for (p, _) in defs.clone() {
             bytes += p.as_str().len();
             if p.as_str().ends_with("{i}.") {
                 keys += 1;
@@ -312,19 +332,19 @@ impl Index {
             slots: vec![Slot::default(); (keys * 2).next_power_of_two().max(16)],
             keys: Vec::with_capacity(bytes),
         };
-        for (i, p) in paths.clone().enumerate() {
-            ix.add(p.as_str().as_bytes(), i);
+        for (i, (p, n)) in defs.clone().enumerate() {
+            ix.add(p.as_str().as_bytes(), i, n);
         }
-        for (i, p) in paths.enumerate() {
+        for (i, (p, n)) in defs.enumerate() {
             if let Some(table) = p.as_str().strip_suffix("{i}.") {
-                ix.add(table.as_bytes(), i);
+                ix.add(table.as_bytes(), i, n);
             }
         }
         ix
     }
 
-    /// Adds `key` for node `node` unless it is there already.
-    fn add(&mut self, key: &[u8], node: usize) {
+    /// Adds `key` for node index `node` (node `def`) unless it is there already.
+    fn add(&mut self, key: &[u8], node: usize, def: Node) {
         let mut spans = Spans::default();
         let Some(hash) = normal_hash(key, &mut spans) else {
             return; // not a path: no text can find it
@@ -332,10 +352,11 @@ impl Index {
         if self.probe(hash, key, &spans).is_some() {
             return;
         }
-        let (Ok(key_at), Ok(key_len), Ok(node)) = (
+        let (Ok(key_at), Ok(key_len), Ok(node), Some(def)) = (
             u32::try_from(self.keys.len()),
-            u32::try_from(key.len()),
+            u16::try_from(key.len()),
             u32::try_from(node),
+            encode(def),
         ) else {
             return;
         };
@@ -348,10 +369,11 @@ impl Index {
             };
             if s.key_len == 0 {
                 *s = Slot {
-                    tag: (hash >> 32) as u32,
-                    key_at,
+                    tag: (hash >> 48) as u16,
                     key_len,
+                    key_at,
                     node,
+                    def,
                 };
                 self.keys.extend_from_slice(key);
                 return;
@@ -360,11 +382,11 @@ impl Index {
         }
     }
 
-    /// The node of `text`, whose hash and instance segments `normal_hash` gave.
+    /// The slot of `text`, whose hash and instance segments `normal_hash` gave.
     #[inline]
-    fn probe(&self, hash: u64, text: &[u8], spans: &Spans) -> Option<u32> {
+    fn probe(&self, hash: u64, text: &[u8], spans: &Spans) -> Option<&Slot> {
         let mask = self.slots.len().saturating_sub(1);
-        let tag = (hash >> 32) as u32;
+        let tag = (hash >> 48) as u16;
         let mut at = hash as usize & mask;
         loop {
             let s = self.slots.get(at)?;
@@ -375,7 +397,7 @@ impl Index {
                 let from = s.key_at as usize;
                 let key = self.keys.get(from..from + s.key_len as usize)?;
                 if key_matches(key, text, spans) {
-                    return Some(s.node);
+                    return Some(s);
                 }
             }
             at = (at + 1) & mask;
@@ -388,7 +410,15 @@ impl Index {
     pub(crate) fn find(&self, text: &[u8]) -> Option<u32> {
         let mut spans = Spans::default();
         let hash = normal_hash(text, &mut spans)?;
-        self.probe(hash, text, &spans)
+        self.probe(hash, text, &spans).map(|s| s.node)
+    }
+
+    /// The definition of `text`, like [`Index::find`].
+    #[inline]
+    pub(crate) fn find_node(&self, text: &[u8]) -> Option<Node> {
+        let mut spans = Spans::default();
+        let hash = normal_hash(text, &mut spans)?;
+        self.probe(hash, text, &spans).map(|s| decode(s.def))
     }
 }
 
@@ -407,7 +437,12 @@ mod tests {
         .iter()
         .map(|p| Path::parse(p).unwrap())
         .collect();
-        let ix = Index::new(paths.iter());
+        let ix = Index::new(
+            paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, Node::Object(i as u32))),
+        );
         for (text, node) in [
             ("Device.", Some(0)),
             ("Device.IP.Interface.", Some(1)),
@@ -454,7 +489,8 @@ mod tests {
             paths.push(Path::parse(&name).unwrap());
             names.push(name);
         }
-        let ix = Index::new(paths.iter());
+        let ix = Index::new(paths.iter().map(|p| (p, Node::Parameter(7))));
+        assert_eq!(ix.find_node(deep.as_bytes()), Some(Node::Parameter(7)));
         assert_eq!(ix.find(b"A.1.B.2.C.3.D.4.E.5.F.6.G.7.H.[z].Name"), Some(0));
         assert_eq!(ix.find(b"A.1.B.2.C.3.D.4.E.5.F.6.G.7.H.8.Nam"), None);
         assert_eq!(ix.find(b"A.1.B.2.C.3.D.4.E.5.F.6.G.7.Hx.8.Name"), None);

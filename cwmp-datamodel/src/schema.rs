@@ -141,11 +141,10 @@ impl Schema {
             child_ids: Vec::new(),
             models,
         };
-        let paths: Vec<&crate::path::Path> = s
+        let paths: Vec<(&crate::path::Path, Node)> = s
             .nodes
             .iter()
-            .filter_map(|&n| s.node(n))
-            .map(|d| d.path())
+            .filter_map(|&n| s.node(n).map(|d| (d.path(), n)))
             .collect();
         let index = Index::new(paths.iter().copied());
         drop(paths);
@@ -257,8 +256,10 @@ impl Schema {
 
     /// Shorthand: the definition or `None` (also for invalid paths).
     pub fn get(&self, path: &str) -> Option<Definition<'_>> {
-        let i = self.find_index(path)?;
-        self.node(*self.nodes.get(i as usize)?)
+        if crate::path::is_too_long(path) {
+            return None;
+        }
+        self.node(self.index.find_node(path.as_bytes())?)
     }
 
     /// The definitions directly below the object named by `path` (partial path, any instance

@@ -151,12 +151,22 @@ impl Schema {
         s.index = index;
         // the parent of each node, then the children grouped by parent (counting sort)
         let n = s.nodes.len();
+        // the parameters of an object come one after the other: the parent found last is
+        // reused while the parent path stays the same
+        let mut last: Option<(&str, u32)> = None;
         let parents: Vec<u32> = (0..n)
             .map(|i| {
-                s.node_path(i)
-                    .and_then(definition_parent)
-                    .and_then(|p| s.index.find(p.as_bytes()))
-                    .unwrap_or(u32::MAX)
+                let Some(p) = s.node_path(i).and_then(definition_parent) else {
+                    return u32::MAX;
+                };
+                if let Some((lp, li)) = last {
+                    if lp == p {
+                        return li;
+                    }
+                }
+                let found = s.index.find(p.as_bytes()).unwrap_or(u32::MAX);
+                last = Some((p, found));
+                found
             })
             .collect();
         let mut start = vec![0u32; n + 1];

@@ -216,9 +216,11 @@ pub(crate) fn parse_document(
         depth: 0,
         interner,
         doc: RawDoc {
-            // about one definition per 600 bytes of a BBF model, one syntax per 700
-            items: Vec::with_capacity(text.len() / 600),
-            syntaxes: Vec::with_capacity(text.len() / 700),
+            // about one definition per 570 bytes of a full BBF model (TR-181 2.17), one
+            // syntax per 640: a little more, so that the vectors never grow by doubling
+            // (a copy of a megabyte, and twice the pages)
+            items: Vec::with_capacity(text.len() / 480),
+            syntaxes: Vec::with_capacity(text.len() / 560),
             ..RawDoc::default()
         },
         attrs: Vec::new(),

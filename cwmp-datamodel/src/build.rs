@@ -469,7 +469,7 @@ struct Named {
     chain: Arc<[Arc<str>]>,
     /// The non-empty facets of the type and its bases, most derived first.
     levels: Arc<[Arc<Facets>]>,
-    list: Option<ListFacet>,
+    list: Option<Arc<ListFacet>>,
     default: Option<DefaultValue>,
 }
 

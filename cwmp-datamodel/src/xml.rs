@@ -68,7 +68,7 @@ pub(crate) struct RawDoc {
     /// The objects the items refer to.
     pub objects: Vec<RawObject>,
     /// The list facets the syntaxes refer to.
-    pub lists: Vec<ListFacet>,
+    pub lists: Vec<Arc<ListFacet>>,
     /// Attribute values that needed unescaping.
     pub extra: String,
 }
@@ -716,7 +716,7 @@ impl<'a> Parser<'a, '_> {
                     list.sizes = f.sizes;
                 }
                 syn.list = Some(self.doc.lists.len() as u32);
-                self.doc.lists.push(list);
+                self.doc.lists.push(Arc::new(list));
             } else if lname == b"default" {
                 self.read_attrs(e)?;
                 let mut kind = None;

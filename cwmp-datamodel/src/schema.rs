@@ -54,9 +54,11 @@ pub enum Resolution<'s> {
 /// A data model loaded from BBF data-model XML: every object and parameter definition, indexed
 /// by its definition path (`Device.IP.Interface.{i}.Name`).
 ///
-/// Lookups take instance paths with numbers, `[alias]`es, `*` or `{i}` and cost one path
-/// validation plus one hash-map probe (instance segments are rewritten to `{i}` in a stack
-/// buffer; no allocation).
+/// Lookups take instance paths with numbers, `[alias]`es, `*` or `{i}` and cost one pass
+/// over the text plus one probe of the index: the hash of the definition form is computed
+/// on the fly (each instance segment is validated where it stands and hashes as `{i}`),
+/// nothing is rewritten or allocated. Only a text that finds nothing is parsed, to tell an
+/// invalid path from an unknown one.
 ///
 /// ```
 /// use cwmp_datamodel::{Schema, MemoryLoader};

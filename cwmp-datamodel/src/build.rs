@@ -469,7 +469,7 @@ struct Named {
     chain: Arc<[Arc<str>]>,
     /// The non-empty facets of the type and its bases, most derived first.
     levels: Arc<[Arc<Facets>]>,
-    list: Option<ListFacet>,
+    list: Option<Arc<ListFacet>>,
     default: Option<DefaultValue>,
 }
 
@@ -566,7 +566,11 @@ impl Assembler<'_, '_> {
                 break;
             };
             match item {
-                Item::Object(o) => {
+                &Item::Object(oi) => {
+                    let Some(o) = d.raw.objects.get(oi as usize) else {
+                        i += 1;
+                        continue;
+                    };
                     let end = o.end.clamp(i + 1, range.end);
                     if let Some(full) = self.object_def(doc, o, base)? {
                         self.items(doc, i + 1..end, Some(&full), depth + 1)?;
@@ -802,7 +806,10 @@ impl Assembler<'_, '_> {
             base_type: raw.base_type.clone().unwrap_or_default(),
             data_type: raw.data_type.clone(),
             type_chain: i.no_chain(),
-            list: raw.list.clone(),
+            list: raw
+                .list
+                .and_then(|l| self.b.docs.get(doc)?.raw.lists.get(l as usize))
+                .cloned(),
             facets: Arc::clone(&raw.facets),
             inherited: i.no_levels(),
             hidden: raw.hidden,
@@ -861,7 +868,11 @@ impl Assembler<'_, '_> {
             base_type: dt.syntax.base_type.clone().unwrap_or_default(),
             chain: b.interner.no_chain(),
             levels: b.interner.no_levels(),
-            list: dt.syntax.list.clone(),
+            list: dt
+                .syntax
+                .list
+                .and_then(|l| b.docs.get(dd)?.raw.lists.get(l as usize))
+                .cloned(),
             default: dt.syntax.default.clone(),
         };
         let parent = dt.syntax.data_type.as_ref().or(dt.base.as_ref());

@@ -1,56 +1,53 @@
-//! The definition index of a [`Schema`](crate::Schema): definition paths hashed segment by
-//! segment, so that an instance path is looked up without rewriting it first (an instance
-//! number, `[alias]`, `*` or `{i}` segment hashes and compares as `{i}`): no copy, no
-//! allocation, one pass over the text.
+//! The definition index of a [`Schema`](crate::Schema): an instance path is looked up
+//! without rewriting it first. Its hash is that of its definition form (an instance number,
+//! `[alias]`, `*` or `{i}` segment stands for `{i}`), computed in one pass: the runs of text
+//! between instance segments are mixed eight bytes at a time, each instance segment as one
+//! constant; no copy, no allocation.
 //!
-//! Open addressing with linear probing over a power-of-two slot array; each entry keeps the
-//! full 64-bit hash (most mismatches are rejected without touching the text) and its key
-//! (the definition path, or for a table also the path without the trailing `{i}.`).
+//! Open addressing with linear probing over a power-of-two slot array. A slot keeps the high
+//! half of its key's hash (most probes of another key are rejected without reading its
+//! text), the node index, and where its key is in one shared text of every key (the
+//! definition path, or for a table also the path without the trailing `{i}.`), which a
+//! match is compared with run by run.
 
 use crate::path::Path;
+use crate::types::Node;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
-/// The hash of one segment (its bytes, eight at a time).
+/// The stand-in mixed for an instance segment (any number, `[alias]`, `*` or `{i}`).
+const INSTANCE: u64 = 0x7b69_7d00_0000_0003;
+
+/// At most this many instance segments are remembered for the comparison of a match; a
+/// text with more is compared by scanning the key (see [`key_matches_scan`]).
+const MAX_SPANS: usize = 6;
+
 #[inline]
-fn segment_hash(seg: &[u8]) -> u64 {
-    let mut h = seg.len() as u64;
-    let mut chunks = seg.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        if let Some(dst) = w.get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
-        }
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    h
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(K)
 }
 
 #[inline]
-fn combine(h: u64, s: u64) -> u64 {
-    (h.rotate_left(23) ^ s).wrapping_mul(K)
-}
-
-#[inline]
-fn finish(h: u64, partial: bool) -> u64 {
-    let h = combine(h, u64::from(partial) + 1);
+fn finish(h: u64) -> u64 {
     h ^ (h >> 29) ^ (h >> 47)
 }
 
-/// Whether a segment starting with `b` stands for an instance (number, alias or `*`).
+/// The eight bytes of `b` at `at` (little endian), if there are eight.
 #[inline]
-fn is_instance_start(b: u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'[' | b'*')
+fn word_at(b: &[u8], at: usize) -> Option<u64> {
+    b.get(at..)?
+        .first_chunk::<8>()
+        .map(|w| u64::from_le_bytes(*w))
 }
 
-/// Whether `seg` is a valid instance number, `[alias]` or `*`; numbers (the common case)
-/// are checked here without parsing.
+/// Whether a segment starting with `b` stands for an instance (number, alias, `*` or `{i}`).
+#[inline]
+fn is_instance_start(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'[' | b'*' | b'{')
+}
+
+/// Whether `seg` is a valid instance number, `[alias]`, `*` or `{i}`; numbers (the common
+/// case) are checked here without parsing.
 #[inline]
 fn is_valid_instance(seg: &[u8]) -> bool {
     match seg {
@@ -59,24 +56,17 @@ fn is_valid_instance(seg: &[u8]) -> bool {
             rest.iter().all(u8::is_ascii_digit) && seg <= b"4294967295".as_slice()
         }
         [b'0'..=b'9', ..] => false,
+        b"{i}" | b"*" => true,
         _ => std::str::from_utf8(seg).is_ok_and(crate::path::is_valid_instance_segment),
     }
 }
 
-/// The hash of a definition key (segments as written).
-fn key_hash(key: &str) -> u64 {
-    let b = key.as_bytes();
-    let partial = b.last() == Some(&b'.');
-    let body = if partial {
-        b.get(..b.len() - 1).unwrap_or(b)
-    } else {
-        b
-    };
-    let mut h = 0u64;
-    for seg in body.split(|&c| c == b'.') {
-        h = combine(h, segment_hash(seg));
-    }
-    finish(h, partial)
+/// The instance segments of a looked-up text: how many, and the byte ranges of the first
+/// [`MAX_SPANS`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Spans {
+    n: usize,
+    at: [(u32, u32); MAX_SPANS],
 }
 
 /// The position of the first `.` at or after `from`, eight bytes at a time.
@@ -90,63 +80,178 @@ fn next_dot(bytes: &[u8], mut from: usize) -> Option<usize> {
         let word = match rest.first_chunk::<8>() {
             Some(w) => u64::from_le_bytes(*w),
             None => {
-                if rest.is_empty() {
-                    return None;
-                }
-                let mut w = [0u8; 8];
-                w.get_mut(..rest.len())?.copy_from_slice(rest);
-                u64::from_le_bytes(w) // zero padding is not a dot
+                return rest.iter().position(|&b| b == b'.').map(|p| from + p);
             }
         };
         // a byte of `x` is zero exactly where `word` has a dot
         let x = word ^ DOTS;
         let dots = !(((x & LO7) + LO7) | x) & HI;
         if dots != 0 {
-            let p = from + (dots.trailing_zeros() / 8) as usize;
-            return (p < bytes.len()).then_some(p);
+            return Some(from + (dots.trailing_zeros() / 8) as usize);
         }
         from += 8;
     }
 }
 
-/// The hash of the definition form of `text`, or `None` when it cannot be a path of the
-/// index (an empty segment, an instance first, an invalid instance segment).
+const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HI: u64 = 0x8080_8080_8080_8080;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `w` that equals `c`.
 #[inline]
-fn lookup_hash(text: &[u8]) -> Option<u64> {
-    let partial = text.last() == Some(&b'.');
-    let body = if partial {
-        text.get(..text.len() - 1)?
-    } else {
-        text
-    };
-    let instance = segment_hash(b"{i}");
+fn eq_mask(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    !(((x & LO7) + LO7) | x) & HI
+}
+
+/// The high bit of each byte of `w` that may start an instance segment or be an empty
+/// one: below `A` (digits, `*`, `.` and other punctuation), `[` or `{`. Names start with a
+/// letter or `_`, so other candidates are only ever letters of no key.
+#[inline]
+fn instance_start_mask(w: u64) -> u64 {
+    let below_a = !((w & LO7) + ONES * 0x3f) & !w & HI;
+    // `[` (0x5b) and `{` (0x7b) differ only in bit 5
+    below_a | eq_mask(w & (ONES * 0xdf), b'[')
+}
+
+/// The eight bytes of `b` from `at` (little endian), zero past the end.
+#[inline]
+fn padded_word(b: &[u8], at: usize) -> u64 {
+    if let Some(w) = word_at(b, at) {
+        return w;
+    }
+    let left = b.len().saturating_sub(at);
+    if let Some(w) = b.len().checked_sub(8).and_then(|s| word_at(b, s)) {
+        // the `left` bytes from `at` are the top bytes of the last word
+        return if left == 0 { 0 } else { w >> ((8 - left) * 8) };
+    }
+    let mut w = 0u64;
+    for (k, &x) in b.get(at..).unwrap_or(&[]).iter().enumerate() {
+        w |= u64::from(x) << (k * 8);
+    }
+    w
+}
+
+/// The bytes of `w` below byte `n` (`n` in `0..8`).
+#[inline]
+fn low_bytes(w: u64, n: usize) -> u64 {
+    w & ((1u64 << (n * 8)) - 1)
+}
+
+/// The hash of the definition form of `text` (each instance segment standing for `{i}`),
+/// computed in one pass without rewriting it.
+///
+/// The runs of text between instance segments are mixed eight bytes at a time from the
+/// start of the run (a last, partial word masked and marked with its length), each
+/// instance segment as one constant; so a key and an instance path of the same definition
+/// form hash alike. Each word read is scanned for the segments that start after a dot with
+/// a digit, `[`, `*` or `{` at the same time. The instance segments are recorded in
+/// `spans` for [`key_matches`]. `None` when `text` cannot be a path of the index: an empty
+/// segment, an instance first, an invalid instance segment, a segment starting with other
+/// ASCII punctuation. Definition keys hash through the same function (their `{i}` is an
+/// instance segment).
+#[inline]
+fn normal_hash(text: &[u8], spans: &mut Spans) -> Option<u64> {
+    if u32::try_from(text.len()).is_err() {
+        return None; // no key is that long; spans hold 32-bit offsets
+    }
+    let &b0 = text.first()?;
+    if b0 == b'.' || is_instance_start(b0) {
+        return None;
+    }
+    let len = text.len();
     let mut h = 0u64;
-    let mut at = 0usize;
+    let mut pos = 0usize;
+    let mut carry = 0u64; // a dot in the top byte of the previous word
     loop {
-        let end = next_dot(body, at).unwrap_or(body.len());
-        let seg = body.get(at..end)?;
-        let &b0 = seg.first()?;
-        let s = if is_instance_start(b0) {
-            if at == 0 || !is_valid_instance(seg) {
-                return None;
-            }
-            instance
-        } else {
-            segment_hash(seg)
-        };
-        h = combine(h, s);
-        if end >= body.len() {
-            return Some(finish(h, partial));
+        let w = padded_word(text, pos);
+        let left = len - pos; // at least 1
+        let dots = eq_mask(w, b'.');
+        let mut starts = ((dots << 8) | carry) & instance_start_mask(w);
+        if left < 8 {
+            starts = low_bytes(starts, left);
         }
-        at = end + 1;
+        if starts == 0 {
+            if left > 8 {
+                h = mix(h, w);
+                carry = dots >> 56;
+                pos += 8;
+                continue;
+            }
+            if left < 8 {
+                h = mix(h, low_bytes(w, left) ^ ((left as u64) << 61));
+            } else {
+                h = mix(h, w);
+            }
+            return Some(finish(h));
+        }
+        let k = (starts.trailing_zeros() / 8) as usize;
+        let at = pos + k;
+        if !is_instance_start(*text.get(at)?) {
+            return None; // an empty segment, or a name starting with punctuation
+        }
+        if k > 0 {
+            h = mix(h, low_bytes(w, k) ^ ((k as u64) << 61));
+        }
+        // the dot ending the instance, most often in this same word
+        let later = if k < 7 {
+            dots & (!0u64 << ((k + 1) * 8))
+        } else {
+            0
+        };
+        let end = if later != 0 {
+            pos + (later.trailing_zeros() / 8) as usize
+        } else {
+            next_dot(text, at).unwrap_or(len)
+        };
+        let one_digit = end == at + 1 && matches!(text.get(at), Some(b'1'..=b'9'));
+        if !one_digit && !is_valid_instance(text.get(at..end)?) {
+            return None;
+        }
+        h = mix(h, INSTANCE);
+        if let Some(slot) = spans.at.get_mut(spans.n) {
+            *slot = (at as u32, end as u32);
+        }
+        spans.n += 1;
+        if end >= len {
+            return Some(finish(h));
+        }
+        pos = end;
+        carry = 0;
     }
 }
 
-/// Whether `text` (whose instance segments were validated by [`lookup_hash`]) has the
-/// definition form `key`: the runs between the key's `{i}`s are compared as slices, and
-/// each `{i}` takes one instance segment of the text.
+/// Whether `text`, whose instance segments `normal_hash` recorded in `spans`, has the
+/// definition form `key`: the runs between instance segments are compared as slices at
+/// offsets known from the spans, and each instance segment must face a `{i}` of the key.
 #[inline]
-fn key_matches(key: &[u8], text: &[u8]) -> bool {
+fn key_matches(key: &[u8], text: &[u8], spans: &Spans) -> bool {
+    let Some(list) = spans.at.get(..spans.n) else {
+        return key_matches_scan(key, text);
+    };
+    let (mut k, mut t) = (0usize, 0usize);
+    for &(from, to) in list {
+        let (from, to) = (from as usize, to as usize);
+        let len = from.saturating_sub(t);
+        let (Some(a), Some(b)) = (key.get(k..k + len), text.get(t..from)) else {
+            return false;
+        };
+        if a != b || key.get(k + len..k + len + 3) != Some(b"{i}".as_slice()) {
+            return false;
+        }
+        k += len + 3;
+        t = to;
+    }
+    match (key.get(k..), text.get(t..)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// [`key_matches`] for a text with more than [`MAX_SPANS`] instance segments: the runs
+/// between the key's `{i}`s are found by scanning the key, and each `{i}` takes one
+/// (validated) instance segment of the text.
+fn key_matches_scan(key: &[u8], text: &[u8]) -> bool {
     let (mut j, mut i) = (0usize, 0usize);
     loop {
         let rest = key.get(j..).unwrap_or(&[]);
@@ -160,10 +265,9 @@ fn key_matches(key: &[u8], text: &[u8]) -> bool {
             return false;
         }
         i += brace;
-        // the text's segment here must be an instance (validated) or `{i}` itself
         let end = next_dot(text, i).unwrap_or(text.len());
         let seg = text.get(i..end).unwrap_or(&[]);
-        if !(seg == b"{i}" || seg.first().is_some_and(|&b| is_instance_start(b))) {
+        if !seg.first().is_some_and(|&b| is_instance_start(b)) {
             return false;
         }
         i = end;
@@ -171,75 +275,132 @@ fn key_matches(key: &[u8], text: &[u8]) -> bool {
     }
 }
 
-#[derive(Debug, Clone)]
-struct Entry {
-    hash: u64,
-    /// The definition path; the key is its first `key_len` bytes.
-    path: Path,
-    key_len: u32,
-    /// The node index.
+/// One slot of the table: the top 16 bits of the key's hash, where the key is in the key
+/// text, the node index and the node itself; `key_len == 0` is an empty slot (no key is
+/// empty).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    tag: u16,
+    key_len: u16,
+    key_at: u32,
     node: u32,
+    /// The [`Node`]: its index, with the top bit set for a parameter.
+    def: u32,
 }
 
-impl Entry {
-    fn key(&self) -> &[u8] {
-        let p = self.path.as_str().as_bytes();
-        p.get(..self.key_len as usize).unwrap_or(p)
+const PARAMETER: u32 = 1 << 31;
+
+fn encode(n: Node) -> Option<u32> {
+    match n {
+        Node::Object(i) => (i < PARAMETER).then_some(i),
+        Node::Parameter(i) => (i < PARAMETER).then_some(i | PARAMETER),
+    }
+}
+
+#[inline]
+fn decode(d: u32) -> Node {
+    if d & PARAMETER == 0 {
+        Node::Object(d)
+    } else {
+        Node::Parameter(d & !PARAMETER)
     }
 }
 
 /// Definition keys to node indices.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
-    entries: Vec<Entry>,
-    /// Entry number + 1 per slot; 0 is empty. A power of two, at least twice the entries.
-    slots: Vec<u32>,
+    /// A power of two, at least twice the keys.
+    slots: Vec<Slot>,
+    /// Every key, one after the other.
+    keys: Vec<u8>,
 }
 
 impl Index {
-    /// An index of `paths` (node `i` has path `paths[i]`), plus, for every table path
+    /// An index of `defs` (node index `i` is `defs[i]`), plus, for every table path
     /// `X.{i}.` whose `X.` is not itself a definition, the key `X.` for the table.
-    pub(crate) fn new<'p>(paths: impl ExactSizeIterator<Item = &'p Path> + Clone) -> Index {
-        let n = paths.len();
-        let mut ix = Index {
-            entries: Vec::with_capacity(n + n / 8),
-            slots: vec![0; ((n + n / 8) * 2).next_power_of_two().max(16)],
-        };
-        for (i, p) in paths.clone().enumerate() {
-            let key = p.as_str();
-            if ix.find(key.as_bytes()).is_none() {
-                ix.push(key_hash(key), p, key.len(), i);
+    pub(crate) fn new<'p>(defs: impl ExactSizeIterator<Item = (&'p Path, Node)> + Clone) -> Index {
+        // at most one key per path and one per table: the slots stay at most half full
+        let (mut keys, mut bytes) = (defs.len(), 0usize);
+        for (p, _) in defs.clone() {
+            bytes += p.as_str().len();
+            if p.as_str().ends_with("{i}.") {
+                keys += 1;
+                bytes += p.as_str().len() - 4;
             }
         }
-        for (i, p) in paths.enumerate() {
+        let mut ix = Index {
+            slots: vec![Slot::default(); (keys * 2).next_power_of_two().max(16)],
+            keys: Vec::with_capacity(bytes),
+        };
+        for (i, (p, n)) in defs.clone().enumerate() {
+            ix.add(p.as_str().as_bytes(), i, n);
+        }
+        for (i, (p, n)) in defs.enumerate() {
             if let Some(table) = p.as_str().strip_suffix("{i}.") {
-                if ix.find(table.as_bytes()).is_none() {
-                    ix.push(key_hash(table), p, table.len(), i);
-                }
+                ix.add(table.as_bytes(), i, n);
             }
         }
         ix
     }
 
-    fn push(&mut self, hash: u64, path: &Path, key_len: usize, node: usize) {
+    /// Adds `key` for node index `node` (node `def`) unless it is there already.
+    fn add(&mut self, key: &[u8], node: usize, def: Node) {
+        let mut spans = Spans::default();
+        let Some(hash) = normal_hash(key, &mut spans) else {
+            return; // not a path: no text can find it
+        };
+        if self.probe(hash, key, &spans).is_some() {
+            return;
+        }
+        let (Ok(key_at), Ok(key_len), Ok(node), Some(def)) = (
+            u32::try_from(self.keys.len()),
+            u16::try_from(key.len()),
+            u32::try_from(node),
+            encode(def),
+        ) else {
+            return;
+        };
         let mask = self.slots.len().saturating_sub(1);
-        let e = self.entries.len() as u32 + 1;
         let mut at = hash as usize & mask;
-        // the table is at most half full: a free slot exists
+        // at most half the slots are taken (see `new`): a free one exists
         for _ in 0..self.slots.len() {
-            match self.slots.get_mut(at) {
-                Some(s) if *s == 0 => {
-                    *s = e;
-                    self.entries.push(Entry {
-                        hash,
-                        path: path.clone(),
-                        key_len: key_len as u32,
-                        node: node as u32,
-                    });
-                    return;
-                }
-                _ => at = (at + 1) & mask,
+            let Some(s) = self.slots.get_mut(at) else {
+                return;
+            };
+            if s.key_len == 0 {
+                *s = Slot {
+                    tag: (hash >> 48) as u16,
+                    key_len,
+                    key_at,
+                    node,
+                    def,
+                };
+                self.keys.extend_from_slice(key);
+                return;
             }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The slot of `text`, whose hash and instance segments `normal_hash` gave.
+    #[inline]
+    fn probe(&self, hash: u64, text: &[u8], spans: &Spans) -> Option<&Slot> {
+        let mask = self.slots.len().saturating_sub(1);
+        let tag = (hash >> 48) as u16;
+        let mut at = hash as usize & mask;
+        loop {
+            let s = self.slots.get(at)?;
+            if s.key_len == 0 {
+                return None;
+            }
+            if s.tag == tag {
+                let from = s.key_at as usize;
+                let key = self.keys.get(from..from + s.key_len as usize)?;
+                if key_matches(key, text, spans) {
+                    return Some(s);
+                }
+            }
+            at = (at + 1) & mask;
         }
     }
 
@@ -247,20 +408,17 @@ impl Index {
     /// definition path); `None` for an unknown or invalid path.
     #[inline]
     pub(crate) fn find(&self, text: &[u8]) -> Option<u32> {
-        let hash = lookup_hash(text)?;
-        let mask = self.slots.len().saturating_sub(1);
-        let mut at = hash as usize & mask;
-        loop {
-            let e = *self.slots.get(at)?;
-            if e == 0 {
-                return None;
-            }
-            let entry = self.entries.get(e as usize - 1)?;
-            if entry.hash == hash && key_matches(entry.key(), text) {
-                return Some(entry.node);
-            }
-            at = (at + 1) & mask;
-        }
+        let mut spans = Spans::default();
+        let hash = normal_hash(text, &mut spans)?;
+        self.probe(hash, text, &spans).map(|s| s.node)
+    }
+
+    /// The definition of `text`, like [`Index::find`].
+    #[inline]
+    pub(crate) fn find_node(&self, text: &[u8]) -> Option<Node> {
+        let mut spans = Spans::default();
+        let hash = normal_hash(text, &mut spans)?;
+        self.probe(hash, text, &spans).map(|s| decode(s.def))
     }
 }
 
@@ -279,7 +437,12 @@ mod tests {
         .iter()
         .map(|p| Path::parse(p).unwrap())
         .collect();
-        let ix = Index::new(paths.iter());
+        let ix = Index::new(
+            paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, Node::Object(i as u32))),
+        );
         for (text, node) in [
             ("Device.", Some(0)),
             ("Device.IP.Interface.", Some(1)),
@@ -289,6 +452,19 @@ mod tests {
             ("Device.IP.Interface.{i}.Name", Some(2)),
             ("Device.IP.Interface.1.Addr.", Some(3)),
             ("Device.IP.Interface.1.Addr.2.", Some(3)),
+            ("Device.IP.Interface.12345678.Addr.", Some(3)),
+            ("Device.IP.Interface.4294967295.Addr.[x].", Some(3)),
+            ("Device.IP.Interface.4294967296.Addr.", None),
+            ("Device.IP.Interface.1.Addr.2", None),
+            ("Device.IP.Interface.1.Addr.-2.", None),
+            ("Device.IP.Interface.1.Addr.{j}.", None),
+            ("Device.IP.Interface.1.Addr.2.3.", None),
+            ("Device.IP.Interface.1..Addr.", None),
+            ("Device.IP.Interface", None),
+            ("Device.IP.Interface..", None),
+            ("Device.IP.Interfac.", None),
+            ("Device.IP.Interface.1.Nam", None),
+            ("Device.IP.Interface.1.Namex", None),
             ("Device.IP.Interface.0.Name", None),
             ("Device.IP.Interface.Name.Name", None),
             ("Device.IP.Interface.1.Name.", None),
@@ -298,6 +474,30 @@ mod tests {
             (".", None),
         ] {
             assert_eq!(ix.find(text.as_bytes()), node, "{text}");
+        }
+    }
+
+    /// Texts with more instance segments than are recorded for the comparison are compared
+    /// by scanning the key; every length around a word boundary hashes alike.
+    #[test]
+    fn deep_and_odd_length_paths() {
+        let deep = "A.{i}.B.{i}.C.{i}.D.{i}.E.{i}.F.{i}.G.{i}.H.{i}.Name";
+        let mut paths = vec![Path::parse(deep).unwrap()];
+        let mut names = Vec::new();
+        for n in 1..40 {
+            let name = format!("Dev.{}.{}", "X".repeat(n), "y".repeat(41 - n));
+            paths.push(Path::parse(&name).unwrap());
+            names.push(name);
+        }
+        let ix = Index::new(paths.iter().map(|p| (p, Node::Parameter(7))));
+        assert_eq!(ix.find_node(deep.as_bytes()), Some(Node::Parameter(7)));
+        assert_eq!(ix.find(b"A.1.B.2.C.3.D.4.E.5.F.6.G.7.H.[z].Name"), Some(0));
+        assert_eq!(ix.find(b"A.1.B.2.C.3.D.4.E.5.F.6.G.7.H.8.Nam"), None);
+        assert_eq!(ix.find(b"A.1.B.2.C.3.D.4.E.5.F.6.G.7.Hx.8.Name"), None);
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(ix.find(name.as_bytes()), Some(i as u32 + 1), "{name}");
+            let shorter = name.get(..name.len() - 1).unwrap();
+            assert_eq!(ix.find(shorter.as_bytes()), None, "{shorter}");
         }
     }
 }

@@ -54,9 +54,11 @@ pub enum Resolution<'s> {
 /// A data model loaded from BBF data-model XML: every object and parameter definition, indexed
 /// by its definition path (`Device.IP.Interface.{i}.Name`).
 ///
-/// Lookups take instance paths with numbers, `[alias]`es, `*` or `{i}` and cost one path
-/// validation plus one hash-map probe (instance segments are rewritten to `{i}` in a stack
-/// buffer; no allocation).
+/// Lookups take instance paths with numbers, `[alias]`es, `*` or `{i}` and cost one pass
+/// over the text plus one probe of the index: the hash of the definition form is computed
+/// on the fly (each instance segment is validated where it stands and hashes as `{i}`),
+/// nothing is rewritten or allocated. Only a text that finds nothing is parsed, to tell an
+/// invalid path from an unknown one.
 ///
 /// ```
 /// use cwmp_datamodel::{Schema, MemoryLoader};
@@ -141,23 +143,32 @@ impl Schema {
             child_ids: Vec::new(),
             models,
         };
-        let paths: Vec<&crate::path::Path> = s
+        let paths: Vec<(&crate::path::Path, Node)> = s
             .nodes
             .iter()
-            .filter_map(|&n| s.node(n))
-            .map(|d| d.path())
+            .filter_map(|&n| s.node(n).map(|d| (d.path(), n)))
             .collect();
         let index = Index::new(paths.iter().copied());
         drop(paths);
         s.index = index;
         // the parent of each node, then the children grouped by parent (counting sort)
         let n = s.nodes.len();
+        // the parameters of an object come one after the other: the parent found last is
+        // reused while the parent path stays the same
+        let mut last: Option<(&str, u32)> = None;
         let parents: Vec<u32> = (0..n)
             .map(|i| {
-                s.node_path(i)
-                    .and_then(definition_parent)
-                    .and_then(|p| s.index.find(p.as_bytes()))
-                    .unwrap_or(u32::MAX)
+                let Some(p) = s.node_path(i).and_then(definition_parent) else {
+                    return u32::MAX;
+                };
+                if let Some((lp, li)) = last {
+                    if lp == p {
+                        return li;
+                    }
+                }
+                let found = s.index.find(p.as_bytes()).unwrap_or(u32::MAX);
+                last = Some((p, found));
+                found
             })
             .collect();
         let mut start = vec![0u32; n + 1];
@@ -257,8 +268,10 @@ impl Schema {
 
     /// Shorthand: the definition or `None` (also for invalid paths).
     pub fn get(&self, path: &str) -> Option<Definition<'_>> {
-        let i = self.find_index(path)?;
-        self.node(*self.nodes.get(i as usize)?)
+        if crate::path::is_too_long(path) {
+            return None;
+        }
+        self.node(self.index.find_node(path.as_bytes())?)
     }
 
     /// The definitions directly below the object named by `path` (partial path, any instance

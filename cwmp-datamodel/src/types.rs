@@ -337,9 +337,11 @@ pub struct Syntax {
     /// shared by every parameter of that type.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "<[_]>::is_empty"))]
     pub type_chain: Arc<[Arc<str>]>,
-    /// The `list` facet, when the value is a comma-separated list.
+    /// The `list` facet, when the value is a comma-separated list; shared by every parameter
+    /// whose syntax or named type writes it (an `Arc` like the other facets: lists are few,
+    /// and each parameter's syntax stays small).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub list: Option<ListFacet>,
+    pub list: Option<Arc<ListFacet>>,
     /// The facets written on the parameter itself (shared with every parameter that writes
     /// the same facets).
     pub facets: Arc<Facets>,

@@ -432,11 +432,11 @@ mod tests {
             syn.validate("3").unwrap_err().code,
             FaultCode::INVALID_PARAMETER_VALUE
         );
-        syn.list = Some(crate::types::ListFacet {
+        syn.list = Some(std::sync::Arc::new(crate::types::ListFacet {
             min_items: Some(1),
             max_items: Some(2),
             ..Default::default()
-        });
+        }));
         assert!(syn.validate("5, 10").is_ok());
         assert_eq!(
             syn.validate("5,10,0").unwrap_err().code,

@@ -65,6 +65,10 @@ pub(crate) struct RawDoc {
     pub items: Vec<Item>,
     /// The syntaxes of the parameters.
     pub syntaxes: Vec<RawSyntax>,
+    /// The objects the items refer to.
+    pub objects: Vec<RawObject>,
+    /// The list facets the syntaxes refer to.
+    pub lists: Vec<Arc<ListFacet>>,
     /// Attribute values that needed unescaping.
     pub extra: String,
 }
@@ -106,9 +110,14 @@ pub(crate) struct RawModel {
 
 #[derive(Debug)]
 pub(crate) enum Item {
-    Object(RawObject),
+    /// Index into [`RawDoc::objects`] (objects are few and large: the item list, one per
+    /// definition, stays half the size).
+    Object(u32),
     Parameter(RawParameter),
-    Component { name: String, path: String },
+    Component {
+        name: String,
+        path: String,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -147,7 +156,8 @@ pub(crate) struct RawParameter {
 pub(crate) struct RawSyntax {
     pub base_type: Option<ValueType<'static>>,
     pub data_type: Option<Arc<str>>,
-    pub list: Option<ListFacet>,
+    /// Index into [`RawDoc::lists`] (lists are few and large, syntaxes many).
+    pub list: Option<u32>,
     pub facets: Arc<Facets>,
     pub hidden: bool,
     pub secured: bool,
@@ -216,9 +226,12 @@ pub(crate) fn parse_document(
         depth: 0,
         interner,
         doc: RawDoc {
-            // about one definition per 600 bytes of a BBF model, one syntax per 700
-            items: Vec::with_capacity(text.len() / 600),
-            syntaxes: Vec::with_capacity(text.len() / 700),
+            // about one definition per 570 bytes of a full BBF model (TR-181 2.17), one
+            // syntax per 640: a little more, so that the vectors never grow by doubling
+            // (a copy of a megabyte, and twice the pages)
+            items: Vec::with_capacity(text.len() / 480),
+            syntaxes: Vec::with_capacity(text.len() / 560),
+            objects: Vec::with_capacity(text.len() / 4800),
             ..RawDoc::default()
         },
         attrs: Vec::new(),
@@ -434,6 +447,14 @@ impl<'a> Parser<'a, '_> {
             }
         }
         Ok(())
+    }
+
+    /// The object of item `at`, if it is one.
+    fn object_at(&mut self, at: Option<usize>) -> Option<&mut RawObject> {
+        match self.doc.items.get(at?)? {
+            &Item::Object(oi) => self.doc.objects.get_mut(oi as usize),
+            _ => None,
+        }
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -694,7 +715,8 @@ impl<'a> Parser<'a, '_> {
                     self.facet_children(&mut f)?;
                     list.sizes = f.sizes;
                 }
-                syn.list = Some(list);
+                syn.list = Some(self.doc.lists.len() as u32);
+                self.doc.lists.push(Arc::new(list));
             } else if lname == b"default" {
                 self.read_attrs(e)?;
                 let mut kind = None;
@@ -977,7 +999,7 @@ impl<'a> Parser<'a, '_> {
                     if has_body {
                         self.unique_key_params(&mut key)?;
                     }
-                    if let Some(Item::Object(o)) = owner.and_then(|i| self.doc.items.get_mut(i)) {
+                    if let Some(o) = self.object_at(owner) {
                         o.unique_keys.push(key);
                     }
                 }
@@ -1030,12 +1052,14 @@ impl<'a> Parser<'a, '_> {
         }
         self.attrs = attrs;
         let at = self.doc.items.len();
-        self.push(Item::Object(o))?;
+        let oi = self.doc.objects.len() as u32;
+        self.doc.objects.push(o);
+        self.push(Item::Object(oi))?;
         if has_body {
             self.children(Some(at))?;
         }
         let end = self.doc.items.len() as u32;
-        if let Some(Item::Object(o)) = self.doc.items.get_mut(at) {
+        if let Some(o) = self.object_at(Some(at)) {
             o.end = end;
         }
         Ok(())

@@ -112,3 +112,90 @@ proptest! {
         }
     }
 }
+
+/// A schema whose names cross 8-byte word boundaries at every offset and whose tables nest
+/// deeper than the lookup records instance segments for.
+fn lookup_schema() -> &'static cwmp_datamodel::Schema {
+    use std::sync::OnceLock;
+    static S: OnceLock<cwmp_datamodel::Schema> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut xml = String::from(
+            r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14"><model name="Device:2.17">
+            <object name="Device." access="readOnly" minEntries="1" maxEntries="1"/>"#,
+        );
+        let mut table = String::from("Device.");
+        for (depth, name) in ["A", "Bb", "Ccccccc", "Dddddddd", "E", "Ff", "G", "H"]
+            .iter()
+            .enumerate()
+        {
+            table.push_str(name);
+            table.push_str(".{i}.");
+            xml.push_str(&format!(
+                r#"<object name="{table}" access="readWrite" minEntries="0" maxEntries="unbounded">
+                <parameter name="P{depth}" access="readWrite"><syntax><string/></syntax></parameter>
+                <parameter name="Name-{}" access="readOnly"><syntax><string/></syntax></parameter>
+                </object>"#,
+                "x".repeat(depth * 3)
+            ));
+        }
+        xml.push_str("</model></document>");
+        cwmp_datamodel::Schema::from_str("lookup.xml", &xml, &cwmp_datamodel::NoImports).unwrap()
+    })
+}
+
+/// The oracle: parse, take the definition form, search every definition linearly (or the
+/// table named without its `{i}.`).
+fn oracle<'s>(s: &'s cwmp_datamodel::Schema, text: &str) -> Option<cwmp_datamodel::Definition<'s>> {
+    let p = PathRef::parse(text).ok()?;
+    let key = p.definition_key();
+    let k = key.as_str();
+    s.iter().find(|d| d.path().as_str() == k).or_else(|| {
+        s.iter()
+            .find(|d| d.path().as_str().strip_suffix("{i}.") == Some(k))
+    })
+}
+
+fn instance() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (1u32..).prop_map(|i| i.to_string()),
+        1 => Just("0".to_owned()),
+        1 => Just("01".to_owned()),
+        1 => Just("4294967296".to_owned()),
+        1 => "[a-z][a-z0-9]{0,6}".prop_map(|a| format!("[{a}]")),
+        1 => Just("*".to_owned()),
+        1 => Just("{i}".to_owned()),
+        1 => Just("".to_owned()),
+        1 => "[-.{}\\[\\]*0-9a-z]{1,4}",
+    ]
+}
+
+proptest! {
+    /// The one-pass lookup (hash of the definition form computed on the fly, instance
+    /// segments validated in place) agrees with parsing and a linear search.
+    #[test]
+    fn lookup_agrees_with_parse_and_linear_search(
+        depth in 0usize..9,
+        instances in prop::collection::vec(instance(), 9),
+        tail in prop_oneof![
+            Just(String::new()),
+            Just(".".to_owned()),
+            (0usize..9).prop_map(|d| format!(".P{d}")),
+            (0usize..9).prop_map(|d| format!(".Name-{}", "x".repeat(d * 3))),
+            "\\.[A-Za-z.-]{0,12}",
+        ],
+    ) {
+        let s = lookup_schema();
+        let names = ["A", "Bb", "Ccccccc", "Dddddddd", "E", "Ff", "G", "H"];
+        let mut text = String::from("Device");
+        for (name, inst) in names.iter().zip(&instances).take(depth) {
+            text.push('.');
+            text.push_str(name);
+            text.push('.');
+            text.push_str(inst);
+        }
+        text.push_str(&tail);
+        let want = oracle(s, &text);
+        prop_assert_eq!(s.get(&text), want, "{}", text);
+        prop_assert_eq!(s.lookup(&text).ok(), want, "{}", text);
+    }
+}

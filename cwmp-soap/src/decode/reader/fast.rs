@@ -62,6 +62,36 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Skips the XML declaration (`<?xml` and whitespace, up to the first `?>`) when the input
+    /// starts with it, as quick-xml reads it (a declaration event, which the decoder ignores),
+    /// and says whether it did. Not taken when a byte-order mark follows it, which quick-xml
+    /// (still in its initial state) would strip where its events would not.
+    ///
+    /// Must only be called before the first event.
+    pub fn fast_decl(&mut self) -> bool {
+        if self.general_only || self.skipped != 0 || self.reader.buffer_position() != 0 {
+            return false;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        if !rest.starts_with(b"<?xml") || !rest.get(5).copied().is_some_and(is_xml_ws) {
+            return false;
+        }
+        let Some(end) = rest
+            .get(5..)
+            .and_then(|r| r.windows(2).position(|w| w == b"?>"))
+        else {
+            return false;
+        };
+        let len = 5 + end + 2;
+        let after = rest.get(len..).unwrap_or_default();
+        if after.starts_with(b"\xEF\xBB\xBF") {
+            return false;
+        }
+        *self.reader.get_mut() = after;
+        self.skipped += len;
+        true
+    }
+
     /// The next element if its start tag can be read directly (see [`Parser::child`]).
     ///
     /// Must only be called where quick-xml is between events in text.
@@ -102,6 +132,10 @@ impl<'a> Parser<'a> {
     /// within the limits and with no control-character policy in force. What it returns and
     /// counts is what [`Parser::child`], [`Parser::fields`] and [`Parser::text`] make of the
     /// same bytes, none of which warn on that form. `None`: nothing consumed.
+    ///
+    /// The tags are first matched as literals ([`literal_start`]); `Value`'s attribute text,
+    /// cut at the first `>`, is then taken only if it is in the cache: a text quick-xml split
+    /// before has balanced quotes, so the first `>` after it ends the tag.
     pub fn fast_pvs(&mut self) -> Option<FastPvs<'a>> {
         if self.controls.is_some()
             || self.general_only
@@ -113,7 +147,11 @@ impl<'a> Parser<'a> {
         let rest: &'a [u8] = self.reader.get_ref();
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
         let plain_start = |from: usize, name: &[u8]| -> Option<StartTag> {
-            let t = scan_start(rest.get(from..)?)?;
+            let b = rest.get(from..)?;
+            if let Some(t) = literal_start(b, name) {
+                return Some(t);
+            }
+            let t = scan_start(b)?;
             let ok = !t.empty && same_bytes(rest.get(from + t.name.0..from + t.name.1)?, name);
             ok.then_some(t)
         };
@@ -175,6 +213,40 @@ pub(super) struct StartTag {
     pub(super) empty: bool,
     /// Bytes up to and including `>` (whitespace before the tag included).
     pub(super) len: usize,
+}
+
+/// [`scan_start`] for the start tag `ws* <name>` or `ws* <name ws attrs>` of a known `name`,
+/// without looking at each byte of the name: the tag ends at the first `>`. That is where
+/// quick-xml ends it when the attribute text holds no quote (or is one quick-xml split before,
+/// its quotes balanced: see [`Parser::fast_pvs`]); the caller checks which. `None` (the caller
+/// then asks [`scan_start`]): another name, an empty-element tag, no `>`.
+#[inline(always)]
+fn literal_start(b: &[u8], name: &[u8]) -> Option<StartTag> {
+    let lt = if b.first() == Some(&b'<') {
+        0
+    } else {
+        ws_len(b)
+    };
+    let start = lt + 1;
+    let name_end = start + name.len();
+    if b.get(lt) != Some(&b'<') || !b.get(start..name_end).is_some_and(|t| same_bytes(t, name)) {
+        return None;
+    }
+    let gt = match *b.get(name_end)? {
+        b'>' => name_end,
+        c if is_xml_ws(c) => name_end + find_byte(b.get(name_end..)?, b'>')?,
+        _ => return None,
+    };
+    if b.get(gt - 1) == Some(&b'/') {
+        return None;
+    }
+    Some(StartTag {
+        lt,
+        name: (start, name_end),
+        attrs: (name_end, gt),
+        empty: false,
+        len: gt + 1,
+    })
 }
 
 /// Recognises `ws* <name attrs>` or `ws* <name attrs/>` at the start of `b` exactly as quick-xml

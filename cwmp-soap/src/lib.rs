@@ -58,7 +58,8 @@ pub mod decode;
 pub mod encode;
 mod name;
 pub use decode::{
-    ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
+    Arena, ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
+    decode_in,
 };
 pub use encode::{
     BoolFormat, DateTimeFraction, DuShape, EncodeOptions, Validation, encode, encode_bytes,

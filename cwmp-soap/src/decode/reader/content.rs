@@ -266,7 +266,8 @@ impl<'a> Parser<'a> {
         if t.is_empty() {
             return Ok(None);
         }
-        Ok(Some((at, self.policed(Cow::Owned(t.to_owned())))))
+        let t = self.policed(Cow::Owned(t.to_owned()));
+        Ok(Some((at, self.settle(t))))
     }
 }
 

@@ -128,6 +128,11 @@ pub(crate) struct Parser<'a> {
     pub general_only: bool,
     /// The first cwmp namespace declared anywhere (fallback for the version).
     pub cwmp_declared: Option<&'a str>,
+    /// Where text that had to be unescaped goes when the caller gave an arena (see
+    /// [`Parser::unescaped`]); without one, such text is an owned `String` each.
+    pub arena: Option<&'a bumpalo::Bump>,
+    /// The buffer text is unescaped into before it is copied to the arena.
+    scratch: String,
 }
 
 impl<'a> Parser<'a> {
@@ -163,6 +168,8 @@ impl<'a> Parser<'a> {
             warnings: Vec::new(),
             general_only: false,
             cwmp_declared: None,
+            arena: None,
+            scratch: String::new(),
         }
     }
 

@@ -40,7 +40,7 @@ impl<'a> Parser<'a> {
             }
             let mut out = Cow::Borrowed(raw);
             if self.controls == Some(ControlCharPolicy::Replace) {
-                out = text::replace_controls(out);
+                out = self.settle(text::replace_controls(out));
             }
             self.close();
             return Ok(out);
@@ -84,8 +84,8 @@ impl<'a> Parser<'a> {
         }
         let raw = self.src.get(start..end).unwrap_or_default();
         let mut out = if complex {
-            match text::unescape(raw) {
-                Ok(s) => Cow::Owned(s),
+            match self.unescaped(raw) {
+                Ok(s) => s,
                 Err(UnescapeError::Entity(entity, at)) => {
                     return Err(DecodeError::UnknownEntity {
                         entity,
@@ -105,10 +105,32 @@ impl<'a> Parser<'a> {
             Cow::Borrowed(raw)
         };
         if self.controls == Some(ControlCharPolicy::Replace) {
-            out = text::replace_controls(out);
+            out = self.settle(text::replace_controls(out));
         }
         self.close();
         Ok(out)
+    }
+
+    /// `raw` element content unescaped: into the arena when the decode has one (borrowed for
+    /// `'a`, through one scratch buffer), else into a `String` of its own.
+    pub(super) fn unescaped(&mut self, raw: &str) -> Result<Cow<'a, str>, UnescapeError> {
+        match self.arena {
+            Some(arena) => {
+                self.scratch.clear();
+                text::unescape_into(raw, &mut self.scratch)?;
+                Ok(Cow::Borrowed(arena.alloc_str(&self.scratch)))
+            }
+            None => text::unescape(raw).map(Cow::Owned),
+        }
+    }
+
+    /// Text the decoder made rather than borrowed: moved into the arena when the decode has
+    /// one, so that the message borrows all its text for `'a`.
+    pub fn settle(&self, t: Cow<'a, str>) -> Cow<'a, str> {
+        match (t, self.arena) {
+            (Cow::Owned(s), Some(arena)) => Cow::Borrowed(arena.alloc_str(&s)),
+            (t, _) => t,
+        }
     }
 
     /// An attribute value (such as a namespace URI) as text: entities and character
@@ -122,7 +144,7 @@ impl<'a> Parser<'a> {
         if self.controls == Some(ControlCharPolicy::Replace) {
             out = text::replace_controls(out);
         }
-        out
+        self.settle(out)
     }
 
     /// A `u32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).

@@ -106,7 +106,7 @@ impl<'a> Parser<'a> {
                 };
                 if let Some(prefix) = prefix {
                     // A known namespace written with references (`&#58;`) is that namespace.
-                    let value = if value.contains('&') {
+                    let value = if find_byte(value.as_bytes(), b'&').is_some() {
                         known_namespace(value).unwrap_or(value)
                     } else {
                         value

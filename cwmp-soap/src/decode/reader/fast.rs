@@ -76,13 +76,18 @@ impl<'a> Parser<'a> {
         if !rest.starts_with(b"<?xml") || !rest.get(5).copied().is_some_and(is_xml_ws) {
             return false;
         }
-        let Some(end) = rest
-            .get(5..)
-            .and_then(|r| r.windows(2).position(|w| w == b"?>"))
-        else {
-            return false;
+        // The first `?>`: a `>` with `?` before it (quick-xml's end of a processing instruction).
+        let mut gt = 5;
+        let len = loop {
+            let Some(k) = rest.get(gt..).and_then(|r| find_byte(r, b'>')) else {
+                return false;
+            };
+            gt += k;
+            if rest.get(gt - 1) == Some(&b'?') {
+                break gt + 1;
+            }
+            gt += 1;
         };
-        let len = 5 + end + 2;
         let after = rest.get(len..).unwrap_or_default();
         if after.starts_with(b"\xEF\xBB\xBF") {
             return false;

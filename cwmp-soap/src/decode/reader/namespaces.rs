@@ -1,6 +1,6 @@
 //! Namespaces: the URIs the decoder matches on, the binding stack and QName resolution.
 
-use super::{DecodeError, Parser, QRef, WarningKind, is_qname, same, text};
+use super::{DecodeError, Parser, QRef, WarningKind, find_byte, is_qname, same, text};
 
 /// SOAP 1.1 envelope namespace.
 pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -87,7 +87,7 @@ pub(super) fn known_namespace(raw: &str) -> Option<&'static str> {
 
 /// Splits `prefix:local`.
 pub(crate) fn split_qname(name: &str) -> (&str, &str) {
-    match name.bytes().position(|b| b == b':') {
+    match find_byte(name.as_bytes(), b':') {
         Some(i) => (
             name.get(..i).unwrap_or_default(),
             name.get(i + 1..).unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! A decode with an arena (`decode_in`) gives the same result as one without, on every vector
 //! the project owns, in lenient and strict mode and under each control-character policy, and
 //! its unescaped text borrows from the arena.
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! appends correctly to buffers that share their allocation with other handles.
 //!
 //! The counting allocator sees every thread of the process: all measurements are in one test.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::alloc::System;
 

@@ -40,8 +40,12 @@ fn main() {
             let name = args.get(1).map_or("inform-20", String::as_str);
             let mode = args.get(2).map_or("lenient", String::as_str);
             let n: u32 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1000);
-            let Some((_, bytes)) = inputs.iter().find(|(n, _)| *n == name) else {
-                eprintln!("no message {name}");
+            let file = std::fs::read(name).ok();
+            let Some(bytes) = file
+                .as_ref()
+                .or_else(|| inputs.iter().find(|(n, _)| *n == name).map(|(_, b)| b))
+            else {
+                eprintln!("no message or file {name}");
                 return;
             };
             for _ in 0..n {

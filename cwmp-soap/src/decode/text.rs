@@ -39,7 +39,15 @@ pub(crate) fn find_control(input: &[u8]) -> Option<usize> {
         }
         base += 32;
     }
-    find_forbidden(input, base, input.len())
+    let rest = chunks.remainder();
+    if rest
+        .iter()
+        .fold(false, |acc, &b| acc | is_control(b) | (b == 0xEF))
+    {
+        find_forbidden(input, base, input.len())
+    } else {
+        None
+    }
 }
 
 /// [`find_control`] byte by byte over `input[from..to]`.

@@ -3,8 +3,8 @@
 
 use super::namespaces::known_namespace;
 use super::{
-    Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_byte,
-    is_xml_ws, same, split_qname, text, ws_len,
+    Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_any,
+    find_byte, is_xml_ws, same, split_qname, text, ws_len,
 };
 
 /// The resolved attributes of an open element, kept per depth.
@@ -243,10 +243,7 @@ impl<'a> Attrs<'a> {
             return None;
         }
         let after = bytes.get(start..).unwrap_or_default();
-        let name_len = after
-            .iter()
-            .position(|&b| b == b'=' || is_xml_ws(b))
-            .unwrap_or(after.len());
+        let name_len = find_any(after, [b'=', b' ', b'\t', b'\n', b'\r']).unwrap_or(after.len());
         let name = self.s.get(start..start + name_len)?;
         let mut i = start + name_len;
         i += ws_len(bytes.get(i..).unwrap_or_default());

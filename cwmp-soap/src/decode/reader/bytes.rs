@@ -52,6 +52,32 @@ pub(super) fn find_lt_amp(b: &[u8]) -> Option<usize> {
         .map(|i| base + i)
 }
 
+/// Offset of the first byte of `b` that is one of `set`, eight bytes at a time.
+#[inline]
+pub(super) fn find_any<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of `x` that are zero have their high bit set (exact for the lowest one).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let x = word(chunk);
+        let hits = set
+            .iter()
+            .fold(0, |acc, &c| acc | zeros(x ^ (ONES * u64::from(c))));
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|c| set.contains(c))
+        .map(|i| base + i)
+}
+
 /// String equality for short names, inlined instead of a `memcmp` call.
 #[inline]
 pub(crate) fn same(a: &str, b: &str) -> bool {

@@ -2,8 +2,8 @@
 //! from the input, split exactly as quick-xml splits them, so that both paths agree.
 
 use super::{
-    DecodeError, Elem, Parser, QRef, Tag, find_byte, find_lt_amp, is_xml_ws, same_bytes, word,
-    ws_len,
+    DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes,
+    word, ws_len,
 };
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
@@ -275,10 +275,7 @@ pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
         Some(&c) if class(c) == WS => {
             let mut k = stop;
             loop {
-                k += tag
-                    .get(k..)?
-                    .iter()
-                    .position(|&c| matches!(class(c), QUOTE | GT))?;
+                k += find_any(tag.get(k..)?, [b'"', b'\'', b'>'])?;
                 let q = *tag.get(k)?;
                 if q == b'>' {
                     break start + k;

@@ -65,7 +65,8 @@ pub mod generate;
 mod name;
 mod rpc;
 pub use decode::{
-    ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
+    Arena, ControlCharPolicy, DecodeError, Decoded, Decoder, Limits, Warning, WarningKind, decode,
+    decode_in,
 };
 pub use encode::{
     BoolFormat, DateTimeFraction, DuShape, EncodeOptions, Validation, encode, encode_bytes,

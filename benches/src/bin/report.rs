@@ -207,6 +207,26 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             Some(ours_allocs),
         );
 
+        // The same decode with an arena for unescaped text: timed with one arena reset between
+        // decodes (how a server would use it), counted with a fresh one (its blocks included).
+        let mut arena = cwmp_soap::Arena::new();
+        let ours_arena = r.time(|| {
+            arena.reset();
+            black_box(lenient.decode_in(&arena, black_box(bytes)).ok());
+        });
+        let arena_allocs = allocs(|| {
+            let arena = cwmp_soap::Arena::new();
+            lenient.decode_in(&arena, bytes).is_ok()
+        });
+        r.row(
+            "decode",
+            name,
+            "cwmp-soap lenient, arena",
+            unit,
+            ours_arena,
+            Some(arena_allocs),
+        );
+
         let ours_strict = r.time(|| {
             black_box(strict.decode(black_box(bytes)).ok());
         });
@@ -272,10 +292,17 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
 
         if let Some(g) = &input.model {
             r.target(
-                vs_bare >= 0.7,
+                vs_bare >= 1.0,
                 format!(
-                    "decode {name}: {vs_bare:.2}x the quick-xml bare loop (target >= 0.7x; strict {:.2}x)",
+                    "decode {name}: {vs_bare:.2}x the quick-xml bare loop (target >= 1.0x; strict {:.2}x)",
                     bare / ours_strict
+                ),
+            );
+            r.target(
+                ours_strict <= ours * 1.1,
+                format!(
+                    "decode {name}: strict takes {:.2}x the time of lenient (target <= 1.1x)",
+                    ours_strict / ours
                 ),
             );
             r.target(
@@ -285,9 +312,9 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             if g.name == "gpv-10000" {
                 let escaped = messages::escaped_values(&g.envelope);
                 r.target(
-                    ours_allocs < 64,
+                    arena_allocs <= 64,
                     format!(
-                        "decode gpv-10000: {ours_allocs} allocations (target < 64; {escaped} values need unescaping; cwmp crate: {cwmp_allocs}, {:.0} per parameter)",
+                        "decode gpv-10000: {arena_allocs} allocations with an arena, {ours_allocs} without (target <= 64; {escaped} values need unescaping; cwmp crate: {cwmp_allocs}, {:.0} per parameter)",
                         cwmp_allocs as f64 / g.parameters as f64
                     ),
                 );

@@ -51,7 +51,7 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
     let mut leading_ws = false;
     // After a declaration, comment or PI (quick-xml's first event strips a BOM; a text event
     // leaves it inside markup), the root's start tag may be read directly like any other.
-    let mut fast = false;
+    let mut fast = p.fast_decl();
     let root = loop {
         if fast {
             if let Some(root) = p.fast_open()? {

@@ -88,6 +88,59 @@ pub fn decode(input: &[u8]) -> Result<Envelope<'_>, DecodeError> {
     Decoder::new().decode(input).map(|d| d.envelope)
 }
 
+/// Decodes a message with the lenient defaults, like [`decode`], putting the text that had to
+/// be unescaped (entities, character references, CDATA) into `arena` instead of a `String`
+/// each: every string of the message then borrows, from the input or from the arena, and the
+/// decode makes the same few allocations however many values needed unescaping (an arena
+/// reused with [`Arena::reset`] makes none of its own once it has grown).
+///
+/// ```
+/// use std::borrow::Cow;
+/// use cwmp_soap::decode::{Arena, decode_in};
+///
+/// let xml = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"
+///   xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Body><cwmp:Reboot>
+///   <CommandKey>a &amp; b</CommandKey></cwmp:Reboot></s:Body></s:Envelope>"#;
+/// let arena = Arena::new();
+/// let env = decode_in(&arena, xml)?;
+/// let cwmp_core::Body::Reboot(r) = &env.body else { panic!() };
+/// assert_eq!(r.command_key, "a & b");
+/// assert!(matches!(r.command_key, Cow::Borrowed(_)));
+/// # Ok::<(), cwmp_soap::decode::DecodeError>(())
+/// ```
+pub fn decode_in<'a>(arena: &'a Arena, input: &'a [u8]) -> Result<Envelope<'a>, DecodeError> {
+    Decoder::new().decode_in(arena, input).map(|d| d.envelope)
+}
+
+/// Memory for the text a decode has to unescape (see [`Decoder::decode_in`]): a bump arena
+/// that grows in a few large blocks and frees them all at once, when it is dropped or
+/// [`reset`](Arena::reset).
+#[derive(Debug, Default)]
+pub struct Arena(bumpalo::Bump);
+
+impl Arena {
+    /// An empty arena (it allocates on first use).
+    pub fn new() -> Self {
+        Arena::default()
+    }
+
+    /// An arena with room for `bytes` bytes of text before it has to grow.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Arena(bumpalo::Bump::with_capacity(bytes))
+    }
+
+    /// Forgets everything allocated (the messages that borrowed from it are gone: the borrow
+    /// checker sees to that) and keeps the largest block for the next decode.
+    pub fn reset(&mut self) {
+        self.0.reset();
+    }
+
+    /// Bytes taken from the system for the arena's blocks.
+    pub fn allocated_bytes(&self) -> usize {
+        self.0.allocated_bytes()
+    }
+}
+
 /// What to do with C0 control characters, which XML 1.0 forbids in documents but some devices
 /// send, and with U+FFFE and U+FFFF, which it forbids too (the encoder replaces
 /// all of them by U+FFFD, so only [`ControlCharPolicy::Replace`] keeps decode → encode →
@@ -260,6 +313,25 @@ impl Decoder {
 
     /// Decodes one SOAP envelope.
     pub fn decode<'a>(&self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+        self.decode_with(None, input)
+    }
+
+    /// Decodes one SOAP envelope, putting the text that had to be unescaped into `arena`
+    /// (see [`decode_in`]): the result is the same as [`Decoder::decode`]'s, but every string
+    /// in it is borrowed, from `input` or from `arena`.
+    pub fn decode_in<'a>(
+        &self,
+        arena: &'a Arena,
+        input: &'a [u8],
+    ) -> Result<Decoded<'a>, DecodeError> {
+        self.decode_with(Some(&arena.0), input)
+    }
+
+    fn decode_with<'a>(
+        &self,
+        arena: Option<&'a bumpalo::Bump>,
+        input: &'a [u8],
+    ) -> Result<Decoded<'a>, DecodeError> {
         if input.len() > self.limits.max_size {
             return Err(DecodeError::TooLarge {
                 size: input.len(),
@@ -296,6 +368,7 @@ impl Decoder {
         }
         let mut p = reader::Parser::new(src, shift, self.limits, controls);
         p.general_only = self.general_only;
+        p.arena = arena;
         if let Some(at) = control_at {
             p.warn(WarningKind::ControlCharacter, at)?;
         }

@@ -39,7 +39,15 @@ pub(crate) fn find_control(input: &[u8]) -> Option<usize> {
         }
         base += 32;
     }
-    find_forbidden(input, base, input.len())
+    let rest = chunks.remainder();
+    if rest
+        .iter()
+        .fold(false, |acc, &b| acc | is_control(b) | (b == 0xEF))
+    {
+        find_forbidden(input, base, input.len())
+    } else {
+        None
+    }
 }
 
 /// [`find_control`] byte by byte over `input[from..to]`.
@@ -78,6 +86,13 @@ pub(crate) enum UnescapeError {
 /// CDATA sections (kept verbatim), comments and processing instructions (dropped).
 pub(crate) fn unescape(raw: &str) -> Result<String, UnescapeError> {
     let mut out = String::with_capacity(raw.len());
+    unescape_into(raw, &mut out)?;
+    Ok(out)
+}
+
+/// [`unescape`], appending to `out` (a scratch buffer reused from one text to the next).
+pub(crate) fn unescape_into(raw: &str, out: &mut String) -> Result<(), UnescapeError> {
+    out.reserve(raw.len());
     let mut rest = raw;
     let mut base = 0usize;
     while let Some(i) = rest.find(['&', '<']) {
@@ -108,7 +123,7 @@ pub(crate) fn unescape(raw: &str) -> Result<String, UnescapeError> {
         base = at + consumed;
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(())
 }
 
 fn clip(s: &str) -> String {

@@ -359,10 +359,15 @@ impl EncodeOptions {
     }
 
     /// Appends the envelope to a [`BytesMut`](bytes::BytesMut).
+    ///
+    /// The writer appends to the `BytesMut`'s own buffer, taken as a `Vec` and handed back
+    /// (both conversions keep the allocation; the way back through `Bytes` makes one small
+    /// bookkeeping allocation): the message is not written elsewhere and copied. A buffer
+    /// shared with other handles is copied once first, as growing it would.
     pub fn encode_bytes(&self, envelope: &Envelope<'_>, out: &mut bytes::BytesMut) {
-        let mut buf = Vec::new();
+        let mut buf = Vec::from(std::mem::take(out));
         self.encode(envelope, &mut buf);
-        out.extend_from_slice(&buf);
+        *out = bytes::BytesMut::from(bytes::Bytes::from(buf));
     }
 
     /// Encodes into a new `Vec`.

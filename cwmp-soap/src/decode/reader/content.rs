@@ -192,8 +192,24 @@ impl<'a> Parser<'a> {
         }
         let mut raw = String::new();
         let mut first = None;
+        // Whether quick-xml is between events in text, where the fast path may read the next
+        // tag (not after a text event, and not once there is text: the fast path skips the
+        // whitespace before a tag, which would then be part of the text).
+        let mut fast = true;
         loop {
+            if fast && raw.is_empty() {
+                if e.fast() && self.fast_end() {
+                    self.close();
+                    break;
+                }
+                if let Some(tag) = self.fast_tag() {
+                    let child = self.open_tag(tag)?;
+                    f(self, child)?;
+                    continue;
+                }
+            }
             let (pos, ev) = self.read()?;
+            fast = !matches!(ev, Event::Text(_) | Event::CData(_) | Event::GeneralRef(_));
             match ev {
                 Event::Start(c) => {
                     let tag = self.tag_of(&c, false, pos)?;
@@ -250,7 +266,8 @@ impl<'a> Parser<'a> {
         if t.is_empty() {
             return Ok(None);
         }
-        Ok(Some((at, self.policed(Cow::Owned(t.to_owned())))))
+        let t = self.policed(Cow::Owned(t.to_owned()));
+        Ok(Some((at, self.settle(t))))
     }
 }
 

@@ -1,0 +1,276 @@
+//! Attributes: the scanner over a start tag's attribute text, namespace declarations, the
+//! `xsi:type`, `arrayType` and `mustUnderstand` values, and the cache of resolved attribute texts.
+
+use super::namespaces::known_namespace;
+use super::{
+    Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_any,
+    find_byte, is_xml_ws, same, split_qname, text, ws_len,
+};
+
+/// The resolved attributes of an open element, kept per depth.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct ElemAttrs<'a> {
+    pub(super) xsi_type: Option<QRef<'a>>,
+    pub(super) array_type: Option<(QRef<'a>, &'a str)>,
+    pub(super) array_type_malformed: bool,
+    pub(super) must_understand: Option<&'a str>,
+}
+
+/// What a start tag's attributes say before resolution (see [`Parser::scan_attrs`]).
+#[derive(Clone, Copy, Default)]
+pub(super) struct RawAttrs<'a> {
+    pub(super) ty: Option<(&'a str, &'a str)>,
+    pub(super) array: Option<(&'a str, &'a str)>,
+    pub(super) must: Option<(&'a str, &'a str)>,
+    /// Whether it declared namespaces.
+    pub(super) binds: bool,
+}
+
+/// Entries of the attribute cache (more than the xsd types a Value may name, so that a cycle
+/// through all of them still hits): most documents repeat a few attribute texts
+/// (`xsi:type="xsd:string"`) under the same bindings.
+pub(super) const ATTR_CACHE: usize = 16;
+
+#[derive(Clone, Copy)]
+pub(super) struct AttrCacheEntry<'a> {
+    pub(super) raw: &'a str,
+    pub(super) generation: u64,
+    pub(super) attrs: ElemAttrs<'a>,
+}
+
+impl<'a> Parser<'a> {
+    /// The resolved attributes of an earlier element with the very same attribute text, if
+    /// the namespace bindings have not changed since and resolving them warned of nothing.
+    #[inline]
+    pub(super) fn cached_attrs(&self, raw: &str) -> Option<ElemAttrs<'a>> {
+        self.attr_cache
+            .iter()
+            .flatten()
+            .find(|c| c.generation == self.generation && same(c.raw, raw))
+            .map(|c| c.attrs)
+    }
+
+    /// Keeps the resolved attributes of the element opening at `depth`; whether it has any.
+    pub(super) fn keep_attrs(&mut self, depth: usize, attrs: ElemAttrs<'a>) -> bool {
+        let any = attrs.xsi_type.is_some()
+            || attrs.array_type.is_some()
+            || attrs.array_type_malformed
+            || attrs.must_understand.is_some();
+        if any {
+            if self.attrs.len() <= depth {
+                self.attrs.resize(depth + 1, ElemAttrs::default());
+            }
+            if let Some(slot) = self.attrs.get_mut(depth) {
+                *slot = attrs;
+            }
+        }
+        any
+    }
+
+    /// Reads a start tag's attributes: limits, namespace declarations (bound at `depth`), and
+    /// the raw `xsi:type`, `arrayType` and `mustUnderstand` values.
+    #[inline(never)]
+    pub(super) fn scan_attrs(
+        &mut self,
+        raw: &'a str,
+        depth: usize,
+        offset: usize,
+    ) -> Result<RawAttrs<'a>, DecodeError> {
+        let mut found = RawAttrs::default();
+        let mut attrs = Attrs { s: raw, i: 0 };
+        let mut count = 0usize;
+        while let Some(attr) = attrs.next_attr() {
+            let (aname, value) = match attr {
+                Ok(attr) => attr,
+                Err(reason) => {
+                    return Err(DecodeError::MalformedAttribute {
+                        reason,
+                        offset: self.at(offset),
+                        path: self.path(),
+                    });
+                }
+            };
+            count += 1;
+            if count > self.limits.max_attributes {
+                return Err(DecodeError::TooManyAttributes {
+                    limit: self.limits.max_attributes,
+                    offset: self.at(offset),
+                    path: self.path(),
+                });
+            }
+            if let Some(rest) = aname.strip_prefix("xmlns") {
+                let prefix = if rest.is_empty() {
+                    Some("")
+                } else {
+                    rest.strip_prefix(':')
+                };
+                if let Some(prefix) = prefix {
+                    // A known namespace written with references (`&#58;`) is that namespace.
+                    let value = if find_byte(value.as_bytes(), b'&').is_some() {
+                        known_namespace(value).unwrap_or(value)
+                    } else {
+                        value
+                    };
+                    if self.cwmp_declared.is_none()
+                        && cwmp_core::CwmpVersion::from_namespace(value).is_some()
+                    {
+                        self.cwmp_declared = Some(value);
+                    }
+                    if prefix.is_empty() {
+                        self.default_bindings += 1;
+                    }
+                    self.bindings.push(Binding {
+                        depth,
+                        prefix,
+                        uri: value,
+                    });
+                    self.generation += 1;
+                    found.binds = true;
+                    continue;
+                }
+            }
+            let (ap, al) = split_qname(aname);
+            match al {
+                "type" if !ap.is_empty() => found.ty = Some((ap, value)),
+                "arrayType" => found.array = Some((ap, value)),
+                "mustUnderstand" => found.must = Some((ap, value)),
+                _ => {}
+            }
+        }
+        Ok(found)
+    }
+
+    /// Resolves what [`Parser::scan_attrs`] found and keeps it for the element at `depth`
+    /// (and in the cache when nothing depended on the element itself); whether it has any.
+    #[inline(never)]
+    pub(super) fn resolve_attrs(
+        &mut self,
+        raw: &'a str,
+        found: RawAttrs<'a>,
+        depth: usize,
+        offset: usize,
+    ) -> Result<bool, DecodeError> {
+        let warnings = self.warnings.len();
+        let mut xsi_type = None;
+        if let Some((ap, value)) = found.ty {
+            if matches!(self.lookup(ap), Some(XSI | XSI_1999)) {
+                xsi_type = Some(self.resolve_value(value, offset)?);
+            }
+        }
+        let mut array_type = None;
+        let mut array_type_malformed = false;
+        if let Some((_, value)) = found.array {
+            let value = text::trim_xml(value);
+            match value
+                .strip_suffix(']')
+                .and_then(|v| v.rsplit_once('['))
+                .filter(|(t, _)| !t.is_empty())
+            {
+                Some((ty, count)) => {
+                    let q = self.resolve_value(ty, offset)?;
+                    if q.ns == MALFORMED_QNAME {
+                        array_type_malformed = true;
+                    } else {
+                        array_type = Some((q, count));
+                    }
+                }
+                None => array_type_malformed = true,
+            }
+        }
+        let must_understand = match found.must {
+            Some((ap, v)) if ap.is_empty() || self.lookup(ap) == Some(SOAP_ENV) => Some(v),
+            _ => None,
+        };
+        let attrs = ElemAttrs {
+            xsi_type,
+            array_type,
+            array_type_malformed,
+            must_understand,
+        };
+        if !found.binds && self.warnings.len() == warnings {
+            let slot = self.attr_cache_next % ATTR_CACHE;
+            self.attr_cache_next = self.attr_cache_next.wrapping_add(1);
+            let entry = AttrCacheEntry {
+                raw,
+                generation: self.generation,
+                attrs,
+            };
+            if let Some(e) = self.attr_cache.get_mut(slot) {
+                *e = Some(entry);
+            }
+        }
+        Ok(self.keep_attrs(depth, attrs))
+    }
+
+    /// The attributes of open element `e`.
+    pub(super) fn attrs_of(&self, e: &Elem<'a>) -> Option<&ElemAttrs<'a>> {
+        if !e.has_attrs() {
+            return None;
+        }
+        self.attrs.get(e.depth())
+    }
+
+    /// The `xsi:type` of open element `e`, resolved.
+    pub fn xsi_type(&self, e: &Elem<'a>) -> Option<QRef<'a>> {
+        self.attrs_of(e).and_then(|a| a.xsi_type)
+    }
+
+    /// The `soap-enc:arrayType` of open element `e`: member type and count text.
+    pub fn array_type(&self, e: &Elem<'a>) -> Option<(QRef<'a>, &'a str)> {
+        self.attrs_of(e).and_then(|a| a.array_type)
+    }
+
+    /// The raw `mustUnderstand` of open element `e` (unprefixed or in the SOAP namespace).
+    pub fn must_understand(&self, e: &Elem<'a>) -> Option<&'a str> {
+        self.attrs_of(e).and_then(|a| a.must_understand)
+    }
+}
+
+/// A minimal attribute scanner over a start tag's attribute text.
+pub(super) struct Attrs<'a> {
+    pub(super) s: &'a str,
+    pub(super) i: usize,
+}
+
+impl<'a> Attrs<'a> {
+    /// `None` at the end; `Some(Err(reason))` when malformed.
+    pub(super) fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), &'static str>> {
+        let bytes = self.s.as_bytes();
+        let rest = bytes.get(self.i..).unwrap_or_default();
+        let start = self.i + rest.iter().position(|&b| !is_xml_ws(b))?;
+        // A self-closing tag's trailing '/' may be part of the raw attribute text.
+        if bytes.get(start..) == Some(b"/") {
+            return None;
+        }
+        let after = bytes.get(start..).unwrap_or_default();
+        let name_len = find_any(after, [b'=', b' ', b'\t', b'\n', b'\r']).unwrap_or(after.len());
+        let name = self.s.get(start..start + name_len)?;
+        let mut i = start + name_len;
+        i += ws_len(bytes.get(i..).unwrap_or_default());
+        if name.is_empty() {
+            self.i = bytes.len();
+            return Some(Err("an attribute without a name"));
+        }
+        if bytes.get(i) != Some(&b'=') {
+            self.i = bytes.len();
+            return Some(Err("an attribute without `=` and a value"));
+        }
+        i += 1;
+        i += ws_len(bytes.get(i..).unwrap_or_default());
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                self.i = bytes.len();
+                return Some(Err("an attribute value not in quotes"));
+            }
+        };
+        let vstart = i + 1;
+        let Some(vlen) = bytes.get(vstart..).and_then(|v| find_byte(v, quote)) else {
+            self.i = bytes.len();
+            return Some(Err("an attribute value without its closing quote"));
+        };
+        let value = self.s.get(vstart..vstart + vlen)?;
+        self.i = vstart + vlen + 1;
+        Some(Ok((name, value)))
+    }
+}

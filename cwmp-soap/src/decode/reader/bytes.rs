@@ -1,0 +1,112 @@
+//! Byte searches and comparisons the scanners share.
+
+#[inline]
+pub(super) fn is_xml_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Offset of the first `c` in `b`, eight bytes at a time.
+#[inline]
+pub(super) fn find_byte(b: &[u8], c: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let x = word(chunk) ^ (ONES * u64::from(c));
+        // Zero bytes of `x` (matches) have their high bit set (exact for the lowest one).
+        let hits = x.wrapping_sub(ONES) & !x & HIGH;
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&x| x == c)
+        .map(|i| base + i)
+}
+
+/// Offset of the first `<` or `&` in `b`, eight bytes at a time.
+#[inline]
+pub(super) fn find_lt_amp(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of `x` that are zero have their high bit set (exact for the lowest one).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let hits = zeros(x ^ (ONES * u64::from(b'<'))) | zeros(x ^ (ONES * u64::from(b'&')));
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'<' || c == b'&')
+        .map(|i| base + i)
+}
+
+/// Offset of the first byte of `b` that is one of `set`, eight bytes at a time.
+#[inline]
+pub(super) fn find_any<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes of `x` that are zero have their high bit set (exact for the lowest one).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let x = word(chunk);
+        let hits = set
+            .iter()
+            .fold(0, |acc, &c| acc | zeros(x ^ (ONES * u64::from(c))));
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|c| set.contains(c))
+        .map(|i| base + i)
+}
+
+/// String equality for short names, inlined instead of a `memcmp` call.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// Byte-string equality, eight bytes at a time, inlined instead of a `memcmp` call.
+#[inline]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
+/// Eight bytes as a word (zero when `b` is shorter).
+#[inline]
+pub(super) fn word(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b.try_into().unwrap_or([0; 8]))
+}
+
+/// How many XML whitespace bytes `b` starts with.
+#[inline]
+pub(super) fn ws_len(b: &[u8]) -> usize {
+    b.iter().position(|&c| !is_xml_ws(c)).unwrap_or(b.len())
+}

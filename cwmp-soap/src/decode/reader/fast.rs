@@ -1,0 +1,371 @@
+//! The fast path: start tags, leaf elements and whole `ParameterValueStruct`s read straight
+//! from the input, split exactly as quick-xml splits them, so that both paths agree.
+
+use super::{
+    DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes,
+    word, ws_len,
+};
+
+/// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
+pub(crate) struct FastPvs<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+    /// Offset of the `Value` element (for its warnings).
+    pub value_offset: usize,
+    pub xsi_type: Option<QRef<'a>>,
+}
+
+impl<'a> Parser<'a> {
+    /// The fast path of [`Parser::child`]: a start tag (after optional whitespace) read
+    /// straight from the input without quick-xml's events, and with it the rest of a leaf
+    /// element (`<Name>text</Name>`) when its text holds no `<` or `&` and the end tag follows.
+    /// Tags are split exactly as quick-xml splits them (see [`scan_start`]); anything else
+    /// (comments, references, CDATA, processing instructions, end tags, EOF) consumes nothing
+    /// and returns `None`, and the event loop reads it. Both produce the same elements, text
+    /// and offsets.
+    ///
+    /// Must only be called where quick-xml is between events in text (after a start or end tag).
+    #[inline(always)]
+    pub(super) fn fast_tag(&mut self) -> Option<Tag<'a>> {
+        if self.general_only {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let tag = scan_start(rest)?;
+        let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
+        let (name, attrs) = (slice(tag.name)?, slice(tag.attrs)?);
+        let mut len = tag.len;
+        let mut leaf = None;
+        if !tag.empty {
+            if let Some((text_end, end_len)) = rest
+                .get(len..)
+                .and_then(|content| leaf_text(content, name.as_bytes()))
+            {
+                leaf = slice((len, len + text_end));
+                len += text_end + end_len;
+            }
+        }
+        let base = self.pos();
+        let offset = base + tag.lt;
+        let content_start = base + tag.len;
+        *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
+        self.skipped += len;
+        Some(Tag {
+            name,
+            attrs,
+            leaf,
+            offset,
+            content_start,
+            empty: tag.empty,
+            fast: !tag.empty && leaf.is_none(),
+        })
+    }
+
+    /// Skips the XML declaration (`<?xml` and whitespace, up to the first `?>`) when the input
+    /// starts with it, as quick-xml reads it (a declaration event, which the decoder ignores),
+    /// and says whether it did. Not taken when a byte-order mark follows it, which quick-xml
+    /// (still in its initial state) would strip where its events would not.
+    ///
+    /// Must only be called before the first event.
+    pub fn fast_decl(&mut self) -> bool {
+        if self.general_only || self.skipped != 0 || self.reader.buffer_position() != 0 {
+            return false;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        if !rest.starts_with(b"<?xml") || !rest.get(5).copied().is_some_and(is_xml_ws) {
+            return false;
+        }
+        // The first `?>`: a `>` with `?` before it (quick-xml's end of a processing instruction).
+        let mut gt = 5;
+        let len = loop {
+            let Some(k) = rest.get(gt..).and_then(|r| find_byte(r, b'>')) else {
+                return false;
+            };
+            gt += k;
+            if rest.get(gt - 1) == Some(&b'?') {
+                break gt + 1;
+            }
+            gt += 1;
+        };
+        let after = rest.get(len..).unwrap_or_default();
+        if after.starts_with(b"\xEF\xBB\xBF") {
+            return false;
+        }
+        *self.reader.get_mut() = after;
+        self.skipped += len;
+        true
+    }
+
+    /// The next element if its start tag can be read directly (see [`Parser::child`]).
+    ///
+    /// Must only be called where quick-xml is between events in text.
+    pub fn fast_open(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+        match self.fast_tag() {
+            Some(tag) => self.open_tag(tag).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The fast path for the end tag of an element whose start tag the fast path read:
+    /// consumes `ws* </name ws*>` if that is what follows.
+    pub(super) fn fast_end(&mut self) -> bool {
+        let rest: &'a [u8] = self.reader.get_ref();
+        let i = if rest.first() == Some(&b'<') {
+            0
+        } else {
+            ws_len(rest)
+        };
+        if rest.get(i..i + 2) != Some(b"</") {
+            return false;
+        }
+        let Some((_, name)) = self.path.last() else {
+            return false;
+        };
+        let Some(len) = rest.get(i..).and_then(|r| end_tag_len(r, name.as_bytes())) else {
+            return false;
+        };
+        *self.reader.get_mut() = rest.get(i + len..).unwrap_or_default();
+        self.skipped += i + len;
+        true
+    }
+
+    /// A whole `ParameterValueStruct` member read at once, when it is in the plainest form:
+    /// `<ParameterValueStruct><Name>text</Name><Value attrs>text</Value></ParameterValueStruct>`
+    /// (whitespace between the tags allowed), no attributes but on `Value`, whose attribute
+    /// text was resolved before without warnings (attribute cache), texts without `<` or `&`,
+    /// within the limits and with no control-character policy in force. What it returns and
+    /// counts is what [`Parser::child`], [`Parser::fields`] and [`Parser::text`] make of the
+    /// same bytes, none of which warn on that form. `None`: nothing consumed.
+    ///
+    /// The tags are first matched as literals ([`literal_start`]); `Value`'s attribute text,
+    /// cut at the first `>`, is then taken only if it is in the cache: a text quick-xml split
+    /// before has balanced quotes, so the first `>` after it ends the tag.
+    pub fn fast_pvs(&mut self) -> Option<FastPvs<'a>> {
+        if self.controls.is_some()
+            || self.general_only
+            || self.path.len() + 2 > self.limits.max_depth
+            || self.elements.saturating_add(3) > self.limits.max_elements
+        {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let plain_start = |from: usize, name: &[u8]| -> Option<StartTag> {
+            let b = rest.get(from..)?;
+            if let Some(t) = literal_start(b, name) {
+                return Some(t);
+            }
+            let t = scan_start(b)?;
+            let ok = !t.empty && same_bytes(rest.get(from + t.name.0..from + t.name.1)?, name);
+            ok.then_some(t)
+        };
+        let no_attrs = |from: usize, t: &StartTag| {
+            rest.get(from + t.attrs.0..from + t.attrs.1)
+                .is_some_and(|a| a.iter().all(|&c| is_xml_ws(c)))
+        };
+        let s = plain_start(0, b"ParameterValueStruct")?;
+        if !no_attrs(0, &s) {
+            return None;
+        }
+        let mut pos = s.len;
+        let n = plain_start(pos, b"Name")?;
+        if !no_attrs(pos, &n) {
+            return None;
+        }
+        let name_start = pos + n.len;
+        let (name_len, end) = leaf_text(rest.get(name_start..)?, b"Name")?;
+        pos = name_start + name_len + end;
+        let v = plain_start(pos, b"Value")?;
+        let value_lt = pos + v.lt;
+        let value_attrs = self.src.get(at + pos + v.attrs.0..at + pos + v.attrs.1)?;
+        let xsi_type = if value_attrs.is_empty() {
+            None
+        } else {
+            self.cached_attrs(value_attrs)?.xsi_type
+        };
+        let value_start = pos + v.len;
+        let (value_len, end) = leaf_text(rest.get(value_start..)?, b"Value")?;
+        pos = value_start + value_len + end;
+        pos += ws_len(rest.get(pos..)?);
+        pos += end_tag_len(rest.get(pos..)?, b"ParameterValueStruct")?;
+        if name_len > self.limits.max_text_len || value_len > self.limits.max_text_len {
+            return None;
+        }
+        let name = self.src.get(at + name_start..at + name_start + name_len)?;
+        let value = self
+            .src
+            .get(at + value_start..at + value_start + value_len)?;
+        let value_offset = self.pos() + value_lt;
+        *self.reader.get_mut() = rest.get(pos..).unwrap_or_default();
+        self.skipped += pos;
+        self.elements += 3;
+        Some(FastPvs {
+            name,
+            value,
+            value_offset,
+            xsi_type,
+        })
+    }
+}
+
+/// Where the parts of a start tag are, relative to the start of the scanned bytes.
+pub(super) struct StartTag {
+    /// Offset of `<`.
+    pub(super) lt: usize,
+    pub(super) name: (usize, usize),
+    pub(super) attrs: (usize, usize),
+    pub(super) empty: bool,
+    /// Bytes up to and including `>` (whitespace before the tag included).
+    pub(super) len: usize,
+}
+
+/// [`scan_start`] for the start tag `ws* <name>` or `ws* <name ws attrs>` of a known `name`,
+/// without looking at each byte of the name: the tag ends at the first `>`. That is where
+/// quick-xml ends it when the attribute text holds no quote (or is one quick-xml split before,
+/// its quotes balanced: see [`Parser::fast_pvs`]); the caller checks which. `None` (the caller
+/// then asks [`scan_start`]): another name, an empty-element tag, no `>`.
+#[inline(always)]
+fn literal_start(b: &[u8], name: &[u8]) -> Option<StartTag> {
+    let lt = if b.first() == Some(&b'<') {
+        0
+    } else {
+        ws_len(b)
+    };
+    let start = lt + 1;
+    let name_end = start + name.len();
+    if b.get(lt) != Some(&b'<') || !b.get(start..name_end).is_some_and(|t| same_bytes(t, name)) {
+        return None;
+    }
+    let gt = match *b.get(name_end)? {
+        b'>' => name_end,
+        c if is_xml_ws(c) => name_end + find_byte(b.get(name_end..)?, b'>')?,
+        _ => return None,
+    };
+    if b.get(gt - 1) == Some(&b'/') {
+        return None;
+    }
+    Some(StartTag {
+        lt,
+        name: (start, name_end),
+        attrs: (name_end, gt),
+        empty: false,
+        len: gt + 1,
+    })
+}
+
+/// Recognises `ws* <name attrs>` or `ws* <name attrs/>` at the start of `b` exactly as quick-xml
+/// tokenizes a start tag: the tag ends at the first `>` outside quotes, a `/` before it makes
+/// the element empty, and the name ends at the first whitespace. Not taken (`None`): `<!`,
+/// `</`, `<?`, an empty name, a quote in the name, no `>`.
+pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
+    let mut i = 0usize;
+    while b.get(i).copied().is_some_and(is_xml_ws) {
+        i += 1;
+    }
+    let lt = i;
+    if b.get(lt) != Some(&b'<') || matches!(b.get(lt + 1), None | Some(b'!' | b'/' | b'?')) {
+        return None;
+    }
+    let start = lt + 1;
+    let tag = b.get(start..)?;
+    let stop = name_stop(tag)?;
+    let gt = match tag.get(stop) {
+        Some(b'>') => start + stop,
+        Some(&c) if class(c) == WS => {
+            let mut k = stop;
+            loop {
+                k += find_any(tag.get(k..)?, [b'"', b'\'', b'>'])?;
+                let q = *tag.get(k)?;
+                if q == b'>' {
+                    break start + k;
+                }
+                k += 1;
+                k += find_byte(tag.get(k..)?, q)? + 1;
+            }
+        }
+        _ => return None,
+    };
+    let empty = gt > start && b.get(gt - 1) == Some(&b'/');
+    let tag_end = if empty { gt - 1 } else { gt };
+    let name_end = start + stop.min(tag_end - start);
+    if name_end == start {
+        return None;
+    }
+    Some(StartTag {
+        lt,
+        name: (start, name_end),
+        attrs: (name_end, tag_end),
+        empty,
+        len: gt + 1,
+    })
+}
+
+/// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner. Bytes above `>` are
+/// all plain, so eight at a time are skipped while none is at or below it.
+#[inline]
+pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0usize;
+    loop {
+        let Some(chunk) = b.get(i..i + 8) else {
+            return b
+                .get(i..)?
+                .iter()
+                .position(|&c| class(c) != PLAIN)
+                .map(|k| i + k);
+        };
+        let x = word(chunk);
+        // The lowest byte below 0x3f (`>` + 1) is flagged exactly.
+        let low = x.wrapping_sub(ONES * 0x3f) & !x & HIGH;
+        if low == 0 {
+            i += 8;
+            continue;
+        }
+        let k = i + (low.trailing_zeros() / 8) as usize;
+        if class(*b.get(k)?) != PLAIN {
+            return Some(k);
+        }
+        i = k + 1;
+    }
+}
+
+/// For the content `b` of element `name`: the length of its text and of the end tag that
+/// follows, when the text holds no `<` or `&` and the end tag is `</name ws*>`.
+#[inline]
+pub(super) fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let text_end = find_lt_amp(b)?;
+    let end = end_tag_len(b.get(text_end..)?, name)?;
+    Some((text_end, end))
+}
+
+/// The length of `</name ws*>` at the start of `b` (quick-xml trims whitespace there).
+#[inline]
+pub(super) fn end_tag_len(b: &[u8], name: &[u8]) -> Option<usize> {
+    let n = name.len();
+    if b.get(..2) != Some(b"</") || !b.get(2..2 + n).is_some_and(|t| same_bytes(t, name)) {
+        return None;
+    }
+    let mut k = 2 + n;
+    while b.get(k).copied().is_some_and(is_xml_ws) {
+        k += 1;
+    }
+    (b.get(k) == Some(&b'>')).then_some(k + 1)
+}
+
+pub(super) const PLAIN: u8 = 0;
+pub(super) const WS: u8 = 1;
+pub(super) const QUOTE: u8 = 2;
+pub(super) const GT: u8 = 3;
+
+/// What a byte is to the start-tag scanner.
+#[inline]
+pub(super) fn class(c: u8) -> u8 {
+    match c {
+        b' ' | b'\t' | b'\n' | b'\r' => WS,
+        b'"' | b'\'' => QUOTE,
+        b'>' => GT,
+        _ => PLAIN,
+    }
+}

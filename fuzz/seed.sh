@@ -56,7 +56,7 @@ def rust_strings(paths):
 xml = list(files(f"{root}/cwmp-soap/tests/vectors/**/*.xml", max_xml))
 xml += list(files(f"{shared}/corpus/messages/**/*.xml", max_xml))
 for x in xml:
-    for t in ("decode_lenient", "decode_strict", "roundtrip", "fast_general"):
+    for t in ("decode_lenient", "decode_strict", "roundtrip", "fast_general", "arena_decode"):
         put(t, x)
     put("structured_roundtrip", x[:4096])
 put("decode_lenient", b"")

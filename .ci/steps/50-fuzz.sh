@@ -4,7 +4,7 @@
 # fuzz/corpus/), then runs each target for FUZZ_SECONDS (default 30) seconds. Any crash, leak,
 # timeout or out-of-memory fails the step; the artifact is printed (hex and text) so the log
 # alone is enough to reproduce it. Budget on 2 cores: cargo-fuzz install ~4 min (only when
-# missing), build ~3-5 min from scratch, then 12 x 30 s two at a time (~3 min).
+# missing), build ~3-5 min from scratch, then 13 x 30 s two at a time (~3.5 min).
 #
 # Env: FUZZ_SECONDS (per target), FUZZ_TARGETS (space-separated subset), FUZZ_JOBS (targets run
 # at once, default 2: the CI machine has 2 cores).
@@ -37,6 +37,7 @@ all_targets=(
   decode_strict:65536:soap
   roundtrip:65536:soap
   fast_general:65536:soap
+  arena_decode:65536:soap
   structured_roundtrip:16384:
   auth_www_authenticate:8192:
   auth_authorization:8192:

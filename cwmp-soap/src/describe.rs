@@ -22,8 +22,10 @@
 //! |---|---|---|
 //! | [`Plain`] | text, number, boolean, dateTime and the other leaf values | required, once |
 //! | [`Opt`] | `Option` of a leaf value | optional, written when `Some` |
+//! | [`Omissible`] | a leaf value | optional (its default when absent), always written |
 //! | [`Nested`] | a described struct | required, once |
 //! | [`Structs`] | `Vec` of a described struct | a `soap-enc` array; may repeat (arrays written without wrapper) |
+//! | [`Each`] | `Vec` of a described struct | the struct element itself, repeated (none or more) |
 //! | [`Strings`], [`Base64s`] | `Vec` of text | an array of `string` / `base64` members |
 //!
 //! A family whose wire form needs more (the fast parameter-value path, events with repeated
@@ -43,10 +45,16 @@ pub(crate) trait Occurs {
 pub(crate) struct Plain;
 /// An optional leaf value.
 pub(crate) struct Opt;
+/// A leaf value the schema lets a sender leave out (`minOccurs="0"`) but the model keeps as a
+/// plain value: read when present, its default when not (no warning), always written.
+pub(crate) struct Omissible;
 /// A described struct, required and single.
 pub(crate) struct Nested;
 /// A `soap-enc` array of described structs.
 pub(crate) struct Structs;
+/// A described struct repeated as sibling elements, without an array wrapper (the CWMP
+/// Fault's `SetParameterValuesFault` entries).
+pub(crate) struct Each;
 /// A `soap-enc` array of `string`.
 pub(crate) struct Strings;
 /// A `soap-enc` array of `base64`.
@@ -59,7 +67,14 @@ impl Occurs for Base64s {}
 impl Occurs for Opt {
     const REQUIRED: bool = false;
 }
+impl Occurs for Omissible {
+    const REQUIRED: bool = false;
+}
 impl Occurs for Structs {
+    const REPEATABLE: bool = true;
+}
+impl Occurs for Each {
+    const REQUIRED: bool = false;
     const REPEATABLE: bool = true;
 }
 

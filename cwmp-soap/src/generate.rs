@@ -40,7 +40,7 @@ use cwmp_core::filetype::{FileType, Notification, TimeWindowMode};
 use cwmp_core::value::{Value, ValueType};
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 
-use crate::describe::{Base64s, Nested, Opt, Plain, Strings, Structs};
+use crate::describe::{Base64s, Each, Nested, Omissible, Opt, Plain, Strings, Structs};
 
 /// Makes model values from a byte string (see the [module docs](self)).
 #[derive(Debug, Clone)]
@@ -339,11 +339,7 @@ impl<'b> Generator<'b> {
             fault_string: self.text(),
             code: self.fault_code(),
             message: self.text(),
-            set_parameter_values_faults: self.vec(|g| SetParameterValuesFault {
-                parameter_name: g.text(),
-                code: g.fault_code(),
-                message: g.text(),
-            }),
+            set_parameter_values_faults: self.vec(SetParameterValuesFault::generate),
         }
     }
 
@@ -524,6 +520,12 @@ impl<'a, T: GenLeaf> GenField<'a, T> for Plain {
     }
 }
 
+impl<'a, T: GenLeaf> GenField<'a, T> for Omissible {
+    fn generate(g: &mut Generator<'_>) -> T {
+        T::leaf(g)
+    }
+}
+
 impl<'a, T: GenLeaf> GenField<'a, Option<T>> for Opt {
     fn generate(g: &mut Generator<'_>) -> Option<T> {
         g.option(T::leaf)
@@ -537,6 +539,12 @@ impl<'a, T: GenStruct<'a>> GenField<'a, T> for Nested {
 }
 
 impl<'a, T: GenStruct<'a>> GenField<'a, Vec<T>> for Structs {
+    fn generate(g: &mut Generator<'_>) -> Vec<T> {
+        g.vec(T::generate)
+    }
+}
+
+impl<'a, T: GenStruct<'a>> GenField<'a, Vec<T>> for Each {
     fn generate(g: &mut Generator<'_>) -> Vec<T> {
         g.vec(T::generate)
     }

@@ -3,14 +3,16 @@
 use std::borrow::Cow;
 
 use cwmp_core::envelope::UnknownMethod;
-use cwmp_core::fault::{Fault, FaultCode, FaultType, SetParameterValuesFault, SoapFault};
+use cwmp_core::fault::{Fault, FaultType, SoapFault};
 use cwmp_core::header::HeaderElement;
 use cwmp_core::{Body, CwmpVersion, Envelope, Header};
 use quick_xml::events::Event;
 
 use super::error::{DecodeError, WarningKind};
+use super::field::ReadStruct;
 use super::reader::{self, Elem, Fields, Parser, SOAP_ENV, SOAP12_ENV};
 use super::{rpc, text};
+use crate::rpc::fault::CwmpDetail;
 
 /// What the envelope decoder learnt besides the envelope.
 pub(crate) struct Parsed<'a> {
@@ -330,14 +332,6 @@ fn unknown<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Body<'a>, DecodeError
     }))
 }
 
-/// The SOAP Fault's parts as they came, before it is known whether it carries a CWMP fault.
-#[derive(Default)]
-struct CwmpDetail<'a> {
-    code: Option<FaultCode>,
-    message: Cow<'a, str>,
-    set_parameter_values_faults: Vec<SetParameterValuesFault<'a>>,
-}
-
 /// A SOAP Fault: a [`Body::Fault`] when its detail holds a CWMP fault, else a
 /// [`Body::SoapFault`] with what it holds (faultcode, faultstring, faultactor, text).
 fn decode_fault<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Body<'a>, DecodeError> {
@@ -442,36 +436,13 @@ fn decode_detail<'a>(
             continue;
         }
         let fault = out.get_or_insert_with(CwmpDetail::default);
-        const NAMES: &[&str] = &["FaultCode", "FaultString", "SetParameterValuesFault"];
-        p.fields_repeated(&c, NAMES, 0b000, 0b100, |p, i, c| {
-            match i {
-                0 => fault.code = Some(fault_code(p, &c)?),
-                1 => fault.message = p.text(&c)?,
-                _ => {
-                    let mut f = SetParameterValuesFault {
-                        parameter_name: Cow::Borrowed(""),
-                        code: FaultCode::new(0),
-                        message: Cow::Borrowed(""),
-                    };
-                    const SPVF: &[&str] = &["ParameterName", "FaultCode", "FaultString"];
-                    p.fields(&c, SPVF, 0b011, |p, i, c| {
-                        match i {
-                            0 => f.parameter_name = p.text(&c)?,
-                            1 => f.code = fault_code(p, &c)?,
-                            _ => f.message = p.text(&c)?,
-                        }
-                        Ok(())
-                    })?;
-                    fault.set_parameter_values_faults.push(f);
-                }
-            }
-            Ok(())
-        })?;
+        p.fields_repeated(
+            &c,
+            CwmpDetail::FIELDS,
+            CwmpDetail::REQUIRED,
+            CwmpDetail::REPEATABLE,
+            |p, i, c| fault.read_field(p, i, c),
+        )?;
     }
     Ok(())
-}
-
-/// A fault code element.
-pub(crate) fn fault_code<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<FaultCode, DecodeError> {
-    p.u32(c).map(FaultCode::new)
 }

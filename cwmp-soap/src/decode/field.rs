@@ -10,7 +10,7 @@ use cwmp_core::filetype::{FileType, Notification, TimeWindowMode};
 
 use super::error::DecodeError;
 use super::reader::{Elem, Parser};
-use crate::describe::{Base64s, Nested, Opt, Plain, Strings, Structs};
+use crate::describe::{Base64s, Each, Nested, Omissible, Opt, Plain, Strings, Structs};
 
 /// A described struct (or message): its children in schema order and what reads each one.
 pub(crate) trait ReadStruct<'a>: Default {
@@ -129,6 +129,14 @@ impl<'a, T: Leaf<'a>> ReadField<'a, T> for Plain {
     }
 }
 
+impl<'a, T: Leaf<'a>> ReadField<'a, T> for Omissible {
+    #[inline]
+    fn read(p: &mut Parser<'a>, c: Elem<'a>, into: &mut T) -> Result<(), DecodeError> {
+        *into = T::leaf(p, &c)?;
+        Ok(())
+    }
+}
+
 impl<'a, T: Leaf<'a>> ReadField<'a, Option<T>> for Opt {
     #[inline]
     fn read(p: &mut Parser<'a>, c: Elem<'a>, into: &mut Option<T>) -> Result<(), DecodeError> {
@@ -157,6 +165,14 @@ impl<'a, T: ReadStruct<'a>> ReadField<'a, Vec<T>> for Structs {
             into,
             |p, t, i, f| t.read_field(p, i, f),
         )
+    }
+}
+
+impl<'a, T: ReadStruct<'a>> ReadField<'a, Vec<T>> for Each {
+    #[inline]
+    fn read(p: &mut Parser<'a>, c: Elem<'a>, into: &mut Vec<T>) -> Result<(), DecodeError> {
+        into.push(read_struct(p, &c)?);
+        Ok(())
     }
 }
 

@@ -1,6 +1,8 @@
 //! The SOAP Fault, carrying a CWMP fault or not.
 
-use cwmp_core::fault::{Fault, SoapFault};
+use cwmp_core::fault::{Fault, SetParameterValuesFault, SoapFault};
+
+use super::field::WriteStruct;
 
 use super::xml::{Xml, tag};
 
@@ -13,11 +15,9 @@ pub(super) fn fault(x: &mut Xml<'_>, f: &Fault<'_>) {
     x.leaf_u64(tag!("FaultCode"), f.code.get().into());
     x.leaf(tag!("FaultString"), &f.message);
     for s in &f.set_parameter_values_faults {
-        x.raw("<SetParameterValuesFault>");
-        x.leaf(tag!("ParameterName"), &s.parameter_name);
-        x.leaf_u64(tag!("FaultCode"), s.code.get().into());
-        x.leaf(tag!("FaultString"), &s.message);
-        x.raw("</SetParameterValuesFault>");
+        x.raw(SetParameterValuesFault::OPEN);
+        s.write_fields(x);
+        x.raw(SetParameterValuesFault::CLOSE);
     }
     x.raw("</cwmp:Fault></detail></soap-env:Fault>");
 }

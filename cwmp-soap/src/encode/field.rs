@@ -9,7 +9,7 @@ use cwmp_core::fault::FaultCode;
 use cwmp_core::filetype::{FileType, Notification, TimeWindowMode};
 
 use super::xml::{Tag, Xml};
-use crate::describe::{Base64s, Nested, Opt, Plain, Strings, Structs};
+use crate::describe::{Base64s, Each, Nested, Omissible, Opt, Plain, Strings, Structs};
 
 /// A described struct (or message): writes its children.
 pub(crate) trait WriteStruct<'a> {
@@ -112,6 +112,13 @@ impl<T: Leaf> WriteField<T> for Plain {
     }
 }
 
+impl<T: Leaf> WriteField<T> for Omissible {
+    #[inline(always)]
+    fn write(x: &mut Xml<'_>, tag: Tag, v: &T) {
+        v.leaf(x, tag);
+    }
+}
+
 impl<T: Leaf> WriteField<Option<T>> for Opt {
     #[inline]
     fn write(x: &mut Xml<'_>, tag: Tag, v: &Option<T>) {
@@ -127,6 +134,17 @@ impl<'a, T: WriteStruct<'a>> WriteField<T> for Nested {
         x.raw(tag.open);
         v.write_fields(x);
         x.raw(tag.close);
+    }
+}
+
+impl<'a, T: WriteStruct<'a>> WriteField<Vec<T>> for Each {
+    #[inline]
+    fn write(x: &mut Xml<'_>, tag: Tag, v: &Vec<T>) {
+        for item in v {
+            x.raw(tag.open);
+            item.write_fields(x);
+            x.raw(tag.close);
+        }
     }
 }
 

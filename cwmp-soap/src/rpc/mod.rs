@@ -5,6 +5,7 @@
 //! `decode/rpc/` and `encode/rpc/`.
 
 pub(crate) mod du;
+pub(crate) mod fault;
 pub(crate) mod inform;
 mod misc;
 pub(crate) mod parameters;

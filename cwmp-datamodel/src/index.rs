@@ -61,29 +61,6 @@ fn is_valid_instance(seg: &[u8]) -> bool {
     }
 }
 
-/// The high bit of each byte of `w` that is an ASCII digit.
-#[inline]
-fn digit_mask(w: u64) -> u64 {
-    let t = w & LO7;
-    // t >= '0' and not t >= ':' (no carry leaves a byte: t < 0x80)
-    (t + ONES * 0x50) & !(t + ONES * 0x46) & !w & HI
-}
-
-/// Whether `text[at..end]` is a valid instance segment: an instance number of up to eight
-/// digits (the common case) is checked as one word, without a loop.
-#[inline]
-fn is_valid_instance_at(text: &[u8], at: usize, end: usize) -> bool {
-    let n = end.wrapping_sub(at);
-    if matches!(text.get(at), Some(b'1'..=b'9')) && n <= 8 {
-        if let Some(w) = word_at(text, at) {
-            // the high bits of the first `n` bytes (`n` is at least 1)
-            let keep = HI >> ((8 - n) * 8);
-            return digit_mask(w) & keep == keep;
-        }
-    }
-    text.get(at..end).is_some_and(is_valid_instance)
-}
-
 /// The instance segments of a looked-up text: how many, and the byte ranges of the first
 /// [`MAX_SPANS`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -227,7 +204,8 @@ fn normal_hash(text: &[u8], spans: &mut Spans) -> Option<u64> {
         } else {
             next_dot(text, at).unwrap_or(len)
         };
-        if !is_valid_instance_at(text, at, end) {
+        let one_digit = end == at + 1 && matches!(text.get(at), Some(b'1'..=b'9'));
+        if !one_digit && !is_valid_instance(text.get(at..end)?) {
             return None;
         }
         h = mix(h, INSTANCE);

@@ -20,7 +20,27 @@ fn main() {
     });
     let text = std::fs::read_to_string(&path).expect("model file");
     let s = Schema::from_str("model.xml", &text, &NoImports).expect("loads");
-    // every parameter, its instance segments numbered 1, 2, 3...
+    // every parameter, its instance segments numbered 1 to 7; then again with the first
+    // instance number of each name in the hundreds, as in a large table
+    let small = names(&s, |i, n| (i + n) % 7 + 1);
+    let large = names(&s, |i, n| {
+        if n == 1 {
+            (i * 37) % 400 + 1
+        } else {
+            (i + n) % 4 + 1
+        }
+    });
+    let rounds = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30);
+    for (what, names) in [("numbers 1-7", small), ("numbers to 400", large)] {
+        compare(&s, what, &names, rounds);
+    }
+}
+
+/// Every parameter of `s`, the `n`-th instance segment of the `i`-th numbered `number(i, n)`.
+fn names(s: &Schema, number: impl Fn(usize, usize) -> usize) -> Vec<String> {
     let names: Vec<String> = s
         .parameters()
         .enumerate()
@@ -31,7 +51,7 @@ fn main() {
                 .split("{i}")
                 .fold(String::new(), |mut acc, part| {
                     if n > 0 {
-                        acc.push_str(&((i + n) % 7 + 1).to_string());
+                        acc.push_str(&number(i, n).to_string());
                     }
                     n += 1;
                     acc.push_str(part);
@@ -40,31 +60,32 @@ fn main() {
         })
         .collect();
     assert!(names.iter().all(|n| s.lookup(n).is_ok()));
+    names
+}
+
+/// Times `Schema::lookup` and a `HashMap<String, _>` get of `names` in alternating rounds.
+fn compare(s: &Schema, what: &str, names: &[String], rounds: usize) {
     let map: HashMap<String, usize> = names
         .iter()
         .enumerate()
         .map(|(i, n)| (n.clone(), i))
         .collect();
-    let rounds = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(30);
     let (mut ours, mut hm) = (Duration::MAX, Duration::MAX);
     for _ in 0..rounds {
         let t = Instant::now();
-        for n in &names {
+        for n in names {
             black_box(s.lookup(black_box(n)).is_ok());
         }
         ours = ours.min(t.elapsed());
         let t = Instant::now();
-        for n in &names {
+        for n in names {
             black_box(map.get(black_box(n.as_str())));
         }
         hm = hm.min(t.elapsed());
     }
     let per = |d: Duration| d.as_secs_f64() * 1e9 / names.len() as f64;
     println!(
-        "{} paths: Schema::lookup {:.1} ns, HashMap<String,_>::get {:.1} ns, ratio {:.2}x",
+        "{what}: {} paths: Schema::lookup {:.1} ns, HashMap<String,_>::get {:.1} ns, ratio {:.2}x",
         names.len(),
         per(ours),
         per(hm),

@@ -265,6 +265,48 @@ struct RawAttr {
     amp: bool,
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is zero (exact up to the lowest zero byte; any bit
+/// above a zero byte may be a false one).
+#[inline]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & HIGHS
+}
+
+/// Where the first `quote` of `b` is, and whether an `&` comes before it: eight bytes per
+/// step (the bytes of one `u64`), the last few one at a time.
+#[inline]
+fn find_quote(b: &[u8], quote: u8) -> Option<(usize, bool)> {
+    let q = ONES.wrapping_mul(u64::from(quote));
+    let a = ONES.wrapping_mul(u64::from(b'&'));
+    let mut amp = false;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0usize;
+    for chunk in chunks.by_ref() {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quotes = zero_bytes(w ^ q);
+        let amps = zero_bytes(w ^ a);
+        if quotes != 0 {
+            // the lowest set bit is exact; `&`s below it are exact too
+            let bit = quotes.trailing_zeros();
+            let below = (1u64 << bit) - 1;
+            return Some((at + (bit / 8) as usize, amp || amps & below != 0));
+        }
+        amp |= amps != 0;
+        at += 8;
+    }
+    for &c in chunks.remainder() {
+        if c == quote {
+            return Some((at, amp));
+        }
+        amp |= c == b'&';
+        at += 1;
+    }
+    None
+}
+
 /// Splits the attribute text of a start tag (`b`, at byte `base` of the document) into
 /// attributes, in one pass over the bytes; `Err` names what is malformed.
 fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &'static str> {
@@ -307,17 +349,10 @@ fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &
         };
         i += 1;
         let vs = i;
-        let mut amp = false;
-        loop {
-            match at(i) {
-                None => return Err("an unterminated attribute value"),
-                Some(c) if c == quote => break,
-                Some(c) => {
-                    amp |= c == b'&';
-                    i += 1;
-                }
-            }
-        }
+        let Some((len, amp)) = find_quote(b.get(vs..).unwrap_or(&[]), quote) else {
+            return Err("an unterminated attribute value");
+        };
+        i = vs + len;
         f(RawAttr {
             name: base + local..base + ke,
             value: base + vs..base + i,
@@ -1165,6 +1200,29 @@ fn primitive(lname: &[u8]) -> Option<ValueType<'static>> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The byte-at-a-time meaning of [`super::find_quote`].
+    fn find_quote_simple(b: &[u8], quote: u8) -> Option<(usize, bool)> {
+        let at = b.iter().position(|&c| c == quote)?;
+        Some((at, b.get(..at)?.contains(&b'&')))
+    }
+
+    proptest! {
+        #[test]
+        fn find_quote_is_a_byte_search(
+            b in proptest::collection::vec(
+                prop_oneof![Just(b'"'), Just(b'\''), Just(b'&'), Just(b'a'), Just(0u8),
+                    Just(0x80u8), Just(0xffu8), Just(b'&' ^ 0x80), Just(b'"' + 1), any::<u8>()],
+                0..40,
+            ),
+        ) {
+            for q in [b'"', b'\''] {
+                prop_assert_eq!(super::find_quote(&b, q), find_quote_simple(&b, q));
+            }
+        }
+    }
+
     use crate::{Error, NoImports, Schema};
 
     fn doc(param_attrs: &str) -> String {

@@ -180,6 +180,10 @@ impl RawSyntax {
     }
 }
 
+/// What the parser's steps return: the error boxed, so that the `Result` of every event
+/// and step stays as small as its value (an [`Error`] is several words; errors are rare).
+type PResult<T> = Result<T, Box<Error>>;
+
 /// One attribute: its local name (a slice of the document) and its value.
 type Attr<'a> = (&'a [u8], Span);
 
@@ -237,7 +241,7 @@ pub(crate) fn parse_document(
         attrs: Vec::new(),
         scratch: Facets::default(),
     };
-    p.document()?;
+    p.document().map_err(|e| *e)?;
     Ok(p.doc)
 }
 
@@ -367,28 +371,28 @@ fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &
 }
 
 impl<'a> Parser<'a, '_> {
-    fn err(&self, message: impl Into<String>) -> Error {
-        Error::Xml {
+    fn err(&self, message: impl Into<String>) -> Box<Error> {
+        Box::new(Error::Xml {
             file: self.file.to_owned(),
             offset: self.reader.buffer_position(),
             message: message.into(),
-        }
+        })
     }
 
-    fn xml_err(&self, e: quick_xml::Error) -> Error {
-        Error::Xml {
+    fn xml_err(&self, e: quick_xml::Error) -> Box<Error> {
+        Box::new(Error::Xml {
             file: self.file.to_owned(),
             offset: self.reader.error_position(),
             message: e.to_string(),
-        }
+        })
     }
 
-    fn next(&mut self) -> Result<Event<'a>, Error> {
+    fn next(&mut self) -> PResult<Event<'a>> {
         self.reader.read_event().map_err(|e| self.xml_err(e))
     }
 
     /// Skips the content of an element whose Start event was just read.
-    fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), Error> {
+    fn skip(&mut self, start: &BytesStart<'_>) -> PResult<()> {
         match self.reader.read_to_end(start.name()) {
             Ok(_) => Ok(()),
             Err(e) => Err(self.xml_err(e)),
@@ -427,7 +431,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Reads the attributes of `e` into `self.attrs` (local names, namespace declarations
     /// left out); values with references are unescaped into the side buffer.
-    fn read_attrs(&mut self, e: &BytesStart<'_>) -> Result<(), Error> {
+    fn read_attrs(&mut self, e: &BytesStart<'_>) -> PResult<()> {
         self.attrs.clear();
         let raw = e.attributes_raw();
         let Some((region, base)) = self.source_slice(raw) else {
@@ -492,41 +496,41 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn enter(&mut self) -> Result<(), Error> {
+    fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Error::Limit {
+            return Err(Box::new(Error::Limit {
                 file: self.file.to_owned(),
                 what: "element depth",
-            });
+            }));
         }
         Ok(())
     }
 
-    fn document(&mut self) -> Result<(), Error> {
+    fn document(&mut self) -> PResult<()> {
         loop {
             match self.next()? {
                 Event::DocType(t) => self.doctype(&t),
                 Event::Start(e) => {
                     if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
-                        return Err(Error::NotDataModel {
+                        return Err(Box::new(Error::NotDataModel {
                             file: self.file.to_owned(),
-                        });
+                        }));
                     }
                     return self.document_body();
                 }
                 Event::Empty(e) => {
                     if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
-                        return Err(Error::NotDataModel {
+                        return Err(Box::new(Error::NotDataModel {
                             file: self.file.to_owned(),
-                        });
+                        }));
                     }
                     return Ok(());
                 }
                 Event::Eof => {
-                    return Err(Error::NotDataModel {
+                    return Err(Box::new(Error::NotDataModel {
                         file: self.file.to_owned(),
-                    });
+                    }));
                 }
                 Event::Text(t) if t.iter().any(|b| !b.is_ascii_whitespace()) => {
                     return Err(self.err("text outside the root element"));
@@ -580,7 +584,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn document_body(&mut self) -> Result<(), Error> {
+    fn document_body(&mut self) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -622,7 +626,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawImport, Error> {
+    fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawImport> {
         let mut imp = RawImport::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
@@ -668,7 +672,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawDataType, Error> {
+    fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawDataType> {
         self.read_attrs(e)?;
         let mut name = None;
         let mut base = None;
@@ -694,7 +698,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Content of `<syntax>` or `<dataType>`: a primitive element, `list`, `dataType ref`,
     /// `default`, or (in a derived data type) bare facets.
-    fn syntax_body(&mut self, syn: &mut RawSyntax) -> Result<(), Error> {
+    fn syntax_body(&mut self, syn: &mut RawSyntax) -> PResult<()> {
         let mut facets = std::mem::take(&mut self.scratch);
         facets.clear();
         let r = self.syntax_children(syn, &mut facets);
@@ -704,7 +708,7 @@ impl<'a> Parser<'a, '_> {
         r
     }
 
-    fn syntax_children(&mut self, syn: &mut RawSyntax, facets: &mut Facets) -> Result<(), Error> {
+    fn syntax_children(&mut self, syn: &mut RawSyntax, facets: &mut Facets) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -791,7 +795,7 @@ impl<'a> Parser<'a, '_> {
         e: &BytesStart<'_>,
         has_body: bool,
         facets: &mut Facets,
-    ) -> Result<(), Error> {
+    ) -> PResult<()> {
         // shorthand attributes sometimes used on primitive elements
         let mut size = SizeFacet::default();
         self.read_attrs(e)?;
@@ -811,7 +815,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn facet_children(&mut self, facets: &mut Facets) -> Result<(), Error> {
+    fn facet_children(&mut self, facets: &mut Facets) -> PResult<()> {
         loop {
             match self.next()? {
                 Event::Start(e) => {
@@ -829,7 +833,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// Records a facet element; returns whether it was one.
-    fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> Result<bool, Error> {
+    fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> PResult<bool> {
         let name = e.name();
         let lname = local(name.as_ref());
         if !matches!(
@@ -944,7 +948,7 @@ impl<'a> Parser<'a, '_> {
         Ok(true)
     }
 
-    fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawComponent, Error> {
+    fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawComponent> {
         let mut c = RawComponent::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
@@ -958,7 +962,7 @@ impl<'a> Parser<'a, '_> {
         Ok(c)
     }
 
-    fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawModel, Error> {
+    fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawModel> {
         let mut m = RawModel::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
@@ -977,7 +981,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Children of a model, component or object (objects, parameters, component references
     /// and, for objects, unique keys), appended to the flat item list; returns their range.
-    fn items(&mut self) -> Result<Range<u32>, Error> {
+    fn items(&mut self) -> PResult<Range<u32>> {
         let start = self.doc.items.len() as u32;
         self.children(None)?;
         Ok(start..self.doc.items.len() as u32)
@@ -985,7 +989,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Reads children until the end of the enclosing element; unique keys go to the object
     /// at `owner`.
-    fn children(&mut self, owner: Option<usize>) -> Result<(), Error> {
+    fn children(&mut self, owner: Option<usize>) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -1050,18 +1054,18 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn push(&mut self, item: Item) -> Result<(), Error> {
+    fn push(&mut self, item: Item) -> PResult<()> {
         if self.doc.items.len() >= MAX_DEFINITIONS {
-            return Err(Error::Limit {
+            return Err(Box::new(Error::Limit {
                 file: self.file.to_owned(),
                 what: "number of definitions",
-            });
+            }));
         }
         self.doc.items.push(item);
         Ok(())
     }
 
-    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<(), Error> {
+    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<()> {
         let mut o = RawObject::default();
         self.read_attrs(e)?;
         let attrs = std::mem::take(&mut self.attrs);
@@ -1100,7 +1104,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn unique_key_params(&mut self, key: &mut UniqueKey) -> Result<(), Error> {
+    fn unique_key_params(&mut self, key: &mut UniqueKey) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (c, c_body) = match &ev {
@@ -1126,7 +1130,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawParameter, Error> {
+    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawParameter> {
         let mut p = RawParameter::default();
         self.read_attrs(e)?;
         let attrs = std::mem::take(&mut self.attrs);

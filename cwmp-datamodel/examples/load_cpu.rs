@@ -3,6 +3,9 @@
 //!
 //! `cargo run --release -p cwmp-datamodel --example load_cpu [FILE]` (default: TR-181 2.17
 //! full from the shared corpus). Linux only (reads the thread's CPU clock from /proc).
+//!
+//! With `LOAD_CPU_PROFILE=N` set it only loads the file N times (no bare loop, no timing):
+//! a steady workload for `valgrind --tool=callgrind`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use cwmp_datamodel::{NoImports, Schema};
@@ -27,6 +30,15 @@ fn main() {
         .to_owned()
     });
     let text = std::fs::read_to_string(&path).expect("model file");
+    if let Some(n) = std::env::var("LOAD_CPU_PROFILE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        for _ in 0..n {
+            std::hint::black_box(Schema::from_str("model.xml", &text, &NoImports).expect("loads"));
+        }
+        return;
+    }
     let rounds = 20;
     let (mut bare, mut ours) = (0u64, 0u64);
     for _ in 0..rounds {

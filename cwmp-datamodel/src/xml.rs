@@ -180,6 +180,10 @@ impl RawSyntax {
     }
 }
 
+/// What the parser's steps return: the error boxed, so that the `Result` of every event
+/// and step stays as small as its value (an [`Error`] is several words; errors are rare).
+type PResult<T> = Result<T, Box<Error>>;
+
 /// One attribute: its local name (a slice of the document) and its value.
 type Attr<'a> = (&'a [u8], Span);
 
@@ -237,7 +241,7 @@ pub(crate) fn parse_document(
         attrs: Vec::new(),
         scratch: Facets::default(),
     };
-    p.document()?;
+    p.document().map_err(|e| *e)?;
     Ok(p.doc)
 }
 
@@ -263,6 +267,48 @@ struct RawAttr {
     value: Range<usize>,
     xmlns: bool,
     amp: bool,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is zero (exact up to the lowest zero byte; any bit
+/// above a zero byte may be a false one).
+#[inline]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & HIGHS
+}
+
+/// Where the first `quote` of `b` is, and whether an `&` comes before it: eight bytes per
+/// step (the bytes of one `u64`), the last few one at a time.
+#[inline]
+fn find_quote(b: &[u8], quote: u8) -> Option<(usize, bool)> {
+    let q = ONES.wrapping_mul(u64::from(quote));
+    let a = ONES.wrapping_mul(u64::from(b'&'));
+    let mut amp = false;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0usize;
+    for chunk in chunks.by_ref() {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quotes = zero_bytes(w ^ q);
+        let amps = zero_bytes(w ^ a);
+        if quotes != 0 {
+            // the lowest set bit is exact; `&`s below it are exact too
+            let bit = quotes.trailing_zeros();
+            let below = (1u64 << bit) - 1;
+            return Some((at + (bit / 8) as usize, amp || amps & below != 0));
+        }
+        amp |= amps != 0;
+        at += 8;
+    }
+    for &c in chunks.remainder() {
+        if c == quote {
+            return Some((at, amp));
+        }
+        amp |= c == b'&';
+        at += 1;
+    }
+    None
 }
 
 /// Splits the attribute text of a start tag (`b`, at byte `base` of the document) into
@@ -307,17 +353,10 @@ fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &
         };
         i += 1;
         let vs = i;
-        let mut amp = false;
-        loop {
-            match at(i) {
-                None => return Err("an unterminated attribute value"),
-                Some(c) if c == quote => break,
-                Some(c) => {
-                    amp |= c == b'&';
-                    i += 1;
-                }
-            }
-        }
+        let Some((len, amp)) = find_quote(b.get(vs..).unwrap_or(&[]), quote) else {
+            return Err("an unterminated attribute value");
+        };
+        i = vs + len;
         f(RawAttr {
             name: base + local..base + ke,
             value: base + vs..base + i,
@@ -332,28 +371,28 @@ fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &
 }
 
 impl<'a> Parser<'a, '_> {
-    fn err(&self, message: impl Into<String>) -> Error {
-        Error::Xml {
+    fn err(&self, message: impl Into<String>) -> Box<Error> {
+        Box::new(Error::Xml {
             file: self.file.to_owned(),
             offset: self.reader.buffer_position(),
             message: message.into(),
-        }
+        })
     }
 
-    fn xml_err(&self, e: quick_xml::Error) -> Error {
-        Error::Xml {
+    fn xml_err(&self, e: quick_xml::Error) -> Box<Error> {
+        Box::new(Error::Xml {
             file: self.file.to_owned(),
             offset: self.reader.error_position(),
             message: e.to_string(),
-        }
+        })
     }
 
-    fn next(&mut self) -> Result<Event<'a>, Error> {
+    fn next(&mut self) -> PResult<Event<'a>> {
         self.reader.read_event().map_err(|e| self.xml_err(e))
     }
 
     /// Skips the content of an element whose Start event was just read.
-    fn skip(&mut self, start: &BytesStart<'_>) -> Result<(), Error> {
+    fn skip(&mut self, start: &BytesStart<'_>) -> PResult<()> {
         match self.reader.read_to_end(start.name()) {
             Ok(_) => Ok(()),
             Err(e) => Err(self.xml_err(e)),
@@ -392,7 +431,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Reads the attributes of `e` into `self.attrs` (local names, namespace declarations
     /// left out); values with references are unescaped into the side buffer.
-    fn read_attrs(&mut self, e: &BytesStart<'_>) -> Result<(), Error> {
+    fn read_attrs(&mut self, e: &BytesStart<'_>) -> PResult<()> {
         self.attrs.clear();
         let raw = e.attributes_raw();
         let Some((region, base)) = self.source_slice(raw) else {
@@ -457,41 +496,41 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn enter(&mut self) -> Result<(), Error> {
+    fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Error::Limit {
+            return Err(Box::new(Error::Limit {
                 file: self.file.to_owned(),
                 what: "element depth",
-            });
+            }));
         }
         Ok(())
     }
 
-    fn document(&mut self) -> Result<(), Error> {
+    fn document(&mut self) -> PResult<()> {
         loop {
             match self.next()? {
                 Event::DocType(t) => self.doctype(&t),
                 Event::Start(e) => {
                     if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
-                        return Err(Error::NotDataModel {
+                        return Err(Box::new(Error::NotDataModel {
                             file: self.file.to_owned(),
-                        });
+                        }));
                     }
                     return self.document_body();
                 }
                 Event::Empty(e) => {
                     if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
-                        return Err(Error::NotDataModel {
+                        return Err(Box::new(Error::NotDataModel {
                             file: self.file.to_owned(),
-                        });
+                        }));
                     }
                     return Ok(());
                 }
                 Event::Eof => {
-                    return Err(Error::NotDataModel {
+                    return Err(Box::new(Error::NotDataModel {
                         file: self.file.to_owned(),
-                    });
+                    }));
                 }
                 Event::Text(t) if t.iter().any(|b| !b.is_ascii_whitespace()) => {
                     return Err(self.err("text outside the root element"));
@@ -545,7 +584,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn document_body(&mut self) -> Result<(), Error> {
+    fn document_body(&mut self) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -587,7 +626,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawImport, Error> {
+    fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawImport> {
         let mut imp = RawImport::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
@@ -633,7 +672,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawDataType, Error> {
+    fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawDataType> {
         self.read_attrs(e)?;
         let mut name = None;
         let mut base = None;
@@ -659,7 +698,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Content of `<syntax>` or `<dataType>`: a primitive element, `list`, `dataType ref`,
     /// `default`, or (in a derived data type) bare facets.
-    fn syntax_body(&mut self, syn: &mut RawSyntax) -> Result<(), Error> {
+    fn syntax_body(&mut self, syn: &mut RawSyntax) -> PResult<()> {
         let mut facets = std::mem::take(&mut self.scratch);
         facets.clear();
         let r = self.syntax_children(syn, &mut facets);
@@ -669,7 +708,7 @@ impl<'a> Parser<'a, '_> {
         r
     }
 
-    fn syntax_children(&mut self, syn: &mut RawSyntax, facets: &mut Facets) -> Result<(), Error> {
+    fn syntax_children(&mut self, syn: &mut RawSyntax, facets: &mut Facets) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -756,7 +795,7 @@ impl<'a> Parser<'a, '_> {
         e: &BytesStart<'_>,
         has_body: bool,
         facets: &mut Facets,
-    ) -> Result<(), Error> {
+    ) -> PResult<()> {
         // shorthand attributes sometimes used on primitive elements
         let mut size = SizeFacet::default();
         self.read_attrs(e)?;
@@ -776,7 +815,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn facet_children(&mut self, facets: &mut Facets) -> Result<(), Error> {
+    fn facet_children(&mut self, facets: &mut Facets) -> PResult<()> {
         loop {
             match self.next()? {
                 Event::Start(e) => {
@@ -794,7 +833,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// Records a facet element; returns whether it was one.
-    fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> Result<bool, Error> {
+    fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> PResult<bool> {
         let name = e.name();
         let lname = local(name.as_ref());
         if !matches!(
@@ -909,7 +948,7 @@ impl<'a> Parser<'a, '_> {
         Ok(true)
     }
 
-    fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawComponent, Error> {
+    fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawComponent> {
         let mut c = RawComponent::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
@@ -923,7 +962,7 @@ impl<'a> Parser<'a, '_> {
         Ok(c)
     }
 
-    fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawModel, Error> {
+    fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawModel> {
         let mut m = RawModel::default();
         self.read_attrs(e)?;
         for &(k, v) in &self.attrs {
@@ -942,7 +981,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Children of a model, component or object (objects, parameters, component references
     /// and, for objects, unique keys), appended to the flat item list; returns their range.
-    fn items(&mut self) -> Result<Range<u32>, Error> {
+    fn items(&mut self) -> PResult<Range<u32>> {
         let start = self.doc.items.len() as u32;
         self.children(None)?;
         Ok(start..self.doc.items.len() as u32)
@@ -950,7 +989,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Reads children until the end of the enclosing element; unique keys go to the object
     /// at `owner`.
-    fn children(&mut self, owner: Option<usize>) -> Result<(), Error> {
+    fn children(&mut self, owner: Option<usize>) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (e, has_body) = match &ev {
@@ -1015,18 +1054,18 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn push(&mut self, item: Item) -> Result<(), Error> {
+    fn push(&mut self, item: Item) -> PResult<()> {
         if self.doc.items.len() >= MAX_DEFINITIONS {
-            return Err(Error::Limit {
+            return Err(Box::new(Error::Limit {
                 file: self.file.to_owned(),
                 what: "number of definitions",
-            });
+            }));
         }
         self.doc.items.push(item);
         Ok(())
     }
 
-    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<(), Error> {
+    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<()> {
         let mut o = RawObject::default();
         self.read_attrs(e)?;
         let attrs = std::mem::take(&mut self.attrs);
@@ -1065,7 +1104,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn unique_key_params(&mut self, key: &mut UniqueKey) -> Result<(), Error> {
+    fn unique_key_params(&mut self, key: &mut UniqueKey) -> PResult<()> {
         loop {
             let ev = self.next()?;
             let (c, c_body) = match &ev {
@@ -1091,7 +1130,7 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> Result<RawParameter, Error> {
+    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawParameter> {
         let mut p = RawParameter::default();
         self.read_attrs(e)?;
         let attrs = std::mem::take(&mut self.attrs);
@@ -1165,6 +1204,29 @@ fn primitive(lname: &[u8]) -> Option<ValueType<'static>> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The byte-at-a-time meaning of [`super::find_quote`].
+    fn find_quote_simple(b: &[u8], quote: u8) -> Option<(usize, bool)> {
+        let at = b.iter().position(|&c| c == quote)?;
+        Some((at, b.get(..at)?.contains(&b'&')))
+    }
+
+    proptest! {
+        #[test]
+        fn find_quote_is_a_byte_search(
+            b in proptest::collection::vec(
+                prop_oneof![Just(b'"'), Just(b'\''), Just(b'&'), Just(b'a'), Just(0u8),
+                    Just(0x80u8), Just(0xffu8), Just(b'&' ^ 0x80), Just(b'"' + 1), any::<u8>()],
+                0..40,
+            ),
+        ) {
+            for q in [b'"', b'\''] {
+                prop_assert_eq!(super::find_quote(&b, q), find_quote_simple(&b, q));
+            }
+        }
+    }
+
     use crate::{Error, NoImports, Schema};
 
     fn doc(param_attrs: &str) -> String {

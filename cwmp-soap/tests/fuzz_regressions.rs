@@ -322,3 +322,37 @@ fn noncharacters_follow_the_control_character_policy() {
     let d = Decoder::new().decode(xml.as_bytes()).unwrap();
     assert!(d.warnings.is_empty(), "{:?}", d.warnings);
 }
+
+/// `fast_general`: after an XML declaration (which the fast path skips without quick-xml), a
+/// byte-order mark in the middle of the document met quick-xml's first event, which drops a
+/// leading BOM: the fast path lost the mark, its warning, and three bytes of offset, so the
+/// header's ID came out as `1">id-GetParameterNa`. Such an input is now decoded on the
+/// general path, with the same result as `with_fast_paths(false)`.
+#[test]
+fn bom_inside_the_document_after_a_declaration() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><soap-env:Header>\u{feff}  <cwmp:ID soap-env:mustUnderstand=\"1\">id-GetParameterNames</cwmp:ID></soap-env:Header><soap-env:Body><cwmp:GetParameterNames><ParameterPath>Device.</ParameterPath><NextLevel>1</NextLevel></cwmp:GetParameterNames></soap-env:Body></soap-env:Envelope>";
+    let fast = Decoder::new().decode(xml.as_bytes()).unwrap();
+    let general = Decoder::new()
+        .with_fast_paths(false)
+        .decode(xml.as_bytes())
+        .unwrap();
+    assert_eq!(fast, general);
+    assert_eq!(
+        fast.envelope.header.id.as_deref(),
+        Some("id-GetParameterNames")
+    );
+    let at = xml.find('\u{feff}').unwrap();
+    assert_eq!(
+        fast.warnings,
+        vec![Warning {
+            kind: WarningKind::UnexpectedText,
+            offset: at
+        }]
+    );
+    // With an arena too.
+    let arena = cwmp_soap::Arena::new();
+    assert_eq!(
+        Decoder::new().decode_in(&arena, xml.as_bytes()).unwrap(),
+        fast
+    );
+}

@@ -372,7 +372,17 @@ impl Decoder {
         if let Some(at) = control_at {
             p.warn(WarningKind::ControlCharacter, at)?;
         }
-        let parsed = envelope::document(&mut p)?;
+        let parsed = match envelope::document(&mut p) {
+            Ok(parsed) => parsed,
+            Err(_) if p.restart_general && !self.general_only => {
+                let general = Decoder {
+                    general_only: true,
+                    ..self.clone()
+                };
+                return general.decode_with(arena, input);
+            }
+            Err(e) => return Err(e),
+        };
         let header = &parsed.envelope.header;
         let namespace = parsed.cwmp_ns.and_then(|ns| {
             cwmp_core::version::NAMESPACES

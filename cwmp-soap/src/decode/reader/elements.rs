@@ -13,6 +13,22 @@ impl<'a> Parser<'a> {
     /// Reads the next raw event with the offset where it starts.
     pub fn read(&mut self) -> Result<(usize, Event<'a>), DecodeError> {
         let pos = self.pos();
+        if !self.qx_started {
+            self.qx_started = true;
+            // quick-xml drops a byte-order mark at the start of its first event. When the fast
+            // paths read the bytes before (the declaration, the first tags), that event is in
+            // the middle of the document, where the mark is text: dropping it would shift the
+            // offsets and lose the warning. Such an input is decoded again on the general
+            // path, where quick-xml's first event is the document's start.
+            if self.skipped != 0 && self.reader.get_ref().starts_with(b"\xEF\xBB\xBF") {
+                self.restart_general = true;
+                return Err(DecodeError::Xml {
+                    message: "a byte-order mark inside the document".into(),
+                    offset: self.at(pos),
+                    path: self.path(),
+                });
+            }
+        }
         match self.reader.read_event() {
             Ok(Event::DocType(_)) => Err(DecodeError::Dtd {
                 offset: self.at(pos),

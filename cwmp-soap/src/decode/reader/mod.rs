@@ -133,6 +133,11 @@ pub(crate) struct Parser<'a> {
     pub arena: Option<&'a bumpalo::Bump>,
     /// The buffer text is unescaped into before it is copied to the arena.
     scratch: String,
+    /// Whether quick-xml has been asked for an event yet.
+    qx_started: bool,
+    /// Set when this input must be decoded again with the fast paths off (see
+    /// [`Parser::read`]); the error returned with it is not the input's.
+    pub restart_general: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -163,6 +168,8 @@ impl<'a> Parser<'a> {
             default_bindings: 0,
             path: Vec::with_capacity(16),
             elements: 0,
+            qx_started: false,
+            restart_general: false,
             limits,
             controls,
             warnings: Vec::new(),

@@ -8,48 +8,13 @@ pub(super) fn is_xml_ws(b: u8) -> bool {
 /// Offset of the first `c` in `b`, eight bytes at a time.
 #[inline]
 pub(super) fn find_byte(b: &[u8], c: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    let mut base = 0usize;
-    for chunk in &mut chunks {
-        let x = word(chunk) ^ (ONES * u64::from(c));
-        // Zero bytes of `x` (matches) have their high bit set (exact for the lowest one).
-        let hits = x.wrapping_sub(ONES) & !x & HIGH;
-        if hits != 0 {
-            return Some(base + (hits.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&x| x == c)
-        .map(|i| base + i)
+    find_any(b, [c])
 }
 
 /// Offset of the first `<` or `&` in `b`, eight bytes at a time.
 #[inline]
 pub(super) fn find_lt_amp(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Bytes of `x` that are zero have their high bit set (exact for the lowest one).
-    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let mut chunks = b.chunks_exact(8);
-    let mut base = 0usize;
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hits = zeros(x ^ (ONES * u64::from(b'<'))) | zeros(x ^ (ONES * u64::from(b'&')));
-        if hits != 0 {
-            return Some(base + (hits.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == b'<' || c == b'&')
-        .map(|i| base + i)
+    find_any(b, [b'<', b'&'])
 }
 
 /// Offset of the first byte of `b` that is one of `set`, eight bytes at a time.

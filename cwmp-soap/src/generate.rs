@@ -520,9 +520,10 @@ impl<'a, T: GenLeaf> GenField<'a, T> for Plain {
     }
 }
 
+/// Made like [`Plain`].
 impl<'a, T: GenLeaf> GenField<'a, T> for Omissible {
     fn generate(g: &mut Generator<'_>) -> T {
-        T::leaf(g)
+        <Plain as GenField<'a, T>>::generate(g)
     }
 }
 

@@ -129,11 +129,11 @@ impl<'a, T: Leaf<'a>> ReadField<'a, T> for Plain {
     }
 }
 
+/// Read like [`Plain`]; only its [`Occurs`](crate::describe::Occurs) differs.
 impl<'a, T: Leaf<'a>> ReadField<'a, T> for Omissible {
     #[inline]
     fn read(p: &mut Parser<'a>, c: Elem<'a>, into: &mut T) -> Result<(), DecodeError> {
-        *into = T::leaf(p, &c)?;
-        Ok(())
+        <Plain as ReadField<'a, T>>::read(p, c, into)
     }
 }
 

@@ -112,10 +112,11 @@ impl<T: Leaf> WriteField<T> for Plain {
     }
 }
 
+/// Written like [`Plain`] (always).
 impl<T: Leaf> WriteField<T> for Omissible {
     #[inline(always)]
     fn write(x: &mut Xml<'_>, tag: Tag, v: &T) {
-        v.leaf(x, tag);
+        <Plain as WriteField<T>>::write(x, tag, v);
     }
 }
 

@@ -2,9 +2,9 @@
 
 use cwmp_core::fault::{Fault, SetParameterValuesFault, SoapFault};
 
-use super::field::WriteStruct;
-
+use super::field::WriteField;
 use super::xml::{Xml, tag};
+use crate::describe::Each;
 
 pub(super) fn fault(x: &mut Xml<'_>, f: &Fault<'_>) {
     x.raw("<soap-env:Fault><faultcode>");
@@ -14,11 +14,12 @@ pub(super) fn fault(x: &mut Xml<'_>, f: &Fault<'_>) {
     x.raw("<detail><cwmp:Fault>");
     x.leaf_u64(tag!("FaultCode"), f.code.get().into());
     x.leaf(tag!("FaultString"), &f.message);
-    for s in &f.set_parameter_values_faults {
-        x.raw(SetParameterValuesFault::OPEN);
-        s.write_fields(x);
-        x.raw(SetParameterValuesFault::CLOSE);
-    }
+    // One element per entry, as described in `rpc/fault.rs`.
+    <Each as WriteField<Vec<SetParameterValuesFault<'_>>>>::write(
+        x,
+        tag!("SetParameterValuesFault"),
+        &f.set_parameter_values_faults,
+    );
     x.raw("</cwmp:Fault></detail></soap-env:Fault>");
 }
 

@@ -67,16 +67,8 @@ impl<'a> Parser<'a> {
         empty: bool,
         offset: usize,
     ) -> Result<Elem<'a>, DecodeError> {
-        let name = self
-            .reborrow(e.name().as_ref())
-            .ok_or_else(|| DecodeError::Xml {
-                message: "element name outside the input".into(),
-                offset: self.at(offset),
-                path: self.path(),
-            })?;
-        let raw = self.reborrow(e.attributes_raw()).unwrap_or_default();
-        let content_start = self.pos();
-        self.open_raw(name, raw, empty, offset, content_start)
+        let tag = self.tag_of(e, empty, offset)?;
+        self.open_tag(tag)
     }
 
     /// [`Parser::open`] without opening (yet): the tag of a start or empty event.

@@ -55,17 +55,7 @@ impl<'a> Parser<'a> {
         let declared = self.array_header(e, member)?;
         let mut n = 0usize;
         while let Some(c) = self.child(e)? {
-            n += 1;
-            if n > self.limits.max_array_members {
-                return Err(DecodeError::TooManyArrayMembers {
-                    limit: self.limits.max_array_members,
-                    offset: self.at(c.offset),
-                    path: self.path(),
-                });
-            }
-            if !same(c.local, member) {
-                self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
-            }
+            self.count_member(&mut n, &c, member)?;
             f(self, c)?;
         }
         if declared.is_some_and(|d| d != n) {
@@ -162,17 +152,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            n += 1;
-            if n > self.limits.max_array_members {
-                return Err(DecodeError::TooManyArrayMembers {
-                    limit: self.limits.max_array_members,
-                    offset: self.at(c.offset),
-                    path: self.path(),
-                });
-            }
-            if !same(c.local, member) {
-                self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
-            }
+            self.count_member(&mut n, &c, member)?;
             let mut t = T::default();
             self.fields_repeated(&c, names, required, repeatable, |p, i, f| {
                 set(p, &mut t, i, f)
@@ -188,6 +168,29 @@ impl<'a> Parser<'a> {
                 self.warn(WarningKind::ArrayCountMismatch, e.offset)?;
             }
             None => {}
+        }
+        Ok(())
+    }
+
+    /// Counts array member `c` into `n`: an error past the array limit, a warning when it is
+    /// not named `member`.
+    #[inline(always)]
+    fn count_member(
+        &mut self,
+        n: &mut usize,
+        c: &Elem<'a>,
+        member: &str,
+    ) -> Result<(), DecodeError> {
+        *n += 1;
+        if *n > self.limits.max_array_members {
+            return Err(DecodeError::TooManyArrayMembers {
+                limit: self.limits.max_array_members,
+                offset: self.at(c.offset),
+                path: self.path(),
+            });
+        }
+        if !same(c.local, member) {
+            self.warn(WarningKind::UnexpectedArrayMember, c.offset)?;
         }
         Ok(())
     }

@@ -71,9 +71,12 @@ impl Cpe {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         let srv = server.lock().unwrap().clone();
-                        let status = serve(stream, &srv, active.load(Ordering::Relaxed));
+                        // The status is logged before the answer is written: curl may exit
+                        // and the test read the log as soon as the last answer arrives.
+                        let status = serve(stream, &srv, active.load(Ordering::Relaxed), |s| {
+                            log.lock().unwrap().push(s)
+                        });
                         if let Some(s) = status {
-                            log.lock().unwrap().push(s);
                             if s == 401 {
                                 if let Some(next) = restart.lock().unwrap().take() {
                                     *server.lock().unwrap() = Arc::new(next);
@@ -117,10 +120,12 @@ impl Drop for Cpe {
     }
 }
 
+/// Answers one request; `record` gets the status before the answer is written.
 fn serve(
     mut stream: TcpStream,
     srv: &ConnectionRequestServer,
     session_active: bool,
+    record: impl FnOnce(u16),
 ) -> Option<u16> {
     stream.set_nonblocking(false).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
@@ -164,6 +169,7 @@ fn serve(
         out.push_str(&format!("{}: {}\r\n", k, v.to_str().unwrap_or("")));
     }
     out.push_str("\r\n");
+    record(answer.status.as_u16());
     stream.write_all(out.as_bytes()).ok()?;
     Some(answer.status.as_u16())
 }

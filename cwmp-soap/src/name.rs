@@ -21,12 +21,68 @@ pub(crate) fn is_name_char(c: char) -> bool {
 
 /// Whether `s` is an `NCName` (a name without `:`).
 pub(crate) fn is_ncname(s: &str) -> bool {
+    match ascii_name(s.as_bytes(), false) {
+        Some(ok) => ok,
+        None => is_ncname_chars(s),
+    }
+}
+
+/// [`is_ncname`] character by character (for names that are not all ASCII).
+fn is_ncname_chars(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }
 
+/// An ASCII byte that may start a name (`START`) or continue one (`NAME`).
+const START: u8 = 1;
+const NAME: u8 = 2;
+
+/// What each ASCII byte may be in a name (`:` is neither: callers split at it).
+const ASCII_NAME: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] = START | NAME;
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            t[c] = NAME;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Whether the ASCII `b` is an `NCName` (or, with `qualified`, a `QName`); `None` when `b`
+/// holds a byte above ASCII, which the character rules decide.
+#[inline]
+fn ascii_name(b: &[u8], qualified: bool) -> Option<bool> {
+    let mut at_start = true;
+    let mut colon = false;
+    for &c in b {
+        let class = *ASCII_NAME.get(usize::from(c))?;
+        if c == b':' {
+            if !qualified || colon || at_start {
+                return Some(false);
+            }
+            colon = true;
+            at_start = true;
+            continue;
+        }
+        let want = if at_start { START } else { NAME };
+        if class & want == 0 {
+            return Some(false);
+        }
+        at_start = false;
+    }
+    Some(!at_start)
+}
+
 /// Whether `s` is a `QName`: an `NCName`, or two joined by one `:`.
 pub(crate) fn is_qname(s: &str) -> bool {
+    if let Some(ok) = ascii_name(s.as_bytes(), true) {
+        return ok;
+    }
     match s.split_once(':') {
         Some((prefix, local)) => is_ncname(prefix) && is_ncname(local),
         None => is_ncname(s),
@@ -51,5 +107,32 @@ mod tests {
         assert!(is_qname("xsd:string"));
         assert!(!is_qname("a:b:c"));
         assert!(!is_qname(":a"));
+    }
+
+    /// The ASCII table agrees with the character rules on every ASCII string of up to three
+    /// bytes (all the ways a byte can start, continue, follow or precede a colon).
+    #[test]
+    fn ascii_path_matches_character_rules() {
+        let qname_chars = |s: &str| match s.split_once(':') {
+            Some((p, l)) => is_ncname_chars(p) && is_ncname_chars(l),
+            None => is_ncname_chars(s),
+        };
+        let mut buf = String::new();
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                for c in [None, Some(b'x'), Some(b'1'), Some(b':'), Some(b'-')] {
+                    buf.clear();
+                    buf.push(char::from(a));
+                    buf.push(char::from(b));
+                    if let Some(c) = c {
+                        buf.push(char::from(c));
+                    }
+                    assert_eq!(is_ncname(&buf), is_ncname_chars(&buf), "{buf:?}");
+                    assert_eq!(is_qname(&buf), qname_chars(&buf), "{buf:?}");
+                }
+            }
+        }
+        assert!(!is_qname("a:"));
+        assert!(is_qname("a:b") && !is_ncname("a:b"));
     }
 }

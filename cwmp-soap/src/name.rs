@@ -37,21 +37,17 @@ fn is_ncname_chars(s: &str) -> bool {
 const START: u8 = 1;
 const NAME: u8 = 2;
 
-/// What each ASCII byte may be in a name (`:` is neither: callers split at it).
-const ASCII_NAME: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut c = 0;
-    while c < 128 {
-        let b = c as u8;
-        if b.is_ascii_alphabetic() || b == b'_' {
-            t[c] = START | NAME;
-        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
-            t[c] = NAME;
-        }
-        c += 1;
-    }
-    t
-};
+/// What the ASCII byte `c` may be in a name (`:` is neither: callers split at it); `None`
+/// above ASCII.
+#[inline]
+fn ascii_class(c: u8) -> Option<u8> {
+    Some(match c {
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => START | NAME,
+        b'0'..=b'9' | b'-' | b'.' => NAME,
+        0..=127 => 0,
+        _ => return None,
+    })
+}
 
 /// Whether the ASCII `b` is an `NCName` (or, with `qualified`, a `QName`); `None` when `b`
 /// holds a byte above ASCII, which the character rules decide.
@@ -60,7 +56,7 @@ fn ascii_name(b: &[u8], qualified: bool) -> Option<bool> {
     let mut at_start = true;
     let mut colon = false;
     for &c in b {
-        let class = *ASCII_NAME.get(usize::from(c))?;
+        let class = ascii_class(c)?;
         if c == b':' {
             if !qualified || colon || at_start {
                 return Some(false);

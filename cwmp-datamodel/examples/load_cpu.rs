@@ -5,7 +5,8 @@
 //! full from the shared corpus). Linux only (reads the thread's CPU clock from /proc).
 //!
 //! With `LOAD_CPU_PROFILE=N` set it only loads the file N times (no bare loop, no timing):
-//! a steady workload for `valgrind --tool=callgrind`.
+//! a steady workload for `valgrind --tool=callgrind`. `LOAD_CPU_BARE=N` runs only the bare
+//! loop N times, the baseline of the same measure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use cwmp_datamodel::{NoImports, Schema};
@@ -36,6 +37,21 @@ fn main() {
     {
         for _ in 0..n {
             std::hint::black_box(Schema::from_str("model.xml", &text, &NoImports).expect("loads"));
+        }
+        return;
+    }
+    if let Some(n) = std::env::var("LOAD_CPU_BARE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        for _ in 0..n {
+            let mut r = Reader::from_str(&text);
+            while let Ok(e) = r.read_event() {
+                if matches!(e, Event::Eof) {
+                    break;
+                }
+                drop(std::hint::black_box(e));
+            }
         }
         return;
     }

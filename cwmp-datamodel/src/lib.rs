@@ -90,6 +90,7 @@ mod error;
 mod hash;
 mod index;
 mod intern;
+mod lex;
 pub mod path;
 mod schema;
 pub mod tree;

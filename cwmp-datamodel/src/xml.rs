@@ -8,9 +8,6 @@
 
 use std::collections::HashMap;
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
-
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -19,6 +16,7 @@ use cwmp_core::value::ValueType;
 use crate::build::MAX_DEFINITIONS;
 use crate::error::Error;
 use crate::intern::Interner;
+use crate::lex::{LexError, Lexer, Tag, Token};
 use crate::types::{
     Access, ActiveNotify, DefaultValue, EnumerationFacet, EnumerationRefFacet, Facets,
     InstanceRefFacet, ListFacet, PathRefFacet, PatternFacet, RangeFacet, SizeFacet, Status,
@@ -188,8 +186,8 @@ type PResult<T> = Result<T, Box<Error>>;
 type Attr<'a> = (&'a [u8], Span);
 
 struct Parser<'a, 'i> {
-    reader: Reader<&'a [u8]>,
-    /// The document text the reader reads.
+    lex: Lexer<'a>,
+    /// The document text the lexer reads.
     src: &'a str,
     file: &'a str,
     entities: HashMap<String, String>,
@@ -216,13 +214,8 @@ pub(crate) fn parse_document(
             what: "document size",
         });
     }
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
     let mut p = Parser {
-        reader,
+        lex: Lexer::new(text),
         src: text,
         file,
         entities: HashMap::new(),
@@ -245,166 +238,95 @@ pub(crate) fn parse_document(
     Ok(p.doc)
 }
 
-fn local(name: &[u8]) -> &[u8] {
-    match name.iter().rposition(|&b| b == b':') {
-        Some(i) => name.get(i + 1..).unwrap_or(name),
-        None => name,
+/// Appends `raw` to `out` with its references replaced: the five predefined entities,
+/// character references, and the internal entities of the DOCTYPE (their expansion counted in
+/// `expanded`, bounded by [`MAX_ENTITY_EXPANSION`]).
+fn unescape_into(
+    raw: &str,
+    entities: &HashMap<String, String>,
+    expanded: &mut usize,
+    out: &mut String,
+) -> Result<(), String> {
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let after = rest.get(amp + 1..).unwrap_or("");
+        let Some(semi) = after.find(';') else {
+            return Err("a reference without ';'".to_owned());
+        };
+        let name = after.get(..semi).unwrap_or("");
+        rest = after.get(semi + 1..).unwrap_or("");
+        let predefined = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        };
+        if let Some(c) = predefined {
+            out.push(c);
+        } else if let Some(num) = name.strip_prefix('#') {
+            let code = match num.strip_prefix('x') {
+                Some(hex) if hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    u32::from_str_radix(hex, 16).ok()
+                }
+                None if num.bytes().all(|b| b.is_ascii_digit()) => num.parse::<u32>().ok(),
+                _ => None,
+            };
+            match code.and_then(char::from_u32).filter(|&c| c != '\0') {
+                Some(c) => out.push(c),
+                None => return Err(format!("a bad character reference &{name};")),
+            }
+        } else if let Some(text) = entities.get(name) {
+            *expanded += text.len();
+            if *expanded > MAX_ENTITY_EXPANSION {
+                return Err("too much entity text".to_owned());
+            }
+            out.push_str(text);
+        } else {
+            return Err(format!("an unknown entity &{name};"));
+        }
     }
+    out.push_str(rest);
+    Ok(())
 }
 
 fn parse_bool(s: &str) -> bool {
     matches!(s, "true" | "1")
 }
 
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-/// One attribute as found in a start tag: byte ranges of the local name and of the raw
-/// value, and whether the value holds a reference.
-struct RawAttr {
-    name: Range<usize>,
-    value: Range<usize>,
-    xmlns: bool,
-    amp: bool,
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` that is zero (exact up to the lowest zero byte; any bit
-/// above a zero byte may be a false one).
-#[inline]
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(ONES) & !w & HIGHS
-}
-
-/// Where the first `quote` of `b` is, and whether an `&` comes before it: eight bytes per
-/// step (the bytes of one `u64`), the last few one at a time.
-#[inline]
-fn find_quote(b: &[u8], quote: u8) -> Option<(usize, bool)> {
-    let q = ONES.wrapping_mul(u64::from(quote));
-    let a = ONES.wrapping_mul(u64::from(b'&'));
-    let mut amp = false;
-    let mut chunks = b.chunks_exact(8);
-    let mut at = 0usize;
-    for chunk in chunks.by_ref() {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let quotes = zero_bytes(w ^ q);
-        let amps = zero_bytes(w ^ a);
-        if quotes != 0 {
-            // the lowest set bit is exact; `&`s below it are exact too
-            let bit = quotes.trailing_zeros();
-            let below = (1u64 << bit) - 1;
-            return Some((at + (bit / 8) as usize, amp || amps & below != 0));
-        }
-        amp |= amps != 0;
-        at += 8;
-    }
-    for &c in chunks.remainder() {
-        if c == quote {
-            return Some((at, amp));
-        }
-        amp |= c == b'&';
-        at += 1;
-    }
-    None
-}
-
-/// Splits the attribute text of a start tag (`b`, at byte `base` of the document) into
-/// attributes, in one pass over the bytes; `Err` names what is malformed.
-fn scan_attrs(b: &[u8], base: usize, mut f: impl FnMut(RawAttr)) -> Result<(), &'static str> {
-    let at = |i: usize| b.get(i).copied();
-    let mut i = 0usize;
-    loop {
-        while at(i).is_some_and(is_space) {
-            i += 1;
-        }
-        let Some(first) = at(i) else { return Ok(()) };
-        if first == b'=' || first == b'"' || first == b'\'' {
-            return Err("an attribute without a name");
-        }
-        let ks = i;
-        let mut local = i;
-        while let Some(c) = at(i) {
-            if is_space(c) || c == b'=' {
-                break;
-            }
-            if c == b':' {
-                local = i + 1;
-            }
-            i += 1;
-        }
-        let ke = i;
-        let xmlns = b.get(ks..ke).is_some_and(|k| k.starts_with(b"xmlns"));
-        while at(i).is_some_and(is_space) {
-            i += 1;
-        }
-        if at(i) != Some(b'=') {
-            return Err("an attribute without a value");
-        }
-        i += 1;
-        while at(i).is_some_and(is_space) {
-            i += 1;
-        }
-        let quote = match at(i) {
-            Some(q @ (b'"' | b'\'')) => q,
-            _ => return Err("an attribute value without quotes"),
-        };
-        i += 1;
-        let vs = i;
-        let Some((len, amp)) = find_quote(b.get(vs..).unwrap_or(&[]), quote) else {
-            return Err("an unterminated attribute value");
-        };
-        i = vs + len;
-        f(RawAttr {
-            name: base + local..base + ke,
-            value: base + vs..base + i,
-            xmlns,
-            amp,
-        });
-        i += 1;
-        if at(i).is_some_and(|c| !is_space(c)) {
-            return Err("no space between attributes");
-        }
-    }
-}
-
 impl<'a> Parser<'a, '_> {
     fn err(&self, message: impl Into<String>) -> Box<Error> {
         Box::new(Error::Xml {
             file: self.file.to_owned(),
-            offset: self.reader.buffer_position(),
+            offset: self.lex.position() as u64,
             message: message.into(),
         })
     }
 
-    fn xml_err(&self, e: quick_xml::Error) -> Box<Error> {
-        Box::new(Error::Xml {
-            file: self.file.to_owned(),
-            offset: self.reader.error_position(),
-            message: e.to_string(),
+    fn lex_err(&self, e: LexError) -> Box<Error> {
+        Box::new(if e.limit {
+            Error::Limit {
+                file: self.file.to_owned(),
+                what: "element depth",
+            }
+        } else {
+            Error::Xml {
+                file: self.file.to_owned(),
+                offset: e.at as u64,
+                message: e.what.to_owned(),
+            }
         })
     }
 
-    fn next(&mut self) -> PResult<Event<'a>> {
-        self.reader.read_event().map_err(|e| self.xml_err(e))
+    fn next(&mut self) -> PResult<Token<'a>> {
+        self.lex.next().map_err(|e| self.lex_err(e))
     }
 
-    /// Skips the content of an element whose Start event was just read.
-    fn skip(&mut self, start: &BytesStart<'_>) -> PResult<()> {
-        match self.reader.read_to_end(start.name()) {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.xml_err(e)),
-        }
-    }
-
-    /// `raw` as the `&str` it is within the document text, if it is a slice of it, with its
-    /// offset.
-    fn source_slice(&self, raw: &[u8]) -> Option<(&'a str, usize)> {
-        let start = (raw.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
-        let s = self.src.get(start..start.checked_add(raw.len())?)?;
-        (s.as_ptr() == raw.as_ptr()).then_some((s, start))
+    /// Skips the content of an element whose start tag was just read.
+    fn skip(&mut self) -> PResult<()> {
+        self.lex.skip().map_err(|e| self.lex_err(e))
     }
 
     /// The text of `span`.
@@ -429,27 +351,19 @@ impl<'a> Parser<'a, '_> {
         self.text(span).trim().parse().ok()
     }
 
-    /// Reads the attributes of `e` into `self.attrs` (local names, namespace declarations
-    /// left out); values with references are unescaped into the side buffer.
-    fn read_attrs(&mut self, e: &BytesStart<'_>) -> PResult<()> {
+    /// Reads the attributes of the last tag into `self.attrs` (local names, namespace
+    /// declarations left out); values with references are unescaped into the side buffer.
+    fn read_attrs(&mut self) -> PResult<()> {
         self.attrs.clear();
-        let raw = e.attributes_raw();
-        let Some((region, base)) = self.source_slice(raw) else {
-            // events of a slice reader borrow the document: not reached
-            return Err(self.err("attributes outside the document"));
-        };
         let src = self.src;
-        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        let attrs = &mut self.attrs;
-        let scanned = scan_attrs(region.as_bytes(), base, |a| {
+        let mut amp = false;
+        for a in self.lex.attrs() {
             if a.xmlns {
-                return;
+                continue;
             }
-            let name = src.as_bytes().get(a.name).unwrap_or(&[]);
-            if a.amp {
-                found.push((a.value.clone(), attrs.len()));
-            }
-            attrs.push((
+            amp |= a.amp;
+            let name = src.as_bytes().get(a.local..a.key.end).unwrap_or(&[]);
+            self.attrs.push((
                 name,
                 Span {
                     start: a.value.start as u32,
@@ -457,27 +371,33 @@ impl<'a> Parser<'a, '_> {
                     extra: false,
                 },
             ));
-        });
-        if let Err(what) = scanned {
-            return Err(self.err(format!("bad attribute: {what}")));
         }
-        // values with references: unescape into the side buffer
-        for (v, at) in found {
-            let raw = src.get(v).unwrap_or("");
-            let entities = &self.entities;
-            let mut expanded = self.expanded;
-            let value = quick_xml::escape::unescape_with(raw, |name| {
-                quick_xml::escape::resolve_predefined_entity(name).or_else(|| {
-                    let v = entities.get(name)?;
-                    expanded += v.len();
-                    (expanded <= MAX_ENTITY_EXPANSION).then_some(v.as_str())
-                })
-            });
-            self.expanded = expanded;
-            let value = value.map_err(|err| self.err(format!("bad attribute value: {err}")))?;
+        if amp {
+            self.unescape_attrs()?;
+        }
+        Ok(())
+    }
+
+    /// Unescapes the attribute values of the last tag that hold references into the side
+    /// buffer, and points their spans there.
+    fn unescape_attrs(&mut self) -> PResult<()> {
+        let src = self.src;
+        let mut at = 0;
+        let mut i = 0;
+        while let Some(a) = self.lex.attrs().get(i) {
+            i += 1;
+            if a.xmlns {
+                continue;
+            }
+            at += 1;
+            if !a.amp {
+                continue;
+            }
+            let raw = src.get(a.value.clone()).unwrap_or("");
             let start = self.doc.extra.len();
-            self.doc.extra.push_str(&value);
-            if let Some(slot) = self.attrs.get_mut(at) {
+            unescape_into(raw, &self.entities, &mut self.expanded, &mut self.doc.extra)
+                .map_err(|what| self.err(format!("bad attribute value: {what}")))?;
+            if let Some(slot) = self.attrs.get_mut(at - 1) {
                 slot.1 = Span {
                     start: start as u32,
                     end: self.doc.extra.len() as u32,
@@ -510,29 +430,29 @@ impl<'a> Parser<'a, '_> {
     fn document(&mut self) -> PResult<()> {
         loop {
             match self.next()? {
-                Event::DocType(t) => self.doctype(&t),
-                Event::Start(e) => {
-                    if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
+                Token::DocType(t) => self.doctype(t),
+                Token::Start(e) => {
+                    if e.local() != b"document" || !self.is_dm_namespace(e) {
                         return Err(Box::new(Error::NotDataModel {
                             file: self.file.to_owned(),
                         }));
                     }
                     return self.document_body();
                 }
-                Event::Empty(e) => {
-                    if local(e.name().as_ref()) != b"document" || !self.is_dm_namespace(&e) {
+                Token::Empty(e) => {
+                    if e.local() != b"document" || !self.is_dm_namespace(e) {
                         return Err(Box::new(Error::NotDataModel {
                             file: self.file.to_owned(),
                         }));
                     }
                     return Ok(());
                 }
-                Event::Eof => {
+                Token::Eof => {
                     return Err(Box::new(Error::NotDataModel {
                         file: self.file.to_owned(),
                     }));
                 }
-                Event::Text(t) if t.iter().any(|b| !b.is_ascii_whitespace()) => {
+                Token::Text(t) if t.iter().any(|b| !b.is_ascii_whitespace()) => {
                     return Err(self.err("text outside the root element"));
                 }
                 _ => {}
@@ -540,17 +460,18 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn is_dm_namespace(&self, e: &BytesStart<'_>) -> bool {
-        let name = e.name();
-        let prefix = name.prefix().map(|p| p.as_ref().to_vec());
-        for a in e.attributes().flatten() {
-            let key = a.key.as_ref();
-            let matches = match &prefix {
-                Some(p) => key.strip_prefix(b"xmlns:") == Some(p.as_slice()),
+    fn is_dm_namespace(&self, e: Tag<'a>) -> bool {
+        let src = self.src.as_bytes();
+        let prefix = e.prefix();
+        for a in self.lex.attrs().iter().filter(|a| a.xmlns) {
+            let key = src.get(a.key.clone()).unwrap_or(&[]);
+            let matches = match prefix {
+                Some(p) => key.strip_prefix(b"xmlns:") == Some(p),
                 None => key == b"xmlns",
             };
             if matches {
-                return a.value.starts_with(NS_PREFIX.as_bytes());
+                let value = src.get(a.value.clone()).unwrap_or(&[]);
+                return value.starts_with(NS_PREFIX.as_bytes());
             }
         }
         false
@@ -587,36 +508,36 @@ impl<'a> Parser<'a, '_> {
     fn document_body(&mut self) -> PResult<()> {
         loop {
             let ev = self.next()?;
-            let (e, has_body) = match &ev {
-                Event::Start(e) => (e, true),
-                Event::Empty(e) => (e, false),
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+            let (e, has_body) = match ev {
+                Token::Start(e) => (e, true),
+                Token::Empty(e) => (e, false),
+                Token::End => return Ok(()),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
             if has_body {
                 self.enter()?;
             }
-            match local(e.name().as_ref()) {
+            match e.local() {
                 b"import" => {
-                    let imp = self.import(e, has_body)?;
+                    let imp = self.import(has_body)?;
                     self.doc.imports.push(imp);
                 }
                 b"dataType" => {
-                    let dt = self.data_type(e, has_body)?;
+                    let dt = self.data_type(has_body)?;
                     self.doc.data_types.push(dt);
                 }
                 b"component" => {
-                    let c = self.component(e, has_body)?;
+                    let c = self.component(has_body)?;
                     self.doc.components.push(c);
                 }
                 b"model" => {
-                    let m = self.model(e, has_body)?;
+                    let m = self.model(has_body)?;
                     self.doc.models.push(m);
                 }
                 _ => {
                     if has_body {
-                        self.skip(e)?;
+                        self.skip()?;
                     }
                 }
             }
@@ -626,9 +547,9 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn import(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawImport> {
+    fn import(&mut self, has_body: bool) -> PResult<RawImport> {
         let mut imp = RawImport::default();
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         for &(k, v) in &self.attrs {
             if k == b"file" {
                 imp.file = self.text(v).to_owned();
@@ -639,21 +560,21 @@ impl<'a> Parser<'a, '_> {
         }
         loop {
             let ev = self.next()?;
-            let (c, c_body) = match &ev {
-                Event::Start(c) => (c, true),
-                Event::Empty(c) => (c, false),
-                Event::End(_) => return Ok(imp),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+            let (c, c_body) = match ev {
+                Token::Start(c) => (c, true),
+                Token::Empty(c) => (c, false),
+                Token::End => return Ok(imp),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
-            let kind = match local(c.name().as_ref()) {
+            let kind = match c.local() {
                 b"dataType" => Some(ImportKind::DataType),
                 b"component" => Some(ImportKind::Component),
                 b"model" => Some(ImportKind::Model),
                 _ => None,
             };
             if let Some(kind) = kind {
-                self.read_attrs(c)?;
+                self.read_attrs()?;
                 let mut name = String::new();
                 let mut reference = None;
                 for &(k, v) in &self.attrs {
@@ -667,13 +588,13 @@ impl<'a> Parser<'a, '_> {
                 imp.items.push((kind, name, remote));
             }
             if c_body {
-                self.skip(c)?;
+                self.skip()?;
             }
         }
     }
 
-    fn data_type(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawDataType> {
-        self.read_attrs(e)?;
+    fn data_type(&mut self, has_body: bool) -> PResult<RawDataType> {
+        self.read_attrs()?;
         let mut name = None;
         let mut base = None;
         let attrs = std::mem::take(&mut self.attrs);
@@ -711,23 +632,22 @@ impl<'a> Parser<'a, '_> {
     fn syntax_children(&mut self, syn: &mut RawSyntax, facets: &mut Facets) -> PResult<()> {
         loop {
             let ev = self.next()?;
-            let (e, has_body) = match &ev {
-                Event::Start(e) => (e, true),
-                Event::Empty(e) => (e, false),
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+            let (e, has_body) = match ev {
+                Token::Start(e) => (e, true),
+                Token::Empty(e) => (e, false),
+                Token::End => return Ok(()),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
-            let qname = e.name();
-            let lname = local(qname.as_ref());
+            let lname = e.local();
             if has_body {
                 self.enter()?;
             }
             if let Some(bt) = primitive(lname) {
                 syn.base_type = Some(bt);
-                self.type_facets(e, has_body, facets)?;
+                self.type_facets(has_body, facets)?;
             } else if lname == b"dataType" {
-                self.read_attrs(e)?;
+                self.read_attrs()?;
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
                     if k == b"ref" || k == b"base" {
@@ -735,10 +655,10 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
                 self.attrs = attrs;
-                self.type_facets(e, has_body, facets)?;
+                self.type_facets(has_body, facets)?;
             } else if lname == b"list" {
                 let mut list = ListFacet::default();
-                self.read_attrs(e)?;
+                self.read_attrs()?;
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
                     match k {
@@ -757,7 +677,7 @@ impl<'a> Parser<'a, '_> {
                 syn.list = Some(self.doc.lists.len() as u32);
                 self.doc.lists.push(Arc::new(list));
             } else if lname == b"default" {
-                self.read_attrs(e)?;
+                self.read_attrs()?;
                 let mut kind = None;
                 let mut value = None;
                 let attrs = std::mem::take(&mut self.attrs);
@@ -774,14 +694,14 @@ impl<'a> Parser<'a, '_> {
                     syn.default = Some(DefaultValue { kind, value });
                 }
                 if has_body {
-                    self.skip(e)?;
+                    self.skip()?;
                 }
             } else if self.facet(e, facets)? {
                 if has_body {
-                    self.skip(e)?;
+                    self.skip()?;
                 }
             } else if has_body {
-                self.skip(e)?;
+                self.skip()?;
             }
             if has_body {
                 self.depth -= 1;
@@ -790,15 +710,10 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// Attributes and facet children of a primitive-type or `dataType ref` element.
-    fn type_facets(
-        &mut self,
-        e: &BytesStart<'_>,
-        has_body: bool,
-        facets: &mut Facets,
-    ) -> PResult<()> {
+    fn type_facets(&mut self, has_body: bool, facets: &mut Facets) -> PResult<()> {
         // shorthand attributes sometimes used on primitive elements
         let mut size = SizeFacet::default();
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         for &(k, v) in &self.attrs {
             match k {
                 b"minLength" => size.min_length = self.number(v),
@@ -818,24 +733,23 @@ impl<'a> Parser<'a, '_> {
     fn facet_children(&mut self, facets: &mut Facets) -> PResult<()> {
         loop {
             match self.next()? {
-                Event::Start(e) => {
-                    self.facet(&e, facets)?;
-                    self.skip(&e)?;
+                Token::Start(e) => {
+                    self.facet(e, facets)?;
+                    self.skip()?;
                 }
-                Event::Empty(e) => {
-                    self.facet(&e, facets)?;
+                Token::Empty(e) => {
+                    self.facet(e, facets)?;
                 }
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+                Token::End => return Ok(()),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => {}
             }
         }
     }
 
     /// Records a facet element; returns whether it was one.
-    fn facet(&mut self, e: &BytesStart<'_>, facets: &mut Facets) -> PResult<bool> {
-        let name = e.name();
-        let lname = local(name.as_ref());
+    fn facet(&mut self, e: Tag<'a>, facets: &mut Facets) -> PResult<bool> {
+        let lname = e.local();
         if !matches!(
             lname,
             b"size"
@@ -849,7 +763,7 @@ impl<'a> Parser<'a, '_> {
         ) {
             return Ok(false);
         }
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         let attrs = std::mem::take(&mut self.attrs);
         match lname {
             b"size" => {
@@ -948,9 +862,9 @@ impl<'a> Parser<'a, '_> {
         Ok(true)
     }
 
-    fn component(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawComponent> {
+    fn component(&mut self, has_body: bool) -> PResult<RawComponent> {
         let mut c = RawComponent::default();
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         for &(k, v) in &self.attrs {
             if k == b"name" {
                 c.name = self.text(v).to_owned();
@@ -962,9 +876,9 @@ impl<'a> Parser<'a, '_> {
         Ok(c)
     }
 
-    fn model(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawModel> {
+    fn model(&mut self, has_body: bool) -> PResult<RawModel> {
         let mut m = RawModel::default();
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         for &(k, v) in &self.attrs {
             match k {
                 b"name" => m.name = self.text(v).to_owned(),
@@ -992,26 +906,26 @@ impl<'a> Parser<'a, '_> {
     fn children(&mut self, owner: Option<usize>) -> PResult<()> {
         loop {
             let ev = self.next()?;
-            let (e, has_body) = match &ev {
-                Event::Start(e) => (e, true),
-                Event::Empty(e) => (e, false),
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+            let (e, has_body) = match ev {
+                Token::Start(e) => (e, true),
+                Token::Empty(e) => (e, false),
+                Token::End => return Ok(()),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
             if has_body {
                 self.enter()?;
             }
-            match local(e.name().as_ref()) {
-                b"object" => self.object(e, has_body)?,
+            match e.local() {
+                b"object" => self.object(has_body)?,
                 b"parameter" => {
-                    let p = self.parameter(e, has_body)?;
+                    let p = self.parameter(has_body)?;
                     self.push(Item::Parameter(p))?;
                 }
                 b"component" => {
                     let mut name = String::new();
                     let mut path = String::new();
-                    self.read_attrs(e)?;
+                    self.read_attrs()?;
                     for &(k, v) in &self.attrs {
                         match k {
                             b"ref" => name = self.text(v).to_owned(),
@@ -1021,7 +935,7 @@ impl<'a> Parser<'a, '_> {
                     }
                     self.push(Item::Component { name, path })?;
                     if has_body {
-                        self.skip(e)?;
+                        self.skip()?;
                     }
                 }
                 b"uniqueKey" if owner.is_some() => {
@@ -1029,7 +943,7 @@ impl<'a> Parser<'a, '_> {
                         functional: true,
                         parameters: Vec::new(),
                     };
-                    self.read_attrs(e)?;
+                    self.read_attrs()?;
                     for &(k, v) in &self.attrs {
                         if k == b"functional" {
                             key.functional = parse_bool(self.text(v));
@@ -1044,7 +958,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 _ => {
                     if has_body {
-                        self.skip(e)?;
+                        self.skip()?;
                     }
                 }
             }
@@ -1065,9 +979,9 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn object(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<()> {
+    fn object(&mut self, has_body: bool) -> PResult<()> {
         let mut o = RawObject::default();
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
@@ -1107,15 +1021,15 @@ impl<'a> Parser<'a, '_> {
     fn unique_key_params(&mut self, key: &mut UniqueKey) -> PResult<()> {
         loop {
             let ev = self.next()?;
-            let (c, c_body) = match &ev {
-                Event::Start(c) => (c, true),
-                Event::Empty(c) => (c, false),
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+            let (c, c_body) = match ev {
+                Token::Start(c) => (c, true),
+                Token::Empty(c) => (c, false),
+                Token::End => return Ok(()),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
-            if local(c.name().as_ref()) == b"parameter" {
-                self.read_attrs(c)?;
+            if c.local() == b"parameter" {
+                self.read_attrs()?;
                 let attrs = std::mem::take(&mut self.attrs);
                 for &(k, v) in &attrs {
                     if k == b"ref" {
@@ -1125,14 +1039,14 @@ impl<'a> Parser<'a, '_> {
                 self.attrs = attrs;
             }
             if c_body {
-                self.skip(c)?;
+                self.skip()?;
             }
         }
     }
 
-    fn parameter(&mut self, e: &BytesStart<'_>, has_body: bool) -> PResult<RawParameter> {
+    fn parameter(&mut self, has_body: bool) -> PResult<RawParameter> {
         let mut p = RawParameter::default();
-        self.read_attrs(e)?;
+        self.read_attrs()?;
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
@@ -1152,16 +1066,16 @@ impl<'a> Parser<'a, '_> {
         }
         loop {
             let ev = self.next()?;
-            let (c, c_body) = match &ev {
-                Event::Start(c) => (c, true),
-                Event::Empty(c) => (c, false),
-                Event::End(_) => return Ok(p),
-                Event::Eof => return Err(self.err("unexpected end of document")),
+            let (c, c_body) = match ev {
+                Token::Start(c) => (c, true),
+                Token::Empty(c) => (c, false),
+                Token::End => return Ok(p),
+                Token::Eof => return Err(self.err("unexpected end of document")),
                 _ => continue,
             };
-            if local(c.name().as_ref()) == b"syntax" {
+            if c.local() == b"syntax" {
                 let mut syn = RawSyntax::new(self.interner);
-                self.read_attrs(c)?;
+                self.read_attrs()?;
                 for &(k, v) in &self.attrs {
                     match k {
                         b"hidden" => syn.hidden = parse_bool(self.text(v)),
@@ -1179,7 +1093,7 @@ impl<'a> Parser<'a, '_> {
                 self.doc.syntaxes.push(syn);
                 p.syntax = Some(at);
             } else if c_body {
-                self.skip(c)?;
+                self.skip()?;
             }
         }
     }
@@ -1204,29 +1118,6 @@ fn primitive(lname: &[u8]) -> Option<ValueType<'static>> {
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-
-    /// The byte-at-a-time meaning of [`super::find_quote`].
-    fn find_quote_simple(b: &[u8], quote: u8) -> Option<(usize, bool)> {
-        let at = b.iter().position(|&c| c == quote)?;
-        Some((at, b.get(..at)?.contains(&b'&')))
-    }
-
-    proptest! {
-        #[test]
-        fn find_quote_is_a_byte_search(
-            b in proptest::collection::vec(
-                prop_oneof![Just(b'"'), Just(b'\''), Just(b'&'), Just(b'a'), Just(0u8),
-                    Just(0x80u8), Just(0xffu8), Just(b'&' ^ 0x80), Just(b'"' + 1), any::<u8>()],
-                0..40,
-            ),
-        ) {
-            for q in [b'"', b'\''] {
-                prop_assert_eq!(super::find_quote(&b, q), find_quote_simple(&b, q));
-            }
-        }
-    }
-
     use crate::{Error, NoImports, Schema};
 
     fn doc(param_attrs: &str) -> String {
@@ -1282,5 +1173,31 @@ mod tests {
         let s = Schema::from_str("a.xml", text, &NoImports).unwrap();
         let p = s.lookup("Device.T").unwrap().as_parameter().unwrap();
         assert_eq!(p.syntax.units(), Some("seconds"));
+    }
+
+    #[test]
+    fn markup_the_reader_passes_over() {
+        // a byte-order mark, a declaration, comments and instructions, a description with
+        // nested markup and CDATA holding what looks like an end tag, an unknown element
+        let text = "\u{feff}<?xml version=\"1.0\"?><!-- head -->\n\
+            <dm:document xmlns:dm=\"urn:broadband-forum-org:cwmp:datamodel-1-14\">\
+            <model name=\"Device:2.17\"><?pi x?><object name=\"Device.\" access=\"readOnly\">\
+            <description>a <b>bold</b> <![CDATA[</object>]]> &amp; {{param}}</description>\
+            <!-- <parameter name=\"No\"/> --><x-vendor a='1'><y/></x-vendor>\
+            <parameter name=\"T\" access=\"readWrite\"><syntax><string><size maxLength='9'/>\
+            </string></syntax></parameter></object></model></dm:document>\n";
+        let s = Schema::from_str("a.xml", text, &NoImports).unwrap();
+        let names: Vec<_> = s.iter().map(|d| d.path().as_str().to_owned()).collect();
+        assert_eq!(names, ["Device.", "Device.T"]);
+        let p = s.lookup("Device.T").unwrap().as_parameter().unwrap();
+        assert_eq!(p.syntax.max_length(), Some(9));
+        // the same document with an end tag that does not match its start tag
+        let bad = text.replace("</x-vendor>", "</x-vendr>");
+        let e = Schema::from_str("a.xml", &bad, &NoImports).unwrap_err();
+        let at = bad.find("</x-vendr>").unwrap() as u64;
+        assert!(
+            matches!(&e, Error::Xml { offset, .. } if *offset == at),
+            "{e:?}"
+        );
     }
 }

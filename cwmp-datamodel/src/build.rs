@@ -785,7 +785,7 @@ impl Assembler<'_, '_> {
             },
         };
         let def = ParameterDef {
-            path: path.clone(),
+            path,
             access: p.access.unwrap_or_default(),
             syntax,
             active_notify: p.active_notify.unwrap_or_default(),
@@ -794,7 +794,7 @@ impl Assembler<'_, '_> {
             version: p.version.clone(),
         };
         let at = self.params.len() as u32;
-        self.insert(doc, &path, Node::Parameter(at), existing.is_some())?;
+        self.insert(doc, &def.path, Node::Parameter(at), existing.is_some())?;
         self.params.push(def);
         Ok(())
     }
@@ -810,7 +810,7 @@ impl Assembler<'_, '_> {
                 .list
                 .and_then(|l| self.b.docs.get(doc)?.raw.lists.get(l as usize))
                 .cloned(),
-            facets: Arc::clone(&raw.facets),
+            facets: raw.facets.clone().unwrap_or_else(|| i.no_facets()),
             inherited: i.no_levels(),
             hidden: raw.hidden,
             secured: raw.secured,
@@ -861,8 +861,8 @@ impl Assembler<'_, '_> {
         };
         let mut chain = vec![Arc::clone(&dt.name)];
         let mut levels = Vec::new();
-        if !dt.syntax.facets.is_empty() {
-            levels.push(Arc::clone(&dt.syntax.facets));
+        if let Some(f) = &dt.syntax.facets {
+            levels.push(Arc::clone(f));
         }
         let mut named = Named {
             base_type: dt.syntax.base_type.clone().unwrap_or_default(),

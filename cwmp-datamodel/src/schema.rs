@@ -91,8 +91,10 @@ pub struct Schema {
 
 /// The definition key of `parent`-less paths: the enclosing object's definition path.
 fn definition_parent(path: &str) -> Option<&str> {
+    // the last segment is short: a plain backward scan beats the word-wise `rfind`
+    let last_dot = |s: &str| s.bytes().rposition(|b| b == b'.');
     let body = path.strip_suffix('.').unwrap_or(path);
-    let dot = body.rfind('.')?;
+    let dot = last_dot(body)?;
     let head = body.get(..dot)?;
     if head.ends_with("{i}") && !path.ends_with("{i}.") {
         // a parameter or object right below a row: the row is the parent
@@ -101,7 +103,7 @@ fn definition_parent(path: &str) -> Option<&str> {
     if body.ends_with(".{i}") {
         // a table row object: the parent is the object holding the table
         let table = body.get(..dot)?; // "A.B" of "A.B.{i}"
-        let d2 = table.rfind('.')?;
+        let d2 = last_dot(table)?;
         return path.get(..=d2);
     }
     path.get(..=dot)

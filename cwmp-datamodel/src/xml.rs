@@ -156,7 +156,8 @@ pub(crate) struct RawSyntax {
     pub data_type: Option<Arc<str>>,
     /// Index into [`RawDoc::lists`] (lists are few and large, syntaxes many).
     pub list: Option<u32>,
-    pub facets: Arc<Facets>,
+    /// `None` when it has none (the common case: no shared empty set to count references on).
+    pub facets: Option<Arc<Facets>>,
     pub hidden: bool,
     pub secured: bool,
     pub command: bool,
@@ -164,12 +165,12 @@ pub(crate) struct RawSyntax {
 }
 
 impl RawSyntax {
-    fn new(interner: &Interner) -> Self {
+    fn new() -> Self {
         RawSyntax {
             base_type: None,
             data_type: None,
             list: None,
-            facets: interner.no_facets(),
+            facets: None,
             hidden: false,
             secured: false,
             command: false,
@@ -199,7 +200,7 @@ struct Parser<'a, 'i> {
     /// The attributes of the element at hand (reused).
     attrs: Vec<Attr<'a>>,
     /// Facets being collected (reused; interned when complete).
-    scratch: Facets,
+    scratch: Option<Box<Facets>>,
 }
 
 /// Parses one document, interning what definitions keep into `interner`.
@@ -232,7 +233,7 @@ pub(crate) fn parse_document(
             ..RawDoc::default()
         },
         attrs: Vec::new(),
-        scratch: Facets::default(),
+        scratch: None,
     };
     p.document().map_err(|e| *e)?;
     Ok(p.doc)
@@ -606,7 +607,7 @@ impl<'a> Parser<'a, '_> {
             }
         }
         self.attrs = attrs;
-        let mut syntax = RawSyntax::new(self.interner);
+        let mut syntax = RawSyntax::new();
         if has_body {
             self.syntax_body(&mut syntax)?;
         }
@@ -620,12 +621,12 @@ impl<'a> Parser<'a, '_> {
     /// Content of `<syntax>` or `<dataType>`: a primitive element, `list`, `dataType ref`,
     /// `default`, or (in a derived data type) bare facets.
     fn syntax_body(&mut self, syn: &mut RawSyntax) -> PResult<()> {
-        let mut facets = std::mem::take(&mut self.scratch);
+        // the scratch facets move as a pointer (a nested syntax, if any, gets its own)
+        let mut facets = self.scratch.take().unwrap_or_default();
         facets.clear();
         let r = self.syntax_children(syn, &mut facets);
-        syn.facets = self.interner.facets(&facets);
-        facets.clear();
-        self.scratch = facets;
+        syn.facets = (!facets.is_empty()).then(|| self.interner.facets(&facets));
+        self.scratch = Some(facets);
         r
     }
 
@@ -1074,7 +1075,7 @@ impl<'a> Parser<'a, '_> {
                 _ => continue,
             };
             if c.local() == b"syntax" {
-                let mut syn = RawSyntax::new(self.interner);
+                let mut syn = RawSyntax::new();
                 self.read_attrs()?;
                 for &(k, v) in &self.attrs {
                     match k {

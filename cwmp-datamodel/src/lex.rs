@@ -140,7 +140,7 @@ fn spaces(b: &[u8]) -> usize {
 /// Where the first `<` of `b` is: eight bytes per step for the first few words (the gap
 /// between two tags is mostly a line break and an indent), then a vector search.
 #[inline]
-fn find_lt(b: &[u8]) -> Option<usize> {
+pub(crate) fn find_lt(b: &[u8]) -> Option<usize> {
     let lt = ONES.wrapping_mul(u64::from(b'<'));
     let mut i = 0;
     while let Some(w) = word(b, i) {
@@ -296,6 +296,13 @@ impl<'a> Lexer<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// Closes the innermost open element, its end tag ending at `after` (the caller found
+    /// it): the next token is read from there.
+    pub fn close_at(&mut self, after: usize) {
+        self.open.pop();
+        self.pos = after.min(self.src.len());
     }
 
     /// `<!--`, `<![CDATA[` or `<!DOCTYPE` at `start`: a token for CDATA outside the root and

@@ -140,9 +140,6 @@ fn tail_word(b: &[u8], at: usize) -> u64 {
 /// segment and is no dot.
 const FILL: u8 = b'A';
 
-/// The stand-in mixed into the hash for an instance segment.
-const INSTANCE: u64 = 0x7b69_7d00_0000_0003;
-
 /// The high bit of each byte of `w` that may start an instance segment in a text without
 /// `[` and `{`: the bytes with bit 6 clear (ASCII below `@`: digits, `*`, `.` and other
 /// punctuation; no lead byte of UTF-8). Letters, `_`, `[` and `{` have bit 6 set.
@@ -162,10 +159,11 @@ fn low_mask(w: u64) -> u64 {
 /// with other ASCII punctuation (or `buf` too short). Keys are normalised by the same
 /// function (their `{i}` is an instance segment).
 ///
-/// The hash is that of the runs of text between instance segments, each mixed eight bytes
-/// at a time from its start (a last, partial word masked and marked with its length), and
-/// of each instance segment as one constant: a function of the normal form alone for every
-/// text that can match a key (one whose `MARK`s are all instance segments).
+/// The hash is that of the normal form mixed eight bytes at a time from the start of each
+/// run of text between instance segments: a run's last word ends with the mark that
+/// follows it, and the text's last word is masked and marked with its length. So it is a
+/// function of the normal form alone for every text that can match a key (one whose
+/// `MARK`s all stand for instance segments).
 ///
 /// With `BRACKETS` false, a segment starting with `[` or `{` is not looked at: it is
 /// copied like a name, and as no key has those bytes the normal form then finds no key
@@ -216,32 +214,41 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
         }
         let k = (starts.trailing_zeros() / 8) as usize;
         let at = pos + k;
-        if at == 0 || !is_instance_start(*text.get(at)?) {
-            // an instance first, an empty segment, or a name starting with punctuation
-            return None;
+        if at == 0 {
+            return None; // the first segment is not a name
         }
-        // the dot ending the instance, most often in this same word
-        let later = if k < 7 {
-            dots & (!0u64 << ((k + 1) * 8))
+        let b = (w >> (k * 8)) as u8;
+        // a one-digit instance number with its dot in this same word (the most common
+        // instance segment), else any other, checked in full
+        let end = if matches!(b, b'1'..=b'9') && k < 7 && (dots >> (k * 8 + 8)) & 0x80 != 0 {
+            at + 1
         } else {
-            0
+            if !is_instance_start(b) {
+                return None; // an empty segment, or a name starting with punctuation
+            }
+            // the dot ending the instance, most often in this same word
+            let later = if k < 7 {
+                dots & (!0u64 << ((k + 1) * 8))
+            } else {
+                0
+            };
+            let end = if later != 0 {
+                pos + (later.trailing_zeros() / 8) as usize
+            } else {
+                next_dot(text, at).unwrap_or(len)
+            };
+            let one_digit = end == at + 1 && matches!(b, b'1'..=b'9');
+            if !one_digit && !is_valid_instance(text.get(at..end)?) {
+                return None;
+            }
+            end
         };
-        let end = if later != 0 {
-            pos + (later.trailing_zeros() / 8) as usize
-        } else {
-            next_dot(text, at).unwrap_or(len)
-        };
-        let one_digit = end == at + 1 && matches!(text.get(at), Some(b'1'..=b'9'));
-        if !one_digit && !is_valid_instance(text.get(at..end)?) {
-            return None;
-        }
-        if k > 0 {
-            h = mix(h, low_bytes(w, k) ^ ((k as u64) << 61));
-        }
-        h = mix(h, INSTANCE);
-        out += k;
-        *buf.get_mut(out)? = MARK;
-        out += 1;
+        // the run up to the instance, then the mark: the normal form's bytes
+        let part = low_bytes(w, k) | (u64::from(MARK) << (k * 8));
+        h = mix(h, part);
+        buf.get_mut(out..out + 8)?
+            .copy_from_slice(&part.to_le_bytes());
+        out += k + 1;
         if end >= len {
             return Some((out, finish(h)));
         }

@@ -183,9 +183,7 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
     // that a first segment that is not a name is found like any other
     let mut carry = 0x80u64;
     loop {
-        let rest = text.get(pos..)?;
-        let left = rest.len(); // at least 1
-        let w = match rest.first_chunk::<8>() {
+        let w = match text.get(pos..pos + 8).and_then(|c| c.first_chunk::<8>()) {
             Some(c) => u64::from_le_bytes(*c),
             None => tail_word(text, pos),
         };
@@ -198,13 +196,14 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
         let starts = ((dots << 8) | carry) & special;
         buf.get_mut(out..out + 8)?.copy_from_slice(&w.to_le_bytes());
         if starts == 0 {
-            if left > 8 {
+            if pos + 8 < len {
                 h = mix(h, w);
                 out += 8;
                 pos += 8;
                 carry = dots >> 56;
                 continue;
             }
+            let left = len - pos; // 1 to 8
             let last = if left < 8 {
                 low_bytes(w, left) ^ ((left as u64) << 61)
             } else {

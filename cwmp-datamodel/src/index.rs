@@ -256,17 +256,24 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
     }
 }
 
-/// One slot of the table: the top 16 bits of the key's hash, where the key is in the key
-/// text, the node index and the node itself; `key_len == 0` is an empty slot (no key is
-/// empty).
+/// One slot of the table: the top 16 bits of the key's hash and the length of its normal
+/// form (see [`check`]), where the key is in the key text, the node index and the node
+/// itself; `check == 0` is an empty slot (no key is empty).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    tag: u16,
-    key_len: u16,
+    check: u32,
     key_at: u32,
     node: u32,
     /// The [`Node`]: its index, with the top bit set for a parameter.
     def: u32,
+}
+
+/// The [`Slot::check`] of a normal form of `len` bytes and hash `hash`: both are compared
+/// at once. `None` past `u16::MAX` bytes (no key is that long).
+#[inline]
+fn check(hash: u64, len: usize) -> Option<u32> {
+    let len = u16::try_from(len).ok()?;
+    Some(((hash >> 48) as u32) << 16 | u32::from(len))
 }
 
 const PARAMETER: u32 = 1 << 31;
@@ -292,6 +299,8 @@ fn decode(d: u32) -> Node {
 pub(crate) struct Index {
     /// A power of two, at least twice the keys.
     slots: Vec<Slot>,
+    /// The number of slots less one (zero when there are none).
+    mask: usize,
     /// Every key, one after the other.
     keys: Vec<u8>,
 }
@@ -309,8 +318,10 @@ impl Index {
                 bytes += p.as_str().len() - 4;
             }
         }
+        let n = (keys * 2).next_power_of_two().max(16);
         let mut ix = Index {
-            slots: vec![Slot::default(); (keys * 2).next_power_of_two().max(16)],
+            slots: vec![Slot::default(); n],
+            mask: n - 1,
             keys: Vec::with_capacity(bytes),
         };
         let mut buf = [0u8; LONGEST + 8];
@@ -338,9 +349,9 @@ impl Index {
         if self.probe(hash, norm).is_some() {
             return;
         }
-        let (Ok(key_at), Ok(key_len), Ok(node), Some(def)) = (
+        let (Ok(key_at), Some(check), Ok(node), Some(def)) = (
             u32::try_from(self.keys.len()),
-            u16::try_from(n),
+            check(hash, n),
             u32::try_from(node),
             encode(def),
         ) else {
@@ -353,10 +364,9 @@ impl Index {
             let Some(s) = self.slots.get_mut(at) else {
                 return;
             };
-            if s.key_len == 0 {
+            if s.check == 0 {
                 *s = Slot {
-                    tag: (hash >> 48) as u16,
-                    key_len,
+                    check,
                     key_at,
                     node,
                     def,
@@ -371,19 +381,18 @@ impl Index {
     /// The slot of the normal form `norm`, whose hash is `hash`.
     #[inline]
     fn probe(&self, hash: u64, norm: &[u8]) -> Option<&Slot> {
-        let mask = self.slots.len().saturating_sub(1);
-        let tag = (hash >> 48) as u16;
+        let mask = self.mask;
+        let want = check(hash, norm.len())?;
         let mut at = hash as usize & mask;
         loop {
             let s = self.slots.get(at)?;
-            if s.key_len == 0 {
-                return None;
-            }
-            if s.tag == tag && usize::from(s.key_len) == norm.len() {
+            if s.check == want {
                 let from = s.key_at as usize;
                 if self.keys.get(from..from + norm.len()) == Some(norm) {
                     return Some(s);
                 }
+            } else if s.check == 0 {
+                return None;
             }
             at = (at + 1) & mask;
         }

@@ -153,8 +153,10 @@ fn low_mask(w: u64) -> u64 {
 /// (it is written eight bytes at a time; past the normal form it holds leftovers).
 ///
 /// Each word read is scanned for the dots and for the segments that start (after a dot,
-/// or at the start) with a possible instance start at the same time; the text up to such
-/// a segment is copied as it was read. `None` when `text` cannot be a path of the index:
+/// or at the start) with a possible instance start at the same time (in the quick form,
+/// only a word with a byte of bit 6 clear after another one or after a dot of the word
+/// before can have one, and only such a word is scanned for its dots); the text up to
+/// such a segment is copied as it was read. `None` when `text` cannot be a path of the index:
 /// an empty segment, an instance first, an invalid instance segment, a segment starting
 /// with other ASCII punctuation (or `buf` too short). Keys are normalised by the same
 /// function (their `{i}` is an instance segment).
@@ -187,20 +189,27 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
             Some(c) => u64::from_le_bytes(*c),
             None => tail_word(text, pos),
         };
-        let dots = eq_mask(w, b'.');
-        let special = if BRACKETS {
-            instance_start_mask(w)
+        let (dots, starts) = if BRACKETS {
+            let dots = eq_mask(w, b'.');
+            (dots, ((dots << 8) | carry) & instance_start_mask(w))
         } else {
-            low_mask(w)
+            // a start is a low byte after a dot, and a dot is a low byte: most words have
+            // no low byte after a low byte, and so no start (their dots are not needed)
+            let low = low_mask(w);
+            if low & ((low << 8) | carry) == 0 {
+                (0, 0)
+            } else {
+                let dots = eq_mask(w, b'.');
+                (dots, ((dots << 8) | carry) & low)
+            }
         };
-        let starts = ((dots << 8) | carry) & special;
         buf.get_mut(out..out + 8)?.copy_from_slice(&w.to_le_bytes());
         if starts == 0 {
             if pos + 8 < len {
                 h = mix(h, w);
                 out += 8;
                 pos += 8;
-                carry = dots >> 56;
+                carry = if w >> 56 == u64::from(b'.') { 0x80 } else { 0 };
                 continue;
             }
             let left = len - pos; // 1 to 8
@@ -722,6 +731,37 @@ mod tests {
                     text
                 );
             }
+        }
+    }
+
+    /// Instance segments and names ending in digits at every offset in a word (a dot at
+    /// the end of one word and the instance at the start of the next included).
+    #[test]
+    fn every_offset() {
+        for pad in 1..20 {
+            let x = "X".repeat(pad);
+            let key = format!("Device.{x}.{{i}}.N4.{{i}}.IPv6.{{i}}.Name9");
+            let (_, ix) = index_of(&[&key, &format!("Device.{x}.{{i}}.N4.{{i}}.")]);
+            for (inst, found, table_found) in [
+                (["1", "2", "3"], Some(0), Some(1)),
+                (["42", "7", "[a]"], Some(0), Some(1)),
+                (["*", "{i}", "4294967295"], Some(0), Some(1)),
+                (["1", "02", "3"], None, None),
+                (["0", "2", "3"], None, None),
+                (["1", "2", "0"], None, Some(1)),
+                (["1", "2", "-3"], None, Some(1)),
+                (["1", "2", "3a"], None, Some(1)),
+            ] {
+                let [a, b, c] = inst;
+                let text = format!("Device.{x}.{a}.N4.{b}.IPv6.{c}.Name9");
+                assert_eq!(ix.find(text.as_bytes()), found, "{text}");
+                let table = format!("Device.{x}.{a}.N4.{b}.");
+                assert_eq!(ix.find(table.as_bytes()), table_found, "{table}");
+            }
+            let text = format!("Device.{x}.1.N4.2.IPv6.3.Name");
+            assert_eq!(ix.find(text.as_bytes()), None, "{text}");
+            let text = format!("Device.{x}.1.N4.2.IPv6.3..Name9");
+            assert_eq!(ix.find(text.as_bytes()), None, "{text}");
         }
     }
 

@@ -445,6 +445,18 @@ impl Index {
         self.slot(text).map(|s| s.node)
     }
 
+    /// [`Index::find`] for a text that is likely to have `{i}` or `[alias]` segments (a
+    /// definition path): normalised once, looking for every instance start.
+    #[inline]
+    pub(crate) fn find_definition(&self, text: &[u8]) -> Option<u32> {
+        if text.len() > SHORT {
+            return self.slot_full(text).map(|s| s.node);
+        }
+        let mut buf = [0u8; SHORT + 8];
+        let (n, hash) = normalise::<true>(text, &mut buf)?;
+        self.probe(hash, buf.get(..n)?).map(|s| s.node)
+    }
+
     /// The definition of `text`, like [`Index::find`].
     #[inline]
     pub(crate) fn find_node(&self, text: &[u8]) -> Option<Node> {
@@ -516,6 +528,7 @@ mod tests {
             (".", None),
         ] {
             assert_eq!(ix.find(text.as_bytes()), node, "{text}");
+            assert_eq!(ix.find_definition(text.as_bytes()), node, "{text}");
         }
     }
 
@@ -616,6 +629,7 @@ mod tests {
             ("{Device}.A1.B2.C3", None),
         ] {
             assert_eq!(ix.find(text.as_bytes()), node, "{text}");
+            assert_eq!(ix.find_definition(text.as_bytes()), node, "{text}");
         }
     }
 
@@ -724,12 +738,9 @@ mod tests {
                 }
             }
             for text in [text, from_key.join(".")] {
-                proptest::prop_assert_eq!(
-                    ix.find(text.as_bytes()),
-                    oracle(&paths, &text),
-                    "{}",
-                    text
-                );
+                let want = oracle(&paths, &text);
+                proptest::prop_assert_eq!(ix.find(text.as_bytes()), want, "{}", text);
+                proptest::prop_assert_eq!(ix.find_definition(text.as_bytes()), want, "{}", text);
             }
         }
     }
@@ -755,6 +766,7 @@ mod tests {
                 let [a, b, c] = inst;
                 let text = format!("Device.{x}.{a}.N4.{b}.IPv6.{c}.Name9");
                 assert_eq!(ix.find(text.as_bytes()), found, "{text}");
+                assert_eq!(ix.find_definition(text.as_bytes()), found, "{text}");
                 let table = format!("Device.{x}.{a}.N4.{b}.");
                 assert_eq!(ix.find(table.as_bytes()), table_found, "{table}");
             }

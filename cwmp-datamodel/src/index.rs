@@ -113,22 +113,19 @@ fn low_bytes(w: u64, n: usize) -> u64 {
     w & ((1u64 << (n * 8)) - 1)
 }
 
-/// The last bytes of `b`, from `at` (little endian; at most eight), the missing ones
+/// The last bytes of `b`, from `at` (little endian; fewer than eight), the missing ones
 /// [`FILL`].
 #[inline]
 fn tail_word(b: &[u8], at: usize) -> u64 {
-    let left = b.len().saturating_sub(at);
-    let fill = (ONES * u64::from(FILL)).wrapping_shl((left * 8) as u32);
-    if left >= 8 {
-        return word_at(b, at).unwrap_or(0);
-    }
+    let left = b.len().saturating_sub(at) & 7;
+    let fill = (ONES * u64::from(FILL)) << (left * 8);
     let w = match b.len().checked_sub(8).and_then(|s| word_at(b, s)) {
         // the `left` bytes from `at` are the top bytes of the last word
-        Some(w) => w.wrapping_shr(((8 - left) * 8) as u32),
+        Some(w) => w.checked_shr(((8 - left) * 8) as u32).unwrap_or(0),
         None => {
             let mut w = 0u64;
             for (k, &x) in b.get(at..).unwrap_or(&[]).iter().enumerate() {
-                w |= u64::from(x) << (k * 8);
+                w |= u64::from(x) << ((k & 7) * 8);
             }
             w
         }
@@ -163,8 +160,8 @@ fn low_mask(w: u64) -> u64 {
 ///
 /// The hash is that of the normal form mixed eight bytes at a time from the start of each
 /// run of text between instance segments: a run's last word ends with the mark that
-/// follows it, and the text's last word is masked and marked with its length. So it is a
-/// function of the normal form alone for every text that can match a key (one whose
+/// follows it, and the text's last word is mixed as read ([`FILL`]s past the end). So it
+/// is a function of the normal form alone for every text that can match a key (one whose
 /// `MARK`s all stand for instance segments).
 ///
 /// With `BRACKETS` false, a segment starting with `[` or `{` is not looked at: it is
@@ -212,13 +209,9 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
                 carry = if w >> 56 == u64::from(b'.') { 0x80 } else { 0 };
                 continue;
             }
-            let left = len - pos; // 1 to 8
-            let last = if left < 8 {
-                low_bytes(w, left) ^ ((left as u64) << 61)
-            } else {
-                w
-            };
-            return Some((out + left, finish(mix(h, last))));
+            // the last word as read: past the text it holds `FILL`s, the same for every text
+            // of the same normal form (whose length the slot compares)
+            return Some((out + (len - pos), finish(mix(h, w))));
         }
         let k = (starts.trailing_zeros() / 8) as usize;
         let at = pos + k;

@@ -1,12 +1,12 @@
 //! The definition index of a [`Schema`](crate::Schema): an instance path is looked up
-//! without rewriting it on the heap. It is first copied, eight bytes at a time, into a stack
-//! buffer in its normal form, where each instance segment (an instance number, `[alias]`,
-//! `*` or `{i}`) is the one byte [`MARK`]; the keys are stored in that same form. The
-//! normal form is then hashed a word at a time and compared with a key in one slice
-//! comparison.
+//! without rewriting it on the heap. In one pass it is copied, eight bytes at a time, into a
+//! stack buffer in its normal form, where each instance segment (an instance number,
+//! `[alias]`, `*` or `{i}`) is the one byte [`MARK`], and that form is hashed on the way;
+//! the keys are stored in the same form, so a match is one slice comparison. The quick pass
+//! does not look for `[` and `{` (see [`Index::slot`]).
 //!
-//! Open addressing with linear probing over a power-of-two slot array. A slot keeps the high
-//! half of its key's hash and the key's length (most probes of another key are rejected
+//! Open addressing with linear probing over a power-of-two slot array. A slot keeps the top
+//! 16 bits of its key's hash and the key's length (most probes of another key are rejected
 //! without reading its text), the node index, and where its key is in one shared text of
 //! every normal key (the definition path, or for a table also the path without the
 //! trailing `{i}.`).

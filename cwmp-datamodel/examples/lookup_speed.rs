@@ -3,13 +3,14 @@
 //! `cargo run --release -p cwmp-datamodel --example lookup_speed [FILE]` (default: TR-181 2.17
 //! full from the shared corpus). Interleaved rounds, best of each.
 //!
-//! Three cases: every parameter once with small instance numbers; every parameter once with
-//! a first instance number in the hundreds; and a GetParameterValues-like list of about
-//! 10,000 names over a few tables with growing instance numbers (the shape of the project
-//! report's workload: few definitions, many distinct names).
+//! Five cases: every parameter once with small instance numbers; every parameter once with
+//! a first instance number in the hundreds; a GetParameterValues-like list of about 10,000
+//! names over a few tables with growing instance numbers (the shape of the project report's
+//! workload: few definitions, many distinct names); every parameter with its first instance
+//! an `[alias]`; and every parameter's definition path (with `{i}`).
 //!
 //! `ONLY=ours` or `ONLY=map` runs just one side (for `valgrind --tool=callgrind`, whose
-//! per-function counts then give the instructions of one lookup); `CASE=1|2|3` one case.
+//! per-function counts then give the instructions of one lookup); `CASE=1` to `CASE=5` one case.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::HashMap;
@@ -43,12 +44,25 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(30);
     let rows = table_rows(&s, 10_000);
+    // the first instance of each name as an alias, and the definition paths themselves
+    let aliases: Vec<String> = names(&s, |i, _| i % 7 + 1)
+        .into_iter()
+        .zip(s.parameters())
+        .map(|(n, p)| match p.path.as_str().split_once("{i}") {
+            Some((head, _)) => format!("{head}[a{}]{}", n.len(), &n[head.len() + 1..]),
+            None => n,
+        })
+        .collect();
+    assert!(aliases.iter().all(|n| s.lookup(n).is_ok()));
+    let definitions: Vec<String> = s.parameters().map(|p| p.path.to_string()).collect();
     let only = std::env::var("ONLY").ok();
     let case = std::env::var("CASE").ok();
     for (i, (what, names)) in [
         ("numbers 1-7", small),
         ("numbers to 400", large),
         ("table rows", rows),
+        ("first instance an alias", aliases),
+        ("definition paths", definitions),
     ]
     .into_iter()
     .enumerate()

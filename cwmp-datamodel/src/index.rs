@@ -258,6 +258,21 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
     }
 }
 
+/// Whether `text` has a `[` or a `{`, eight bytes at a time.
+#[inline(never)]
+fn has_bracket(text: &[u8]) -> bool {
+    let mut words = text.chunks_exact(8);
+    for c in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        // `[` (0x5b) and `{` (0x7b) differ only in bit 5
+        if eq_mask(u64::from_le_bytes(w) & (ONES * 0xdf), b'[') != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b == b'[' || b == b'{')
+}
+
 /// One slot of the table: the top 16 bits of the key's hash and the length of its normal
 /// form (see [`check`]), where the key is in the key text, the node index and the node
 /// itself; `check == 0` is an empty slot (no key is empty).
@@ -413,16 +428,21 @@ impl Index {
         if let Some(s) = self.probe(hash, buf.get(..n)?) {
             return Some(s);
         }
-        if !text.iter().any(|&b| b == b'[' || b == b'{') {
+        if !has_bracket(text) {
             return None;
         }
         self.slot_full(text)
     }
 
-    /// [`Index::slot`] for a text longer than [`SHORT`] or with `[` or `{`.
-    #[cold]
+    /// [`Index::slot`] looking for every instance start, `[` and `{` included: for a text
+    /// longer than [`SHORT`], or with `[` or `{`.
     #[inline(never)]
     fn slot_full(&self, text: &[u8]) -> Option<&Slot> {
+        if text.len() <= SHORT {
+            let mut buf = [0u8; SHORT + 8];
+            let (n, hash) = normalise::<true>(text, &mut buf)?;
+            return self.probe(hash, buf.get(..n)?);
+        }
         if text.len() > LONGEST {
             return None; // longer than any valid path: no key has such a normal form
         }
@@ -440,14 +460,8 @@ impl Index {
 
     /// [`Index::find`] for a text that is likely to have `{i}` or `[alias]` segments (a
     /// definition path): normalised once, looking for every instance start.
-    #[inline]
     pub(crate) fn find_definition(&self, text: &[u8]) -> Option<u32> {
-        if text.len() > SHORT {
-            return self.slot_full(text).map(|s| s.node);
-        }
-        let mut buf = [0u8; SHORT + 8];
-        let (n, hash) = normalise::<true>(text, &mut buf)?;
-        self.probe(hash, buf.get(..n)?).map(|s| s.node)
+        self.slot_full(text).map(|s| s.node)
     }
 
     /// The definition of `text`, like [`Index::find`].

@@ -1,26 +1,32 @@
 //! The definition index of a [`Schema`](crate::Schema): an instance path is looked up
-//! without rewriting it first. Its hash is that of its definition form (an instance number,
-//! `[alias]`, `*` or `{i}` segment stands for `{i}`), computed in one pass: the runs of text
-//! between instance segments are mixed eight bytes at a time, each instance segment as one
-//! constant; no copy, no allocation.
+//! without rewriting it on the heap. In one pass it is copied, eight bytes at a time, into a
+//! stack buffer in its normal form, where each instance segment (an instance number,
+//! `[alias]`, `*` or `{i}`) is the one byte [`MARK`], and that form is hashed on the way;
+//! the keys are stored in the same form, so a match is one slice comparison. The quick pass
+//! does not look for `[` and `{` (see [`Index::slot`]).
 //!
-//! Open addressing with linear probing over a power-of-two slot array. A slot keeps the high
-//! half of its key's hash (most probes of another key are rejected without reading its
-//! text), the node index, and where its key is in one shared text of every key (the
-//! definition path, or for a table also the path without the trailing `{i}.`), which a
-//! match is compared with run by run.
+//! Open addressing with linear probing over a power-of-two slot array. A slot keeps the top
+//! 16 bits of its key's hash and the key's length (most probes of another key are rejected
+//! without reading its text), the node index, and where its key is in one shared text of
+//! every normal key (the definition path, or for a table also the path without the
+//! trailing `{i}.`).
 
 use crate::path::Path;
 use crate::types::Node;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
-/// The stand-in mixed for an instance segment (any number, `[alias]`, `*` or `{i}`).
-const INSTANCE: u64 = 0x7b69_7d00_0000_0003;
+/// The byte an instance segment is in the normal form. No name has it (names are letters,
+/// digits, `_` and `-`), and a segment starting with it is an instance segment that must be
+/// `*` alone, so a normal form with a segment `MARK` comes only from instance segments.
+const MARK: u8 = b'*';
 
-/// At most this many instance segments are remembered for the comparison of a match; a
-/// text with more is compared by scanning the key (see [`key_matches_scan`]).
-const MAX_SPANS: usize = 6;
+/// The texts up to this long are normalised in a small buffer on the stack.
+const SHORT: usize = 120;
+
+/// No valid path is longer than this many bytes: [`MAX_PATH_LEN`](crate::path::MAX_PATH_LEN)
+/// characters (a `{i}` counting as one) of at most four bytes each.
+const LONGEST: usize = 4 * crate::path::MAX_PATH_LEN;
 
 #[inline]
 fn mix(h: u64, w: u64) -> u64 {
@@ -61,20 +67,9 @@ fn is_valid_instance(seg: &[u8]) -> bool {
     }
 }
 
-/// The instance segments of a looked-up text: how many, and the byte ranges of the first
-/// [`MAX_SPANS`].
-#[derive(Debug, Clone, Copy, Default)]
-struct Spans {
-    n: usize,
-    at: [(u32, u32); MAX_SPANS],
-}
-
 /// The position of the first `.` at or after `from`, eight bytes at a time.
 #[inline]
 fn next_dot(bytes: &[u8], mut from: usize) -> Option<usize> {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
     loop {
         let rest = bytes.get(from..)?;
         let word = match rest.first_chunk::<8>() {
@@ -83,9 +78,7 @@ fn next_dot(bytes: &[u8], mut from: usize) -> Option<usize> {
                 return rest.iter().position(|&b| b == b'.').map(|p| from + p);
             }
         };
-        // a byte of `x` is zero exactly where `word` has a dot
-        let x = word ^ DOTS;
-        let dots = !(((x & LO7) + LO7) | x) & HI;
+        let dots = eq_mask(word, b'.');
         if dots != 0 {
             return Some(from + (dots.trailing_zeros() / 8) as usize);
         }
@@ -114,178 +107,190 @@ fn instance_start_mask(w: u64) -> u64 {
     below_a | eq_mask(w & (ONES * 0xdf), b'[')
 }
 
-/// The eight bytes of `b` from `at` (little endian), zero past the end.
-#[inline]
-fn padded_word(b: &[u8], at: usize) -> u64 {
-    if let Some(w) = word_at(b, at) {
-        return w;
-    }
-    let left = b.len().saturating_sub(at);
-    if let Some(w) = b.len().checked_sub(8).and_then(|s| word_at(b, s)) {
-        // the `left` bytes from `at` are the top bytes of the last word
-        return if left == 0 { 0 } else { w >> ((8 - left) * 8) };
-    }
-    let mut w = 0u64;
-    for (k, &x) in b.get(at..).unwrap_or(&[]).iter().enumerate() {
-        w |= u64::from(x) << (k * 8);
-    }
-    w
-}
-
 /// The bytes of `w` below byte `n` (`n` in `0..8`).
 #[inline]
 fn low_bytes(w: u64, n: usize) -> u64 {
     w & ((1u64 << (n * 8)) - 1)
 }
 
-/// The hash of the definition form of `text` (each instance segment standing for `{i}`),
-/// computed in one pass without rewriting it.
-///
-/// The runs of text between instance segments are mixed eight bytes at a time from the
-/// start of the run (a last, partial word masked and marked with its length), each
-/// instance segment as one constant; so a key and an instance path of the same definition
-/// form hash alike. Each word read is scanned for the segments that start after a dot with
-/// a digit, `[`, `*` or `{` at the same time. The instance segments are recorded in
-/// `spans` for [`key_matches`]. `None` when `text` cannot be a path of the index: an empty
-/// segment, an instance first, an invalid instance segment, a segment starting with other
-/// ASCII punctuation. Definition keys hash through the same function (their `{i}` is an
-/// instance segment).
+/// The last bytes of `b`, from `at` (little endian; fewer than eight), the missing ones
+/// [`FILL`].
 #[inline]
-fn normal_hash(text: &[u8], spans: &mut Spans) -> Option<u64> {
-    if u32::try_from(text.len()).is_err() {
-        return None; // no key is that long; spans hold 32-bit offsets
-    }
-    let &b0 = text.first()?;
-    if b0 == b'.' || is_instance_start(b0) {
+fn tail_word(b: &[u8], at: usize) -> u64 {
+    let left = b.len().saturating_sub(at) & 7;
+    let fill = (ONES * u64::from(FILL)) << (left * 8);
+    let w = match b.len().checked_sub(8).and_then(|s| word_at(b, s)) {
+        // the `left` bytes from `at` are the top bytes of the last word
+        Some(w) => w.checked_shr(((8 - left) * 8) as u32).unwrap_or(0),
+        None => {
+            let mut w = 0u64;
+            for (k, &x) in b.get(at..).unwrap_or(&[]).iter().enumerate() {
+                w |= u64::from(x) << ((k & 7) * 8);
+            }
+            w
+        }
+    };
+    w | fill
+}
+
+/// What stands past the end of a text in its last word: a byte that starts no instance
+/// segment and is no dot.
+const FILL: u8 = b'A';
+
+/// The high bit of each byte of `w` that may start an instance segment in a text without
+/// `[` and `{`: the bytes with bit 6 clear (ASCII below `@`: digits, `*`, `.` and other
+/// punctuation; no lead byte of UTF-8). Letters, `_`, `[` and `{` have bit 6 set.
+#[inline]
+fn low_mask(w: u64) -> u64 {
+    !(w << 1) & HI
+}
+
+/// Writes the normal form of `text` to the start of `buf` (each instance segment standing
+/// as [`MARK`]) and gives its length and hash; `buf` needs eight bytes more than `text`
+/// (it is written eight bytes at a time; past the normal form it holds leftovers).
+///
+/// Each word read is scanned for the dots and for the segments that start (after a dot,
+/// or at the start) with a possible instance start at the same time (in the quick form,
+/// only a word with a byte of bit 6 clear after another one or after a dot of the word
+/// before can have one, and only such a word is scanned for its dots); the text up to
+/// such a segment is copied as it was read. `None` when `text` cannot be a path of the index:
+/// an empty segment, an instance first, an invalid instance segment, a segment starting
+/// with other ASCII punctuation (or `buf` too short). Keys are normalised by the same
+/// function (their `{i}` is an instance segment).
+///
+/// The hash is that of the normal form mixed eight bytes at a time from the start of each
+/// run of text between instance segments: a run's last word ends with the mark that
+/// follows it, and the text's last word is mixed as read ([`FILL`]s past the end). So it
+/// is a function of the normal form alone for every text that can match a key (one whose
+/// `MARK`s all stand for instance segments).
+///
+/// With `BRACKETS` false, a segment starting with `[` or `{` is not looked at: it is
+/// copied like a name, and as no key has those bytes the normal form then finds no key
+/// (see [`Index::slot`]). Else (the keys, and a text that has them) every instance start
+/// is found. Either way a `None` is right for both: the quick form checks a subset of the
+/// segments the full one checks, the same way and in the same order.
+#[inline(always)]
+fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize, u64)> {
+    let len = text.len();
+    if len == 0 {
         return None;
     }
-    let len = text.len();
     let mut h = 0u64;
     let mut pos = 0usize;
-    let mut carry = 0u64; // a dot in the top byte of the previous word
+    let mut out = 0usize;
+    // a dot before the top byte of the word before: at first, before the first byte, so
+    // that a first segment that is not a name is found like any other
+    let mut carry = 0x80u64;
     loop {
-        let w = padded_word(text, pos);
-        let left = len - pos; // at least 1
-        let dots = eq_mask(w, b'.');
-        let mut starts = ((dots << 8) | carry) & instance_start_mask(w);
-        if left < 8 {
-            starts = low_bytes(starts, left);
-        }
+        let w = match text.get(pos..pos + 8).and_then(|c| c.first_chunk::<8>()) {
+            Some(c) => u64::from_le_bytes(*c),
+            None => tail_word(text, pos),
+        };
+        let (dots, starts) = if BRACKETS {
+            let dots = eq_mask(w, b'.');
+            (dots, ((dots << 8) | carry) & instance_start_mask(w))
+        } else {
+            // a start is a low byte after a dot, and a dot is a low byte: most words have
+            // no low byte after a low byte, and so no start (their dots are not needed)
+            let low = low_mask(w);
+            if low & ((low << 8) | carry) == 0 {
+                (0, 0)
+            } else {
+                let dots = eq_mask(w, b'.');
+                (dots, ((dots << 8) | carry) & low)
+            }
+        };
+        buf.get_mut(out..out + 8)?.copy_from_slice(&w.to_le_bytes());
         if starts == 0 {
-            if left > 8 {
+            if pos + 8 < len {
                 h = mix(h, w);
-                carry = dots >> 56;
+                out += 8;
                 pos += 8;
+                carry = if w >> 56 == u64::from(b'.') { 0x80 } else { 0 };
                 continue;
             }
-            if left < 8 {
-                h = mix(h, low_bytes(w, left) ^ ((left as u64) << 61));
-            } else {
-                h = mix(h, w);
-            }
-            return Some(finish(h));
+            // the last word as read: past the text it holds `FILL`s, the same for every text
+            // of the same normal form (whose length the slot compares)
+            return Some((out + (len - pos), finish(mix(h, w))));
         }
         let k = (starts.trailing_zeros() / 8) as usize;
         let at = pos + k;
-        if !is_instance_start(*text.get(at)?) {
-            return None; // an empty segment, or a name starting with punctuation
+        if at == 0 {
+            return None; // the first segment is not a name
         }
-        if k > 0 {
-            h = mix(h, low_bytes(w, k) ^ ((k as u64) << 61));
-        }
-        // the dot ending the instance, most often in this same word
-        let later = if k < 7 {
-            dots & (!0u64 << ((k + 1) * 8))
+        let b = (w >> (k * 8)) as u8;
+        // a one-digit instance number with its dot in this same word (the most common
+        // instance segment), else any other, checked in full
+        let end = if matches!(b, b'1'..=b'9') && k < 7 && (dots >> (k * 8 + 8)) & 0x80 != 0 {
+            at + 1
         } else {
-            0
+            if !is_instance_start(b) {
+                return None; // an empty segment, or a name starting with punctuation
+            }
+            // the dot ending the instance, most often in this same word
+            let later = if k < 7 {
+                dots & (!0u64 << ((k + 1) * 8))
+            } else {
+                0
+            };
+            let end = if later != 0 {
+                pos + (later.trailing_zeros() / 8) as usize
+            } else {
+                next_dot(text, at).unwrap_or(len)
+            };
+            let one_digit = end == at + 1 && matches!(b, b'1'..=b'9');
+            if !one_digit && !is_valid_instance(text.get(at..end)?) {
+                return None;
+            }
+            end
         };
-        let end = if later != 0 {
-            pos + (later.trailing_zeros() / 8) as usize
-        } else {
-            next_dot(text, at).unwrap_or(len)
-        };
-        let one_digit = end == at + 1 && matches!(text.get(at), Some(b'1'..=b'9'));
-        if !one_digit && !is_valid_instance(text.get(at..end)?) {
-            return None;
-        }
-        h = mix(h, INSTANCE);
-        if let Some(slot) = spans.at.get_mut(spans.n) {
-            *slot = (at as u32, end as u32);
-        }
-        spans.n += 1;
+        // the run up to the instance, then the mark: the normal form's bytes
+        let part = low_bytes(w, k) | (u64::from(MARK) << (k * 8));
+        h = mix(h, part);
+        buf.get_mut(out..out + 8)?
+            .copy_from_slice(&part.to_le_bytes());
+        out += k + 1;
         if end >= len {
-            return Some(finish(h));
+            return Some((out, finish(h)));
         }
         pos = end;
         carry = 0;
     }
 }
 
-/// Whether `text`, whose instance segments `normal_hash` recorded in `spans`, has the
-/// definition form `key`: the runs between instance segments are compared as slices at
-/// offsets known from the spans, and each instance segment must face a `{i}` of the key.
-#[inline]
-fn key_matches(key: &[u8], text: &[u8], spans: &Spans) -> bool {
-    let Some(list) = spans.at.get(..spans.n) else {
-        return key_matches_scan(key, text);
-    };
-    let (mut k, mut t) = (0usize, 0usize);
-    for &(from, to) in list {
-        let (from, to) = (from as usize, to as usize);
-        let len = from.saturating_sub(t);
-        let (Some(a), Some(b)) = (key.get(k..k + len), text.get(t..from)) else {
-            return false;
-        };
-        if a != b || key.get(k + len..k + len + 3) != Some(b"{i}".as_slice()) {
-            return false;
+/// Whether `text` has a `[` or a `{`, eight bytes at a time.
+#[inline(never)]
+fn has_bracket(text: &[u8]) -> bool {
+    let mut words = text.chunks_exact(8);
+    for c in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        // `[` (0x5b) and `{` (0x7b) differ only in bit 5
+        if eq_mask(u64::from_le_bytes(w) & (ONES * 0xdf), b'[') != 0 {
+            return true;
         }
-        k += len + 3;
-        t = to;
     }
-    match (key.get(k..), text.get(t..)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    }
+    words.remainder().iter().any(|&b| b == b'[' || b == b'{')
 }
 
-/// [`key_matches`] for a text with more than [`MAX_SPANS`] instance segments: the runs
-/// between the key's `{i}`s are found by scanning the key, and each `{i}` takes one
-/// (validated) instance segment of the text.
-fn key_matches_scan(key: &[u8], text: &[u8]) -> bool {
-    let (mut j, mut i) = (0usize, 0usize);
-    loop {
-        let rest = key.get(j..).unwrap_or(&[]);
-        let Some(brace) = rest.iter().position(|&b| b == b'{') else {
-            return text.get(i..) == Some(rest);
-        };
-        let Some(run) = rest.get(..brace) else {
-            return false;
-        };
-        if text.get(i..i + brace) != Some(run) {
-            return false;
-        }
-        i += brace;
-        let end = next_dot(text, i).unwrap_or(text.len());
-        let seg = text.get(i..end).unwrap_or(&[]);
-        if !seg.first().is_some_and(|&b| is_instance_start(b)) {
-            return false;
-        }
-        i = end;
-        j += brace + 3;
-    }
-}
-
-/// One slot of the table: the top 16 bits of the key's hash, where the key is in the key
-/// text, the node index and the node itself; `key_len == 0` is an empty slot (no key is
-/// empty).
+/// One slot of the table: the top 16 bits of the key's hash and the length of its normal
+/// form (see [`check`]), where the key is in the key text, the node index and the node
+/// itself; `check == 0` is an empty slot (no key is empty).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    tag: u16,
-    key_len: u16,
+    check: u32,
     key_at: u32,
     node: u32,
     /// The [`Node`]: its index, with the top bit set for a parameter.
     def: u32,
+}
+
+/// The [`Slot::check`] of a normal form of `len` bytes and hash `hash`: both are compared
+/// at once. `None` past `u16::MAX` bytes (no key is that long).
+#[inline]
+fn check(hash: u64, len: usize) -> Option<u32> {
+    let len = u16::try_from(len).ok()?;
+    Some(((hash >> 48) as u32) << 16 | u32::from(len))
 }
 
 const PARAMETER: u32 = 1 << 31;
@@ -311,6 +316,8 @@ fn decode(d: u32) -> Node {
 pub(crate) struct Index {
     /// A power of two, at least twice the keys.
     slots: Vec<Slot>,
+    /// The number of slots less one (zero when there are none).
+    mask: usize,
     /// Every key, one after the other.
     keys: Vec<u8>,
 }
@@ -328,33 +335,40 @@ impl Index {
                 bytes += p.as_str().len() - 4;
             }
         }
+        let n = (keys * 2).next_power_of_two().max(16);
         let mut ix = Index {
-            slots: vec![Slot::default(); (keys * 2).next_power_of_two().max(16)],
+            slots: vec![Slot::default(); n],
+            mask: n - 1,
             keys: Vec::with_capacity(bytes),
         };
+        let mut buf = [0u8; LONGEST + 8];
         for (i, (p, n)) in defs.clone().enumerate() {
-            ix.add(p.as_str().as_bytes(), i, n);
+            ix.add(p.as_str().as_bytes(), i, n, &mut buf);
         }
         for (i, (p, n)) in defs.enumerate() {
             if let Some(table) = p.as_str().strip_suffix("{i}.") {
-                ix.add(table.as_bytes(), i, n);
+                ix.add(table.as_bytes(), i, n, &mut buf);
             }
         }
         ix
     }
 
-    /// Adds `key` for node index `node` (node `def`) unless it is there already.
-    fn add(&mut self, key: &[u8], node: usize, def: Node) {
-        let mut spans = Spans::default();
-        let Some(hash) = normal_hash(key, &mut spans) else {
-            return; // not a path: no text can find it
+    /// Adds `key` for node index `node` (node `def`) unless it is there already; `buf` is
+    /// room for its normal form.
+    fn add(&mut self, key: &[u8], node: usize, def: Node, buf: &mut [u8; LONGEST + 8]) {
+        let Some((n, hash)) = normalise::<true>(key, buf) else {
+            // not a path (or longer than any): no text can find it
+            return;
         };
-        if self.probe(hash, key, &spans).is_some() {
+        let Some(norm) = buf.get(..n) else {
+            return;
+        };
+        if self.probe(hash, norm).is_some() {
             return;
         }
-        let (Ok(key_at), Ok(key_len), Ok(node), Some(def)) = (
+        let (Ok(key_at), Some(check), Ok(node), Some(def)) = (
             u32::try_from(self.keys.len()),
-            u16::try_from(key.len()),
+            check(hash, n),
             u32::try_from(node),
             encode(def),
         ) else {
@@ -367,58 +381,93 @@ impl Index {
             let Some(s) = self.slots.get_mut(at) else {
                 return;
             };
-            if s.key_len == 0 {
+            if s.check == 0 {
                 *s = Slot {
-                    tag: (hash >> 48) as u16,
-                    key_len,
+                    check,
                     key_at,
                     node,
                     def,
                 };
-                self.keys.extend_from_slice(key);
+                self.keys.extend_from_slice(norm);
                 return;
             }
             at = (at + 1) & mask;
         }
     }
 
-    /// The slot of `text`, whose hash and instance segments `normal_hash` gave.
+    /// The slot of the normal form `norm`, whose hash is `hash`.
     #[inline]
-    fn probe(&self, hash: u64, text: &[u8], spans: &Spans) -> Option<&Slot> {
-        let mask = self.slots.len().saturating_sub(1);
-        let tag = (hash >> 48) as u16;
+    fn probe(&self, hash: u64, norm: &[u8]) -> Option<&Slot> {
+        let mask = self.mask;
+        let want = check(hash, norm.len())?;
         let mut at = hash as usize & mask;
         loop {
             let s = self.slots.get(at)?;
-            if s.key_len == 0 {
-                return None;
-            }
-            if s.tag == tag {
+            if s.check == want {
                 let from = s.key_at as usize;
-                let key = self.keys.get(from..from + s.key_len as usize)?;
-                if key_matches(key, text, spans) {
+                if self.keys.get(from..from + norm.len()) == Some(norm) {
                     return Some(s);
                 }
+            } else if s.check == 0 {
+                return None;
             }
             at = (at + 1) & mask;
         }
+    }
+
+    /// The slot of `text`, normalised on the stack. Most texts have no `[` or `{`: they
+    /// are normalised without looking for those, and only a text that has them and is not
+    /// found so is normalised again looking for them.
+    #[inline]
+    fn slot(&self, text: &[u8]) -> Option<&Slot> {
+        if text.len() > SHORT {
+            return self.slot_full(text);
+        }
+        let mut buf = [0u8; SHORT + 8];
+        let (n, hash) = normalise::<false>(text, &mut buf)?;
+        if let Some(s) = self.probe(hash, buf.get(..n)?) {
+            return Some(s);
+        }
+        if !has_bracket(text) {
+            return None;
+        }
+        self.slot_full(text)
+    }
+
+    /// [`Index::slot`] looking for every instance start, `[` and `{` included: for a text
+    /// longer than [`SHORT`], or with `[` or `{`.
+    #[inline(never)]
+    fn slot_full(&self, text: &[u8]) -> Option<&Slot> {
+        if text.len() <= SHORT {
+            let mut buf = [0u8; SHORT + 8];
+            let (n, hash) = normalise::<true>(text, &mut buf)?;
+            return self.probe(hash, buf.get(..n)?);
+        }
+        if text.len() > LONGEST {
+            return None; // longer than any valid path: no key has such a normal form
+        }
+        let mut buf = [0u8; LONGEST + 8];
+        let (n, hash) = normalise::<true>(text, &mut buf)?;
+        self.probe(hash, buf.get(..n)?)
     }
 
     /// The node index of the definition of `text` (an instance path, partial path or
     /// definition path); `None` for an unknown or invalid path.
     #[inline]
     pub(crate) fn find(&self, text: &[u8]) -> Option<u32> {
-        let mut spans = Spans::default();
-        let hash = normal_hash(text, &mut spans)?;
-        self.probe(hash, text, &spans).map(|s| s.node)
+        self.slot(text).map(|s| s.node)
+    }
+
+    /// [`Index::find`] for a text that is likely to have `{i}` or `[alias]` segments (a
+    /// definition path): normalised once, looking for every instance start.
+    pub(crate) fn find_definition(&self, text: &[u8]) -> Option<u32> {
+        self.slot_full(text).map(|s| s.node)
     }
 
     /// The definition of `text`, like [`Index::find`].
     #[inline]
     pub(crate) fn find_node(&self, text: &[u8]) -> Option<Node> {
-        let mut spans = Spans::default();
-        let hash = normal_hash(text, &mut spans)?;
-        self.probe(hash, text, &spans).map(|s| decode(s.def))
+        self.slot(text).map(|s| decode(s.def))
     }
 }
 
@@ -486,11 +535,256 @@ mod tests {
             (".", None),
         ] {
             assert_eq!(ix.find(text.as_bytes()), node, "{text}");
+            assert_eq!(ix.find_definition(text.as_bytes()), node, "{text}");
         }
     }
 
-    /// Texts with more instance segments than are recorded for the comparison are compared
-    /// by scanning the key; every length around a word boundary hashes alike.
+    fn index_of(paths: &[&str]) -> (Vec<Path>, Index) {
+        let paths: Vec<Path> = paths.iter().map(|p| Path::parse(p).unwrap()).collect();
+        let ix = Index::new(
+            paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, Node::Object(i as u32))),
+        );
+        (paths, ix)
+    }
+
+    fn normal(text: &str) -> Option<String> {
+        let mut buf = [0u8; LONGEST + 8];
+        let (n, _) = normalise::<true>(text.as_bytes(), &mut buf)?;
+        Some(String::from_utf8(buf.get(..n)?.to_vec()).unwrap())
+    }
+
+    /// Only whole instance segments become the mark: digits inside or at the end of a name
+    /// stay, and a number with a leading zero, `0` or a name starting with a digit is no
+    /// instance (no normal form).
+    #[test]
+    fn normal_forms() {
+        for (text, form) in [
+            (
+                "Device.IP.Interface.{i}.IPv4Address.{i}.",
+                Some("Device.IP.Interface.*.IPv4Address.*."),
+            ),
+            (
+                "Device.IP.Interface.3.IPv4Address.12.IPAddress",
+                Some("Device.IP.Interface.*.IPv4Address.*.IPAddress"),
+            ),
+            (
+                "Device.X_ACME_1Foo.2.X_ACME_3",
+                Some("Device.X_ACME_1Foo.*.X_ACME_3"),
+            ),
+            (
+                "Device.IP.Interface.[wan].*.{i}",
+                Some("Device.IP.Interface.*.*.*"),
+            ),
+            ("Device.IP.Interface.01.", None),
+            ("Device.IP.Interface.0.", None),
+            ("Device.IP.Interface.1Foo.", None),
+            ("Device.IP.Interface.-1.", None),
+            ("Device.IP.Interface.@a.", None),
+            ("Device.IP.Interface.{j}.", None),
+            ("Device.IP.Interface.[].", None),
+            ("Device..IP", None),
+            ("1.IP", None),
+            ("*.IP", None),
+            ("[a].IP", None),
+            ("{i}.IP", None),
+            (".IP", None),
+            ("", None),
+        ] {
+            assert_eq!(normal(text).as_deref(), form, "{text}");
+        }
+    }
+
+    /// Names with digits are compared as they are; an instance number with a leading zero,
+    /// and a name that starts with `[`, `{` or other punctuation, finds nothing.
+    #[test]
+    fn names_with_digits_and_odd_instances() {
+        let (_, ix) = index_of(&[
+            "Device.X_ACME_1Foo.{i}.IPv4Address",
+            "Device.X_ACME_1Foo.{i}.IPv6Address.{i}.",
+            "Device.A1.B2.C3",
+        ]);
+        for (text, node) in [
+            ("Device.X_ACME_1Foo.1.IPv4Address", Some(0)),
+            ("Device.X_ACME_1Foo.[a1].IPv4Address", Some(0)),
+            ("Device.X_ACME_1Foo.{i}.IPv4Address", Some(0)),
+            ("Device.X_ACME_1Foo.", None),
+            ("Device.X_ACME_1Foo.7.", None),
+            ("Device.X_ACME_1Foo.7.IPv6Address.", Some(1)),
+            ("Device.X_ACME_1Foo.7.IPv6Address.[x].", Some(1)),
+            ("Device.X_ACME_1Foo.*.IPv6Address.{i}.", Some(1)),
+            ("Device.A1.B2.C3", Some(2)),
+            ("Device.X_ACME_1Foo.01.IPv4Address", None),
+            ("Device.X_ACME_1Foo.0.IPv4Address", None),
+            ("Device.X_ACME_1Foo.1.IPv4Addres", None),
+            ("Device.X_ACME_1Foo.1.IPv4Address.", None),
+            ("Device.X_ACME_2Foo.1.IPv4Address", None),
+            ("Device.X_ACME_*Foo.1.IPv4Address", None),
+            ("Device.X_ACME_1Foo.*.IPv4Address*", None),
+            ("Device.X_ACME_1Foo.[a.IPv4Address", None),
+            ("Device.X_ACME_1Foo.[a]b.IPv4Address", None),
+            ("Device.X_ACME_1Foo.{i.IPv4Address", None),
+            ("Device.X_ACME_1Foo.1.[IPv4Address]", None),
+            ("Device.X_ACME_1Foo.1.{IPv4Address", None),
+            ("Device.X_ACME_1Foo.1.@IPv4Address", None),
+            ("Device.X_ACME_1Foo.1.-IPv4Address", None),
+            ("Device.A1.B2.3", None),
+            ("Device.A1.2.C3", None),
+            ("[Device].A1.B2.C3", None),
+            ("{Device}.A1.B2.C3", None),
+        ] {
+            assert_eq!(ix.find(text.as_bytes()), node, "{text}");
+            assert_eq!(ix.find_definition(text.as_bytes()), node, "{text}");
+        }
+    }
+
+    /// Texts longer than the stack buffer of the quick path, and longer than any path, find
+    /// what the short ones find, or nothing.
+    #[test]
+    fn long_texts() {
+        let long_name = format!("Device.{}.{{i}}.Name", "N".repeat(SHORT));
+        let (_, ix) = index_of(&[&long_name, "Device.T.{i}.Name"]);
+        let inst = long_name.replace("{i}", "[some-alias]");
+        assert_eq!(ix.find(long_name.as_bytes()), Some(0));
+        assert_eq!(ix.find(inst.as_bytes()), Some(0));
+        assert_eq!(ix.find(long_name.replace("{i}", "42").as_bytes()), Some(0));
+        assert_eq!(ix.find(long_name.replace("{i}", "042").as_bytes()), None);
+        for n in SHORT - 12..SHORT + 12 {
+            // an alias this long is too long, but as a text it is only compared
+            let alias = format!("Device.T.[{}].Name", "a".repeat(n.saturating_sub(17)));
+            let found = (n.saturating_sub(17) <= crate::path::MAX_ALIAS_LEN).then_some(1);
+            assert_eq!(ix.find(alias.as_bytes()), found, "{alias}");
+        }
+        let huge = format!("Device.T.{}.Name", "1".repeat(LONGEST));
+        assert_eq!(ix.find(huge.as_bytes()), None);
+    }
+
+    /// The index's answer for a text is that of parsing it, taking its definition form and
+    /// searching the keys one by one (the table also under its path without `{i}.`).
+    fn oracle(paths: &[Path], text: &str) -> Option<u32> {
+        let p = crate::PathRef::parse(text).ok()?;
+        let key = p.definition_key();
+        let k = key.as_str();
+        let at = paths.iter().position(|d| d.as_str() == k).or_else(|| {
+            paths
+                .iter()
+                .position(|d| d.as_str().strip_suffix("{i}.") == Some(k))
+        })?;
+        u32::try_from(at).ok()
+    }
+
+    const KEYS: &[&str] = &[
+        "Device.",
+        "Device.IP.Interface.{i}.",
+        "Device.IP.Interface.{i}.Name",
+        "Device.IP.Interface.{i}.IPv4Address.{i}.",
+        "Device.IP.Interface.{i}.IPv4Address.{i}.N-1",
+        "Device.X_ACME_1Foo.{i}.Ab9.{i}.{i}.\u{e9}t\u{e9}",
+        "Device.X_ACME_1Foo.{i}.Ab9.",
+        "IP.{i}.",
+    ];
+
+    /// Segments for the texts: names of the keys and others, valid and invalid instances.
+    const SEGMENTS: &[&str] = &[
+        "Device",
+        "IP",
+        "Interface",
+        "IPv4Address",
+        "X_ACME_1Foo",
+        "Name",
+        "N-1",
+        "Ab9",
+        "\u{e9}t\u{e9}",
+        "1",
+        "7",
+        "42",
+        "01",
+        "0",
+        "4294967295",
+        "4294967296",
+        "12345678901",
+        "[a]",
+        "[a",
+        "[]",
+        "[a.b]",
+        "{i}",
+        "{j}",
+        "{",
+        "*",
+        "**",
+        "@x",
+        "-x",
+        "x*",
+        "",
+        "]",
+        "}",
+    ];
+
+    proptest::proptest! {
+        /// Texts made of segments, and texts made from a key by replacing some segments.
+        #[test]
+        fn finds_what_parsing_finds(
+            segs in proptest::collection::vec(proptest::sample::select(SEGMENTS), 1..9),
+            key in proptest::sample::select(KEYS),
+            swaps in proptest::collection::vec(
+                (0usize..8, proptest::sample::select(SEGMENTS)), 0..3),
+            last_dot in proptest::bool::ANY,
+        ) {
+            let paths: Vec<Path> = KEYS.iter().map(|p| Path::parse(p).unwrap()).collect();
+            let (_, ix) = index_of(KEYS);
+            let mut text = segs.join(".");
+            if last_dot {
+                text.push('.');
+            }
+            let mut from_key: Vec<&str> = key.split('.').collect();
+            for (at, seg) in swaps {
+                if let Some(s) = from_key.get_mut(at) {
+                    *s = seg;
+                }
+            }
+            for text in [text, from_key.join(".")] {
+                let want = oracle(&paths, &text);
+                proptest::prop_assert_eq!(ix.find(text.as_bytes()), want, "{}", text);
+                proptest::prop_assert_eq!(ix.find_definition(text.as_bytes()), want, "{}", text);
+            }
+        }
+    }
+
+    /// Instance segments and names ending in digits at every offset in a word (a dot at
+    /// the end of one word and the instance at the start of the next included).
+    #[test]
+    fn every_offset() {
+        for pad in 1..20 {
+            let x = "X".repeat(pad);
+            let key = format!("Device.{x}.{{i}}.N4.{{i}}.IPv6.{{i}}.Name9");
+            let (_, ix) = index_of(&[&key, &format!("Device.{x}.{{i}}.N4.{{i}}.")]);
+            for (inst, found, table_found) in [
+                (["1", "2", "3"], Some(0), Some(1)),
+                (["42", "7", "[a]"], Some(0), Some(1)),
+                (["*", "{i}", "4294967295"], Some(0), Some(1)),
+                (["1", "02", "3"], None, None),
+                (["0", "2", "3"], None, None),
+                (["1", "2", "0"], None, Some(1)),
+                (["1", "2", "-3"], None, Some(1)),
+                (["1", "2", "3a"], None, Some(1)),
+            ] {
+                let [a, b, c] = inst;
+                let text = format!("Device.{x}.{a}.N4.{b}.IPv6.{c}.Name9");
+                assert_eq!(ix.find(text.as_bytes()), found, "{text}");
+                assert_eq!(ix.find_definition(text.as_bytes()), found, "{text}");
+                let table = format!("Device.{x}.{a}.N4.{b}.");
+                assert_eq!(ix.find(table.as_bytes()), table_found, "{table}");
+            }
+            let text = format!("Device.{x}.1.N4.2.IPv6.3.Name");
+            assert_eq!(ix.find(text.as_bytes()), None, "{text}");
+            let text = format!("Device.{x}.1.N4.2.IPv6.3..Name9");
+            assert_eq!(ix.find(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    /// Deep paths (many instance segments) and every length around a word boundary.
     #[test]
     fn deep_and_odd_length_paths() {
         let deep = "A.{i}.B.{i}.C.{i}.D.{i}.E.{i}.F.{i}.G.{i}.H.{i}.Name";

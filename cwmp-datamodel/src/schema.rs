@@ -168,7 +168,7 @@ impl Schema {
                         return li;
                     }
                 }
-                let found = s.index.find(p.as_bytes()).unwrap_or(u32::MAX);
+                let found = s.index.find_definition(p.as_bytes()).unwrap_or(u32::MAX);
                 last = Some((p, found));
                 found
             })

@@ -12,6 +12,7 @@
 //! trailing `{i}.`).
 
 use crate::path::Path;
+use crate::swar::{HI, LO7, ONES, eq_mask, first_marked, word_at};
 use crate::types::Node;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -36,14 +37,6 @@ fn mix(h: u64, w: u64) -> u64 {
 #[inline]
 fn finish(h: u64) -> u64 {
     h ^ (h >> 29) ^ (h >> 47)
-}
-
-/// The eight bytes of `b` at `at` (little endian), if there are eight.
-#[inline]
-fn word_at(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..)?
-        .first_chunk::<8>()
-        .map(|w| u64::from_le_bytes(*w))
 }
 
 /// Whether a segment starting with `b` stands for an instance (number, alias, `*` or `{i}`).
@@ -80,21 +73,10 @@ fn next_dot(bytes: &[u8], mut from: usize) -> Option<usize> {
         };
         let dots = eq_mask(word, b'.');
         if dots != 0 {
-            return Some(from + (dots.trailing_zeros() / 8) as usize);
+            return Some(from + first_marked(dots));
         }
         from += 8;
     }
-}
-
-const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const HI: u64 = 0x8080_8080_8080_8080;
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The high bit of each byte of `w` that equals `c`.
-#[inline]
-fn eq_mask(w: u64, c: u8) -> u64 {
-    let x = w ^ (ONES * u64::from(c));
-    !(((x & LO7) + LO7) | x) & HI
 }
 
 /// The high bit of each byte of `w` that may start an instance segment or be an empty
@@ -213,7 +195,7 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
             // of the same normal form (whose length the slot compares)
             return Some((out + (len - pos), finish(mix(h, w))));
         }
-        let k = (starts.trailing_zeros() / 8) as usize;
+        let k = first_marked(starts);
         let at = pos + k;
         if at == 0 {
             return None; // the first segment is not a name
@@ -234,7 +216,7 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
                 0
             };
             let end = if later != 0 {
-                pos + (later.trailing_zeros() / 8) as usize
+                pos + first_marked(later)
             } else {
                 next_dot(text, at).unwrap_or(len)
             };

@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use memchr::memmem;
 
+use crate::swar::{eq_mask, first_marked, word_at};
+
 /// Most elements open at once, counting those inside skipped content.
 pub(crate) const MAX_OPEN: usize = 1024;
 
@@ -95,13 +97,6 @@ fn name_class(c: u8) -> u8 {
     }
 }
 
-/// The eight bytes of `b` at `at` as one little-endian word, if there are eight.
-#[inline]
-fn word(b: &[u8], at: usize) -> Option<u64> {
-    let w = b.get(at..at.checked_add(8)?)?;
-    Some(u64::from_le_bytes(w.try_into().ok()?))
-}
-
 /// A name at the start of `b`: its length and where its local part starts. Eight bytes per
 /// step: every byte that ends a name, and `:`, is below 0x40, and the letters that make up
 /// most names are not.
@@ -111,13 +106,13 @@ fn scan_name(b: &[u8]) -> (usize, usize) {
     let mut i = 0;
     let mut local = 0;
     loop {
-        if let Some(w) = word(b, i) {
-            let low = zero_bytes(w & TOP2);
+        if let Some(w) = word_at(b, i) {
+            let low = eq_mask(w & TOP2, 0);
             if low == 0 {
                 i += 8;
                 continue;
             }
-            i += (low.trailing_zeros() / 8) as usize;
+            i += first_marked(low);
         }
         let Some(&c) = b.get(i) else {
             return (b.len(), local);
@@ -141,12 +136,11 @@ fn spaces(b: &[u8]) -> usize {
 /// between two tags is mostly a line break and an indent), then a vector search.
 #[inline]
 pub(crate) fn find_lt(b: &[u8]) -> Option<usize> {
-    let lt = ONES.wrapping_mul(u64::from(b'<'));
     let mut i = 0;
-    while let Some(w) = word(b, i) {
-        let m = zero_bytes(w ^ lt);
+    while let Some(w) = word_at(b, i) {
+        let m = eq_mask(w, b'<');
         if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+            return Some(i + first_marked(m));
         }
         i += 8;
         if i == 32 {
@@ -156,39 +150,23 @@ pub(crate) fn find_lt(b: &[u8]) -> Option<usize> {
     b.get(i..)?.iter().position(|&c| c == b'<').map(|j| i + j)
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` that is zero (exact up to the lowest zero byte; any bit
-/// above a zero byte may be a false one).
-#[inline]
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(ONES) & !w & HIGHS
-}
-
 /// Where the first `quote` of `b` is, and whether an `&` comes before it: eight bytes per
 /// step (the bytes of one `u64`), the last few one at a time.
 #[inline]
-pub(crate) fn find_quote(b: &[u8], quote: u8) -> Option<(usize, bool)> {
-    let q = ONES.wrapping_mul(u64::from(quote));
-    let a = ONES.wrapping_mul(u64::from(b'&'));
+fn find_quote(b: &[u8], quote: u8) -> Option<(usize, bool)> {
     let mut amp = false;
-    let mut chunks = b.chunks_exact(8);
     let mut at = 0usize;
-    for chunk in chunks.by_ref() {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let quotes = zero_bytes(w ^ q);
-        let amps = zero_bytes(w ^ a);
+    while let Some(w) = word_at(b, at) {
+        let quotes = eq_mask(w, quote);
+        let amps = eq_mask(w, b'&');
         if quotes != 0 {
-            // the lowest set bit is exact; `&`s below it are exact too
-            let bit = quotes.trailing_zeros();
-            let below = (1u64 << bit) - 1;
-            return Some((at + (bit / 8) as usize, amp || amps & below != 0));
+            let below = (1u64 << quotes.trailing_zeros()) - 1;
+            return Some((at + first_marked(quotes), amp || amps & below != 0));
         }
         amp |= amps != 0;
         at += 8;
     }
-    for &c in chunks.remainder() {
+    for &c in b.get(at..).unwrap_or(&[]) {
         if c == quote {
             return Some((at, amp));
         }

@@ -93,6 +93,7 @@ mod intern;
 mod lex;
 pub mod path;
 mod schema;
+mod swar;
 pub mod tree;
 pub mod types;
 mod validate;

@@ -135,7 +135,7 @@ fn spaces(b: &[u8]) -> usize {
 /// Where the first `<` of `b` is: eight bytes per step for the first few words (the gap
 /// between two tags is mostly a line break and an indent), then a vector search.
 #[inline]
-pub(crate) fn find_lt(b: &[u8]) -> Option<usize> {
+fn find_lt(b: &[u8]) -> Option<usize> {
     let mut i = 0;
     while let Some(w) = word_at(b, i) {
         let m = eq_mask(w, b'<');
@@ -276,8 +276,29 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Closes the innermost open element, its end tag ending at `after` (the caller found
-    /// it): the next token is read from there.
+    /// The raw text from here to the first `</name>` of the innermost open element `name`
+    /// (exactly that end tag, no space before `>`), and the offset after that end tag; not
+    /// validated. A caller that recognises the text passes over it with
+    /// [`Lexer::close_at`]; otherwise it reads the content token by token as usual.
+    pub fn raw_content(&self) -> Option<(&'a [u8], usize)> {
+        let name = *self.open.last()?;
+        let rest = self.rest(self.pos);
+        let mut from = 0;
+        loop {
+            let at = from + find_lt(rest.get(from..)?)?;
+            let end = at + 2 + name.len();
+            if rest.get(at + 1) == Some(&b'/')
+                && rest.get(at + 2..end) == Some(name)
+                && rest.get(end) == Some(&b'>')
+            {
+                return Some((rest.get(..at)?, self.pos + end + 1));
+            }
+            from = at + 1;
+        }
+    }
+
+    /// Closes the innermost open element, its end tag ending at `after` (as given by
+    /// [`Lexer::raw_content`]): the next token is read from there.
     pub fn close_at(&mut self, after: usize) {
         self.open.pop();
         self.pos = after.min(self.src.len());
@@ -544,6 +565,28 @@ mod tests {
         assert!(matches!(lx.next(), Ok(Token::Start(t)) if t.name == b"d"));
         lx.skip().unwrap();
         assert!(matches!(lx.next(), Ok(Token::Empty(t)) if t.name == b"n"));
+        assert!(matches!(lx.next(), Ok(Token::End)));
+        assert!(matches!(lx.next(), Ok(Token::Eof)));
+    }
+
+    #[test]
+    fn raw_content_reaches_the_first_exact_end_tag() {
+        let text = "<a><s>x<ss/><b>y</b></s><n/><s>z</s ></a>";
+        let mut lx = Lexer::new(text);
+        assert!(matches!(lx.next(), Ok(Token::Start(_))));
+        assert_eq!(
+            lx.raw_content().map(|(t, _)| t),
+            Some(&b"<s>x<ss/><b>y</b></s><n/><s>z</s >"[..])
+        );
+        assert!(matches!(lx.next(), Ok(Token::Start(t)) if t.name == b"s"));
+        let (content, after) = lx.raw_content().unwrap();
+        assert_eq!(content, b"x<ss/><b>y</b>");
+        lx.close_at(after);
+        assert!(matches!(lx.next(), Ok(Token::Empty(t)) if t.name == b"n"));
+        // `</s >` is an end tag, but not the exact text looked for
+        assert!(matches!(lx.next(), Ok(Token::Start(_))));
+        assert_eq!(lx.raw_content(), None);
+        lx.skip().unwrap();
         assert!(matches!(lx.next(), Ok(Token::End)));
         assert!(matches!(lx.next(), Ok(Token::Eof)));
     }

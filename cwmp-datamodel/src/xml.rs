@@ -204,8 +204,6 @@ struct Parser<'a, 'i> {
     scratch: Option<Box<Facets>>,
     /// The syntaxes parsed so far by their attribute flags and the text of their content.
     syntax_texts: FastMap<(u8, &'a [u8]), u32>,
-    /// `</name>` of the element at hand (reused).
-    close_tag: Vec<u8>,
 }
 
 /// Parses one document, interning what definitions keep into `interner`.
@@ -240,22 +238,9 @@ pub(crate) fn parse_document(
         attrs: Vec::new(),
         scratch: None,
         syntax_texts: FastMap::default(),
-        close_tag: Vec::new(),
     };
     p.document().map_err(|e| *e)?;
     Ok(p.doc)
-}
-
-/// Where the first `close` (an end tag) of `b` starts.
-fn find_close(b: &[u8], close: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    loop {
-        let at = from + crate::lex::find_lt(b.get(from..)?)?;
-        if b.get(at..)?.starts_with(close) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
 }
 
 /// Appends `raw` to `out` with its references replaced: the five predefined entities,
@@ -637,7 +622,7 @@ impl<'a> Parser<'a, '_> {
         })
     }
 
-    /// The content of the `<syntax>` element `tag` just started (whose attributes made
+    /// The content of the `<syntax>` element just started (whose attributes made
     /// `syn`), through its end tag: the index of its syntax in [`RawDoc::syntaxes`].
     ///
     /// Parameters often have syntaxes written byte for byte the same (TR-181 2.17: 6,483
@@ -645,26 +630,20 @@ impl<'a> Parser<'a, '_> {
     /// syntax parsed then. Only texts that were parsed whole are remembered, so a text that
     /// matches one ends where that one ended (the first `</syntax>` after the start tag is
     /// the real end tag of any well-formed text that could match).
-    fn syntax_element(&mut self, tag: Tag<'a>, mut syn: RawSyntax) -> PResult<u32> {
+    fn syntax_element(&mut self, mut syn: RawSyntax) -> PResult<u32> {
         let flags = u8::from(syn.hidden) | u8::from(syn.secured) << 1 | u8::from(syn.command) << 2;
-        let start = self.lex.position();
-        self.close_tag.clear();
-        self.close_tag.extend_from_slice(b"</");
-        self.close_tag.extend_from_slice(tag.name);
-        self.close_tag.push(b'>');
-        let rest = self.src.as_bytes().get(start..).unwrap_or(&[]);
-        let text = find_close(rest, &self.close_tag).and_then(|n| rest.get(..n));
-        if let Some(text) = text {
+        let content = self.lex.raw_content();
+        if let Some((text, after)) = content {
             if let Some(&at) = self.syntax_texts.get(&(flags, text)) {
-                self.lex.close_at(start + text.len() + self.close_tag.len());
+                self.lex.close_at(after);
                 return Ok(at);
             }
         }
         self.syntax_body(&mut syn)?;
         let at = self.doc.syntaxes.len() as u32;
         self.doc.syntaxes.push(syn);
-        if let Some(text) = text {
-            if self.lex.position() == start + text.len() + self.close_tag.len() {
+        if let Some((text, after)) = content {
+            if self.lex.position() == after {
                 self.syntax_texts.insert((flags, text), at);
             }
         }
@@ -1144,7 +1123,7 @@ impl<'a> Parser<'a, '_> {
                     continue;
                 }
                 self.enter()?;
-                p.syntax = Some(self.syntax_element(c, syn)?);
+                p.syntax = Some(self.syntax_element(syn)?);
                 self.depth -= 1;
             } else if c_body {
                 self.skip()?;

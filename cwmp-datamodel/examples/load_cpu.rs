@@ -22,6 +22,22 @@ fn cpu_ticks() -> u64 {
         + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
 }
 
+/// One load of `text` (the schema dropped, as a user's would be).
+fn load(text: &str) {
+    std::hint::black_box(Schema::from_str("model.xml", text, &NoImports).expect("loads"));
+}
+
+/// The baseline: quick-xml's `Reader` over `text`, every event read and dropped.
+fn bare_loop(text: &str) {
+    let mut r = Reader::from_str(text);
+    loop {
+        match r.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => drop(std::hint::black_box(e)),
+        }
+    }
+}
+
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
         concat!(
@@ -31,48 +47,27 @@ fn main() {
         .to_owned()
     });
     let text = std::fs::read_to_string(&path).expect("model file");
-    if let Some(n) = std::env::var("LOAD_CPU_PROFILE")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        for _ in 0..n {
-            std::hint::black_box(Schema::from_str("model.xml", &text, &NoImports).expect("loads"));
-        }
+    let count = |var: &str| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    if let Some(n) = count("LOAD_CPU_PROFILE") {
+        (0..n).for_each(|_| load(&text));
         return;
     }
-    if let Some(n) = std::env::var("LOAD_CPU_BARE")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        for _ in 0..n {
-            let mut r = Reader::from_str(&text);
-            while let Ok(e) = r.read_event() {
-                if matches!(e, Event::Eof) {
-                    break;
-                }
-                drop(std::hint::black_box(e));
-            }
-        }
+    if let Some(n) = count("LOAD_CPU_BARE") {
+        (0..n).for_each(|_| bare_loop(&text));
         return;
     }
     let rounds = 20;
     let (mut bare, mut ours) = (0u64, 0u64);
     for _ in 0..rounds {
         let t = cpu_ticks();
-        for _ in 0..5 {
-            let mut r = Reader::from_str(&text);
-            loop {
-                match r.read_event() {
-                    Ok(Event::Eof) | Err(_) => break,
-                    Ok(e) => drop(std::hint::black_box(e)),
-                }
-            }
-        }
+        (0..5).for_each(|_| bare_loop(&text));
         bare += cpu_ticks() - t;
         let t = cpu_ticks();
-        for _ in 0..5 {
-            std::hint::black_box(Schema::from_str("model.xml", &text, &NoImports).expect("loads"));
-        }
+        (0..5).for_each(|_| load(&text));
         ours += cpu_ticks() - t;
     }
     println!(

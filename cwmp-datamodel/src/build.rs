@@ -10,6 +10,7 @@ use cwmp_core::value::ValueType;
 
 use crate::error::Error;
 use crate::hash::FastMap;
+use crate::index::Index;
 use crate::intern::Interner;
 use crate::path::Path;
 use crate::schema::{ModelInfo, Schema};
@@ -354,11 +355,14 @@ impl<'t> Docs<'t> {
             objects: Vec::with_capacity(defs.saturating_sub(params)),
             params: Vec::with_capacity(params.min(defs)),
             nodes: Vec::with_capacity(defs),
-            index: FastMap::default(),
+            // a key per definition and one per table (tables are among the objects);
+            // TR-181 definition paths are about 60 bytes on average
+            index: Index::with_capacity(defs + defs.saturating_sub(params), defs * 64),
             dt_cache: FastMap::default(),
             key: String::new(),
+            norm: vec![0; Index::NORMAL_BUF],
+            norm_key: None,
         };
-        asm.index.reserve(defs);
         let mut models = Vec::new();
         let mut services = Vec::new();
         for (di, d) in self.docs.iter().enumerate() {
@@ -409,24 +413,13 @@ impl<'t> Docs<'t> {
         if models.is_empty() {
             return Err(Error::NoModel);
         }
-        Ok(Schema::assemble(asm.objects, asm.params, asm.nodes, models))
-    }
-}
-
-/// A key of the definition index: the definition's own path (no second copy of the text),
-/// hashed and compared as bytes so that lookups can probe with a `&[u8]` buffer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Key(pub(crate) Path);
-
-impl std::hash::Hash for Key {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.as_str().as_bytes().hash(state);
-    }
-}
-
-impl std::borrow::Borrow<[u8]> for Key {
-    fn borrow(&self) -> &[u8] {
-        self.0.as_str().as_bytes()
+        Ok(Schema::assemble(
+            asm.objects,
+            asm.params,
+            asm.nodes,
+            asm.index,
+            models,
+        ))
     }
 }
 
@@ -478,10 +471,16 @@ struct Assembler<'b, 't> {
     objects: Vec<ObjectDef>,
     params: Vec<ParameterDef>,
     nodes: Vec<Node>,
-    index: FastMap<Key, u32>,
+    /// The definitions so far, by path (no table keys yet: see [`Schema::assemble`]).
+    index: Index,
     dt_cache: FastMap<(usize, usize), Named>,
     /// Scratch buffer for definition paths.
     key: String,
+    /// The normal form of `self.key` for the index (see [`Index::normal`]), from
+    /// [`Assembler::find_key`] ...
+    norm: Vec<u8>,
+    /// ... its length and hash (`None`: not a path of the index).
+    norm_key: Option<(usize, u64)>,
 }
 
 impl Assembler<'_, '_> {
@@ -643,9 +642,13 @@ impl Assembler<'_, '_> {
         })
     }
 
-    fn find_key(&self) -> Option<Node> {
-        let &i = self.index.get(self.key.as_bytes())?;
-        self.nodes.get(i as usize).copied()
+    /// The node index and node of the definition of `self.key`, if there is one.
+    /// Leaves the normal form of `self.key` in `self.norm` for [`Assembler::insert`].
+    fn find_key(&mut self) -> Option<(u32, Node)> {
+        self.norm_key = Index::normal(self.key.as_bytes(), &mut self.norm);
+        let (n, hash) = self.norm_key?;
+        let i = self.index.find_normal(self.norm.get(..n)?, hash)?;
+        Some((i, *self.nodes.get(i as usize)?))
     }
 
     /// Records the object definition `o`; returns its definition path (`None` when it has
@@ -664,7 +667,7 @@ impl Assembler<'_, '_> {
         };
         let valid = self.full_key(base, d.str(rel));
         let existing = self.find_key();
-        if let Some(Node::Object(i)) = existing {
+        if let Some((_, Node::Object(i))) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
             };
@@ -705,21 +708,27 @@ impl Assembler<'_, '_> {
             version: o.version.clone(),
         };
         let at = self.objects.len() as u32;
-        self.insert(doc, &path, Node::Object(at), existing.is_some())?;
+        self.insert(doc, &path, Node::Object(at), existing.map(|e| e.0))?;
         self.objects.push(def);
         Ok(Some(path))
     }
 
-    /// Adds `node` under `path` (a parameter replaced by an object of the same path, or the
-    /// other way round, takes its place in the index).
-    fn insert(&mut self, doc: usize, path: &Path, node: Node, probe: bool) -> Result<(), Error> {
-        if let Some(&i) = probe
-            .then(|| self.index.get(path.as_str().as_bytes()))
-            .flatten()
-        {
+    /// Adds `node` under `path` (the path of `self.key`, just probed by
+    /// [`Assembler::find_key`]); with `existing`, the node index of a definition of the same
+    /// path (a parameter replaced by an object, or the other way round), it takes that one's
+    /// place.
+    fn insert(
+        &mut self,
+        doc: usize,
+        path: &Path,
+        node: Node,
+        existing: Option<u32>,
+    ) -> Result<(), Error> {
+        if let Some(i) = existing {
             if let Some(slot) = self.nodes.get_mut(i as usize) {
                 *slot = node;
             }
+            self.index.replace(path.as_str().as_bytes(), node);
             return Ok(());
         }
         if self.nodes.len() >= MAX_DEFINITIONS {
@@ -730,7 +739,13 @@ impl Assembler<'_, '_> {
         }
         let i = self.nodes.len() as u32;
         self.nodes.push(node);
-        self.index.insert(Key(path.clone()), i);
+        match self
+            .norm_key
+            .and_then(|(n, h)| Some((self.norm.get(..n)?, h)))
+        {
+            Some((norm, hash)) => self.index.add_normal(norm, hash, i as usize, node),
+            None => self.index.add(path.as_str().as_bytes(), i as usize, node),
+        }
         Ok(())
     }
 
@@ -754,7 +769,7 @@ impl Assembler<'_, '_> {
             None => None,
         };
         let existing = self.find_key();
-        if let Some(Node::Parameter(i)) = existing {
+        if let Some((_, Node::Parameter(i))) = existing {
             if let Some(def) = self.params.get_mut(i as usize) {
                 if let Some(a) = p.access {
                     def.access = a;
@@ -794,45 +809,55 @@ impl Assembler<'_, '_> {
             version: p.version.clone(),
         };
         let at = self.params.len() as u32;
-        self.insert(doc, &def.path, Node::Parameter(at), existing.is_some())?;
+        self.insert(doc, &def.path, Node::Parameter(at), existing.map(|e| e.0))?;
         self.params.push(def);
         Ok(())
     }
 
     /// The syntax of a parameter, with its named type resolved.
     fn resolve_syntax(&mut self, doc: usize, raw: &RawSyntax) -> Result<Syntax, Error> {
-        let i = &self.b.interner;
-        let mut syn = Syntax {
-            base_type: raw.base_type.clone().unwrap_or_default(),
-            data_type: raw.data_type.clone(),
-            type_chain: i.no_chain(),
-            list: raw
-                .list
+        let list = || {
+            raw.list
                 .and_then(|l| self.b.docs.get(doc)?.raw.lists.get(l as usize))
-                .cloned(),
-            facets: raw.facets.clone().unwrap_or_else(|| i.no_facets()),
-            inherited: i.no_levels(),
+                .cloned()
+        };
+        let i = &self.b.interner;
+        let facets = match &raw.facets {
+            Some(f) => Arc::clone(f),
+            None => i.no_facets(),
+        };
+        let Some(name) = &raw.data_type else {
+            return Ok(Syntax {
+                base_type: raw.base_type.clone().unwrap_or_default(),
+                data_type: None,
+                type_chain: i.no_chain(),
+                list: list(),
+                facets,
+                inherited: i.no_levels(),
+                hidden: raw.hidden,
+                secured: raw.secured,
+                command: raw.command,
+                default: raw.default.clone(),
+            });
+        };
+        let list = list();
+        // the named type's shared parts move into the syntax (no count taken and dropped)
+        let named = self.named_type(doc, name, 0)?;
+        Ok(Syntax {
+            base_type: match &raw.base_type {
+                Some(t) => t.clone(),
+                None => named.base_type,
+            },
+            data_type: Some(Arc::clone(name)),
+            type_chain: named.chain,
+            list: list.or(named.list),
+            facets,
+            inherited: named.levels,
             hidden: raw.hidden,
             secured: raw.secured,
             command: raw.command,
-            default: raw.default.clone(),
-        };
-        let Some(name) = &raw.data_type else {
-            return Ok(syn);
-        };
-        let named = self.named_type(doc, name, 0)?;
-        syn.type_chain = named.chain;
-        syn.inherited = named.levels;
-        if raw.base_type.is_none() {
-            syn.base_type = named.base_type;
-        }
-        if syn.list.is_none() {
-            syn.list = named.list;
-        }
-        if syn.default.is_none() {
-            syn.default = named.default;
-        }
-        Ok(syn)
+            default: raw.default.clone().or(named.default),
+        })
     }
 
     /// The named type `name` as seen from `doc`, resolved (cached).

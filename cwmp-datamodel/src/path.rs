@@ -287,6 +287,39 @@ fn validate(s: &str) -> Result<(), PathError> {
     validate_segments(s, 0)
 }
 
+/// The ASCII letters, digits, `_` and `-`: the bytes of a plain name, one bit each.
+const NAME_BYTES: u128 = {
+    let mut m = 0u128;
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            m |= 1 << b;
+        }
+        b += 1;
+    }
+    m
+};
+
+/// The length of the first segment of `rest` when it is a plain ASCII name (starting with a
+/// letter or `_`, then letters, digits, `_` and `-`) ending at a dot or at the end; `None`
+/// for any other segment (checked in full by [`parse_segment`]).
+#[inline]
+fn ascii_name_len(rest: &[u8]) -> Option<usize> {
+    let first = *rest.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    for (i, &b) in rest.iter().enumerate() {
+        if b == b'.' {
+            return Some(i);
+        }
+        if b >= 128 || (NAME_BYTES >> b) & 1 == 0 {
+            return None;
+        }
+    }
+    Some(rest.len())
+}
+
 /// Validates the segments of `s` from byte `off` on (the start of a segment); the segments
 /// before are known to be valid.
 fn validate_segments(s: &str, mut off: usize) -> Result<(), PathError> {
@@ -295,6 +328,14 @@ fn validate_segments(s: &str, mut off: usize) -> Result<(), PathError> {
     // multi-byte character)
     loop {
         let rest = body.get(off..).unwrap_or("");
+        if let Some(len) = ascii_name_len(rest.as_bytes()) {
+            // the common case, a plain ASCII name, checked in the same pass that finds its end
+            if len >= rest.len() {
+                return Ok(());
+            }
+            off += len + 1;
+            continue;
+        }
         let len = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
         let seg = rest.get(..len).unwrap_or("");
         let parsed = parse_segment(seg, off)?;

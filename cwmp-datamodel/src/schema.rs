@@ -134,24 +134,25 @@ impl Schema {
         objects: Vec<ObjectDef>,
         params: Vec<ParameterDef>,
         nodes: Vec<Node>,
+        index: Index,
         models: Vec<ModelInfo>,
     ) -> Schema {
         let mut s = Schema {
             objects,
             params,
             nodes,
-            index: Index::default(),
+            index,
             child_start: Vec::new(),
             child_ids: Vec::new(),
             models,
         };
-        let paths: Vec<(&crate::path::Path, Node)> = s
-            .nodes
-            .iter()
-            .filter_map(|&n| s.node(n).map(|d| (d.path(), n)))
-            .collect();
-        let index = Index::new(paths.iter().copied());
-        drop(paths);
+        // `index` has every definition; the tables whose `X.` is no definition get theirs
+        let mut index = std::mem::take(&mut s.index);
+        index.add_tables(
+            s.nodes
+                .iter()
+                .filter_map(|&n| s.node(n).map(|d| (d.path(), n))),
+        );
         s.index = index;
         // the parent of each node, then the children grouped by parent (counting sort)
         let n = s.nodes.len();

@@ -27,6 +27,12 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
+    /// Makes room for `strings` more strings and `facets` more sets of facets.
+    pub(crate) fn reserve(&mut self, strings: usize, facets: usize) {
+        self.strings.reserve(strings);
+        self.facets.reserve(facets);
+    }
+
     /// The shared copy of `s`.
     pub(crate) fn str(&mut self, s: &str) -> Arc<str> {
         if let Some(a) = self.strings.get(s) {

@@ -362,6 +362,10 @@ impl<'t> Docs<'t> {
             key: String::new(),
             norm: vec![0; Index::NORMAL_BUF],
             norm_key: None,
+            paths: String::with_capacity(defs * 64),
+            object_paths: Vec::with_capacity(defs.saturating_sub(params)),
+            param_paths: Vec::with_capacity(params.min(defs)),
+            unset: Path::shared(&Arc::from(""), 0..0),
         };
         let mut models = Vec::new();
         let mut services = Vec::new();
@@ -400,8 +404,8 @@ impl<'t> Docs<'t> {
             asm.model(di, mi, None, 0)?;
             let root = asm.root_since(before);
             for mount in &mounts {
-                let prefix = asm.make_path(di, &format!("{mount}Services."))?;
-                asm.model(di, mi, Some(&prefix), 0)?;
+                let prefix = asm.base_path(di, &format!("{mount}Services."))?;
+                asm.model(di, mi, Some(prefix), 0)?;
             }
             models.push(ModelInfo {
                 name: m.name.clone(),
@@ -413,6 +417,7 @@ impl<'t> Docs<'t> {
         if models.is_empty() {
             return Err(Error::NoModel);
         }
+        asm.set_paths();
         Ok(Schema::assemble(
             asm.objects,
             asm.params,
@@ -481,13 +486,67 @@ struct Assembler<'b, 't> {
     norm: Vec<u8>,
     /// ... its length and hash (`None`: not a path of the index).
     norm_key: Option<(usize, u64)>,
+    /// The text of every definition path (and of the paths components and service models
+    /// are placed at), one after the other: the definitions' paths become slices of one
+    /// shared text at the end ([`Assembler::set_paths`]), not an allocation each.
+    paths: String,
+    /// Where the path of each object, and of each parameter, is in `paths`.
+    object_paths: Vec<TextAt>,
+    param_paths: Vec<TextAt>,
+    /// What a definition's path is until [`Assembler::set_paths`].
+    unset: Path,
 }
 
+/// Where a text is in [`Assembler::paths`]: its start and end.
+type TextAt = (u32, u32);
+
 impl Assembler<'_, '_> {
-    fn path_of(&self, n: Node) -> Option<&Path> {
-        match n {
-            Node::Object(i) => self.objects.get(i as usize).map(|o| &o.path),
-            Node::Parameter(i) => self.params.get(i as usize).map(|p| &p.path),
+    fn path_of(&self, n: Node) -> Option<&str> {
+        let at = match n {
+            Node::Object(i) => self.object_paths.get(i as usize),
+            Node::Parameter(i) => self.param_paths.get(i as usize),
+        };
+        at.map(|&at| self.text(at))
+    }
+
+    /// The text at `at` of [`Assembler::paths`].
+    fn text(&self, at: TextAt) -> &str {
+        self.paths.get(at.0 as usize..at.1 as usize).unwrap_or("")
+    }
+
+    /// Appends `self.key` to `self.paths`; where it is there.
+    fn store_key(&mut self, doc: usize) -> Result<TextAt, Error> {
+        let start = self.paths.len();
+        let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + self.key.len())) else {
+            return Err(Error::Limit {
+                file: self.file(doc),
+                what: "definition path text",
+            });
+        };
+        self.paths.push_str(&self.key);
+        Ok((s, e))
+    }
+
+    /// Validates `name` as a path to place definitions below; where it is in `self.paths`.
+    fn base_path(&mut self, doc: usize, name: &str) -> Result<TextAt, Error> {
+        crate::path::validate_after(name, 0).map_err(|error| Error::BadName {
+            file: self.file(doc),
+            name: name.to_owned(),
+            error,
+        })?;
+        self.key.clear();
+        self.key.push_str(name);
+        self.store_key(doc)
+    }
+
+    /// Gives every definition its path: a slice of one shared text of all of them.
+    fn set_paths(&mut self) {
+        let buf: Arc<str> = Arc::from(std::mem::take(&mut self.paths));
+        for (o, &(s, e)) in self.objects.iter_mut().zip(&self.object_paths) {
+            o.path = Path::shared(&buf, s..e);
+        }
+        for (p, &(s, e)) in self.params.iter_mut().zip(&self.param_paths) {
+            p.path = Path::shared(&buf, s..e);
         }
     }
 
@@ -499,7 +558,7 @@ impl Assembler<'_, '_> {
             .iter()
             .find(|n| matches!(n, Node::Object(_)))
             .and_then(|&n| self.path_of(n))
-            .map(|p| first_segment(p.as_str()))
+            .map(first_segment)
             .unwrap_or_default()
     }
 
@@ -515,7 +574,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         mi: usize,
-        prefix: Option<&Path>,
+        prefix: Option<TextAt>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -546,7 +605,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         range: Range<u32>,
-        base: Option<&Path>,
+        base: Option<TextAt>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -572,7 +631,7 @@ impl Assembler<'_, '_> {
                     };
                     let end = o.end.clamp(i + 1, range.end);
                     if let Some(full) = self.object_def(doc, o, base)? {
-                        self.items(doc, i + 1..end, Some(&full), depth + 1)?;
+                        self.items(doc, i + 1..end, Some(full), depth + 1)?;
                     }
                     i = end;
                 }
@@ -589,12 +648,13 @@ impl Assembler<'_, '_> {
                         });
                     };
                     if let Some(c) = b.docs.get(cd).and_then(|d| d.raw.components.get(ci)) {
-                        let inner = format!("{}{path}", base.map(Path::as_str).unwrap_or_default());
+                        let base = base.map(|at| self.text(at)).unwrap_or_default();
+                        let inner = format!("{base}{path}");
                         if inner.is_empty() {
                             self.items(cd, c.items.clone(), None, depth + 1)?;
                         } else {
-                            let inner = self.make_path(doc, &inner)?;
-                            self.items(cd, c.items.clone(), Some(&inner), depth + 1)?;
+                            let inner = self.base_path(doc, &inner)?;
+                            self.items(cd, c.items.clone(), Some(inner), depth + 1)?;
                         }
                     }
                     i += 1;
@@ -604,19 +664,13 @@ impl Assembler<'_, '_> {
         Ok(())
     }
 
-    fn make_path(&self, doc: usize, name: &str) -> Result<Path, Error> {
-        Path::parse(name).map_err(|error| Error::BadName {
-            file: self.file(doc),
-            name: name.to_owned(),
-            error,
-        })
-    }
-
     /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`;
     /// returns how many leading bytes of it are known to be a valid path.
-    fn full_key(&mut self, base: Option<&Path>, rel: &str) -> usize {
+    fn full_key(&mut self, base: Option<TextAt>, rel: &str) -> usize {
         self.key.clear();
-        let base = base.map(Path::as_str).unwrap_or_default();
+        let base = base
+            .and_then(|at| self.paths.get(at.0 as usize..at.1 as usize))
+            .unwrap_or_default();
         let rel = rel.trim();
         self.key.push_str(base);
         self.key.push_str(rel);
@@ -633,13 +687,15 @@ impl Assembler<'_, '_> {
         base.len()
     }
 
-    /// The path of `self.key`, validating only what follows its first `valid` bytes.
-    fn key_path(&self, doc: usize, valid: usize) -> Result<Path, Error> {
-        Path::parse_after(&self.key, valid).map_err(|error| Error::BadName {
+    /// Validates `self.key` (only what follows its first `valid` bytes) and stores it in
+    /// `self.paths`.
+    fn key_path(&mut self, doc: usize, valid: usize) -> Result<TextAt, Error> {
+        crate::path::validate_after(&self.key, valid).map_err(|error| Error::BadName {
             file: self.file(doc),
             name: self.key.clone(),
             error,
-        })
+        })?;
+        self.store_key(doc)
     }
 
     /// The node index and node of the definition of `self.key`, if there is one.
@@ -657,8 +713,8 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         o: &RawObject,
-        base: Option<&Path>,
-    ) -> Result<Option<Path>, Error> {
+        base: Option<TextAt>,
+    ) -> Result<Option<TextAt>, Error> {
         let Some(d) = self.b.docs.get(doc) else {
             return Ok(None);
         };
@@ -693,11 +749,11 @@ impl Assembler<'_, '_> {
             if let Some(s) = o.status {
                 def.status = s;
             }
-            return Ok(Some(def.path.clone()));
+            return Ok(self.object_paths.get(i as usize).copied());
         }
         let path = self.key_path(doc, valid)?;
         let def = ObjectDef {
-            path: path.clone(),
+            path: self.unset.clone(),
             access: o.access.unwrap_or_default(),
             min_entries: o.min_entries.unwrap_or(1),
             max_entries: o.max_entries.unwrap_or(Some(1)),
@@ -708,27 +764,21 @@ impl Assembler<'_, '_> {
             version: o.version.clone(),
         };
         let at = self.objects.len() as u32;
-        self.insert(doc, &path, Node::Object(at), existing.map(|e| e.0))?;
+        self.insert(doc, Node::Object(at), existing.map(|e| e.0))?;
         self.objects.push(def);
+        self.object_paths.push(path);
         Ok(Some(path))
     }
 
-    /// Adds `node` under `path` (the path of `self.key`, just probed by
-    /// [`Assembler::find_key`]); with `existing`, the node index of a definition of the same
-    /// path (a parameter replaced by an object, or the other way round), it takes that one's
-    /// place.
-    fn insert(
-        &mut self,
-        doc: usize,
-        path: &Path,
-        node: Node,
-        existing: Option<u32>,
-    ) -> Result<(), Error> {
+    /// Adds `node` under the path in `self.key` (just probed by [`Assembler::find_key`]);
+    /// with `existing`, the node index of a definition of the same path (a parameter
+    /// replaced by an object, or the other way round), it takes that one's place.
+    fn insert(&mut self, doc: usize, node: Node, existing: Option<u32>) -> Result<(), Error> {
         if let Some(i) = existing {
             if let Some(slot) = self.nodes.get_mut(i as usize) {
                 *slot = node;
             }
-            self.index.replace(path.as_str().as_bytes(), node);
+            self.index.replace(self.key.as_bytes(), node);
             return Ok(());
         }
         if self.nodes.len() >= MAX_DEFINITIONS {
@@ -744,7 +794,7 @@ impl Assembler<'_, '_> {
             .and_then(|(n, h)| Some((self.norm.get(..n)?, h)))
         {
             Some((norm, hash)) => self.index.add_normal(norm, hash, i as usize, node),
-            None => self.index.add(path.as_str().as_bytes(), i as usize, node),
+            None => self.index.add(self.key.as_bytes(), i as usize, node),
         }
         Ok(())
     }
@@ -754,7 +804,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         p: &RawParameter,
-        base: Option<&Path>,
+        base: Option<TextAt>,
     ) -> Result<(), Error> {
         let b = self.b;
         let Some(d) = b.docs.get(doc) else {
@@ -800,7 +850,7 @@ impl Assembler<'_, '_> {
             },
         };
         let def = ParameterDef {
-            path,
+            path: self.unset.clone(),
             access: p.access.unwrap_or_default(),
             syntax,
             active_notify: p.active_notify.unwrap_or_default(),
@@ -809,8 +859,9 @@ impl Assembler<'_, '_> {
             version: p.version.clone(),
         };
         let at = self.params.len() as u32;
-        self.insert(doc, &def.path, Node::Parameter(at), existing.map(|e| e.0))?;
+        self.insert(doc, Node::Parameter(at), existing.map(|e| e.0))?;
         self.params.push(def);
+        self.param_paths.push(path);
         Ok(())
     }
 

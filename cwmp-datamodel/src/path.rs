@@ -287,19 +287,6 @@ fn validate(s: &str) -> Result<(), PathError> {
     validate_segments(s, 0)
 }
 
-/// The ASCII letters, digits, `_` and `-`: the bytes of a plain name, one bit each.
-const NAME_BYTES: u128 = {
-    let mut m = 0u128;
-    let mut b = 0u8;
-    while b < 128 {
-        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-            m |= 1 << b;
-        }
-        b += 1;
-    }
-    m
-};
-
 /// The length of the first segment of `rest` when it is a plain ASCII name (starting with a
 /// letter or `_`, then letters, digits, `_` and `-`) ending at a dot or at the end; `None`
 /// for any other segment (checked in full by [`parse_segment`]).
@@ -310,11 +297,10 @@ fn ascii_name_len(rest: &[u8]) -> Option<usize> {
         return None;
     }
     for (i, &b) in rest.iter().enumerate() {
-        if b == b'.' {
-            return Some(i);
-        }
-        if b >= 128 || (NAME_BYTES >> b) & 1 == 0 {
-            return None;
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' => {}
+            b'.' => return Some(i),
+            _ => return None,
         }
     }
     Some(rest.len())
@@ -533,14 +519,12 @@ impl<'a> PathRef<'a> {
     pub fn definition_key(&self) -> Path {
         let mut s = String::with_capacity(self.text.len() + 8);
         self.write_definition_key(&mut s);
-        Path { text: Arc::from(s) }
+        Path::own(&s)
     }
 
     /// An owned copy.
     pub fn to_path(&self) -> Path {
-        Path {
-            text: Arc::from(self.text),
-        }
+        Path::own(self.text)
     }
 }
 
@@ -565,44 +549,69 @@ impl fmt::Display for PathRef<'_> {
 /// assert_eq!((e.offset, e.kind), (7, PathErrorKind::BadNameStart('1')));
 /// # Ok::<(), cwmp_datamodel::path::PathError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// A path is a shared text: cloning it never copies. The paths of a
+/// [`Schema`](crate::Schema)'s definitions are all slices of one text.
+#[derive(Clone)]
 pub struct Path {
-    text: Arc<str>,
+    /// The text of this path, and in a schema those of the other definitions.
+    buf: Arc<str>,
+    /// Where the path is in `buf`.
+    start: u32,
+    end: u32,
+}
+
+/// Validates `text`, whose first `valid` bytes are a valid partial path (or empty): only
+/// the rest is validated (with the length of the whole).
+pub(crate) fn validate_after(text: &str, valid: usize) -> Result<(), PathError> {
+    let prefix_ok =
+        valid > 0 && text.is_char_boundary(valid) && text.as_bytes().get(valid - 1) == Some(&b'.');
+    if !prefix_ok || valid >= text.len() {
+        return validate(text);
+    }
+    validate_len(text)?;
+    validate_segments(text, valid)
 }
 
 impl Path {
-    /// `text`, whose first `valid` bytes are a valid partial path (or empty): only the rest
-    /// is validated (with the length of the whole).
-    pub(crate) fn parse_after(text: &str, valid: usize) -> Result<Self, PathError> {
-        let prefix_ok = valid > 0
-            && text.is_char_boundary(valid)
-            && text.as_bytes().get(valid - 1) == Some(&b'.');
-        if !prefix_ok || valid >= text.len() {
-            return Path::parse(text);
+    /// A path of its own text (already validated).
+    fn own(text: &str) -> Path {
+        Path {
+            buf: Arc::from(text),
+            start: 0,
+            end: u32::try_from(text.len()).unwrap_or(0),
         }
-        validate_len(text)?;
-        validate_segments(text, valid)?;
-        Ok(Path {
-            text: Arc::from(text),
-        })
+    }
+
+    /// The path at `range` of `buf`, a valid path already (an empty path if `range` is not
+    /// within `buf`).
+    pub(crate) fn shared(buf: &Arc<str>, range: std::ops::Range<u32>) -> Path {
+        let ok = buf.get(range.start as usize..range.end as usize).is_some();
+        Path {
+            buf: Arc::clone(buf),
+            start: if ok { range.start } else { 0 },
+            end: if ok { range.end } else { 0 },
+        }
     }
 
     /// Validates and stores `text`.
     pub fn parse(text: &str) -> Result<Self, PathError> {
         validate(text)?;
-        Ok(Path {
-            text: Arc::from(text),
-        })
+        Ok(Path::own(text))
     }
 
     /// The borrowed view.
     pub fn as_path_ref(&self) -> PathRef<'_> {
-        PathRef { text: &self.text }
+        PathRef {
+            text: self.as_str(),
+        }
     }
 
     /// The path as text.
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.buf
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
     }
 
     /// Whether this is a partial path (ends with `.`).
@@ -648,7 +657,7 @@ impl Path {
     pub fn child(&self, segment: &str) -> Result<Path, PathError> {
         if !self.is_partial() {
             return Err(PathError {
-                offset: self.text.len(),
+                offset: self.as_str().len(),
                 kind: PathErrorKind::NotAnObject,
             });
         }
@@ -656,12 +665,12 @@ impl Path {
         if s.contains('.') {
             let at = s.find('.').unwrap_or(0);
             return Err(PathError {
-                offset: self.text.len() + at,
+                offset: self.as_str().len() + at,
                 kind: PathErrorKind::NotOneSegment,
             });
         }
-        let mut text = String::with_capacity(self.text.len() + segment.len());
-        text.push_str(&self.text);
+        let mut text = String::with_capacity(self.as_str().len() + segment.len());
+        text.push_str(self.as_str());
         text.push_str(segment);
         Path::parse(&text)
     }
@@ -697,15 +706,42 @@ impl Path {
     }
 }
 
+impl PartialEq for Path {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Path {}
+
+impl std::hash::Hash for Path {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // as the text (`Borrow<str>`)
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Path {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Path {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
 impl fmt::Debug for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Path({:?})", &*self.text)
+        write!(f, "Path({:?})", self.as_str())
     }
 }
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -725,13 +761,13 @@ impl TryFrom<&str> for Path {
 
 impl AsRef<str> for Path {
     fn as_ref(&self) -> &str {
-        &self.text
+        self.as_str()
     }
 }
 
 impl Borrow<str> for Path {
     fn borrow(&self) -> &str {
-        &self.text
+        self.as_str()
     }
 }
 
@@ -744,7 +780,7 @@ impl<'a> From<PathRef<'a>> for Path {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Path {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text)
+        s.serialize_str(self.as_str())
     }
 }
 

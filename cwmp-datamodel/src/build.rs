@@ -365,7 +365,7 @@ impl<'t> Docs<'t> {
             paths: String::with_capacity(defs * 64),
             object_paths: Vec::with_capacity(defs.saturating_sub(params)),
             param_paths: Vec::with_capacity(params.min(defs)),
-            unset: Path::shared(&Arc::from(""), 0..0),
+            unset: Path::shared(&Arc::new(String::new()), 0..0),
         };
         let mut models = Vec::new();
         let mut services = Vec::new();
@@ -541,7 +541,7 @@ impl Assembler<'_, '_> {
 
     /// Gives every definition its path: a slice of one shared text of all of them.
     fn set_paths(&mut self) {
-        let buf: Arc<str> = Arc::from(std::mem::take(&mut self.paths));
+        let buf = Arc::new(std::mem::take(&mut self.paths));
         for (o, &(s, e)) in self.objects.iter_mut().zip(&self.object_paths) {
             o.path = Path::shared(&buf, s..e);
         }

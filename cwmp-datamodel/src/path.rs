@@ -1,6 +1,6 @@
 //! Parameter paths: full names, partial paths, instances, aliases and patterns.
 //!
-//! [`Path`] is the owned form (one shared `Arc<str>`; cloning is a reference-count increment),
+//! [`Path`] is the owned form (a slice of a shared text; cloning is a reference-count increment),
 //! [`PathRef`] the borrowed form over a `&str`. Both are validated on construction, so every
 //! accessor is infallible and [`Display`](std::fmt::Display) gives back exactly the parsed text.
 //!
@@ -534,7 +534,7 @@ impl fmt::Display for PathRef<'_> {
     }
 }
 
-/// A validated, owned path: one shared `Arc<str>`; clone and hash are cheap.
+/// A validated, owned path: a slice of a shared text; clone and hash are cheap.
 ///
 /// Parse with [`Path::parse`] or [`str::parse`]; [`Display`](fmt::Display) returns the same text.
 ///
@@ -554,8 +554,10 @@ impl fmt::Display for PathRef<'_> {
 /// [`Schema`](crate::Schema)'s definitions are all slices of one text.
 #[derive(Clone)]
 pub struct Path {
-    /// The text of this path, and in a schema those of the other definitions.
-    buf: Arc<str>,
+    /// The text of this path, and in a schema those of the other definitions (a `String`
+    /// behind the `Arc`: the schema's text moves in, it is not copied, and the pointer is
+    /// thin, so a path is 16 bytes).
+    buf: Arc<String>,
     /// Where the path is in `buf`.
     start: u32,
     end: u32,
@@ -577,7 +579,7 @@ impl Path {
     /// A path of its own text (already validated).
     fn own(text: &str) -> Path {
         Path {
-            buf: Arc::from(text),
+            buf: Arc::new(text.to_owned()),
             start: 0,
             end: u32::try_from(text.len()).unwrap_or(0),
         }
@@ -585,7 +587,7 @@ impl Path {
 
     /// The path at `range` of `buf`, a valid path already (an empty path if `range` is not
     /// within `buf`).
-    pub(crate) fn shared(buf: &Arc<str>, range: std::ops::Range<u32>) -> Path {
+    pub(crate) fn shared(buf: &Arc<String>, range: std::ops::Range<u32>) -> Path {
         let ok = buf.get(range.start as usize..range.end as usize).is_some();
         Path {
             buf: Arc::clone(buf),

@@ -203,13 +203,7 @@ struct Parser<'a, 'i> {
     /// Facets being collected (reused; interned when complete).
     scratch: Option<Box<Facets>>,
     /// The syntaxes parsed so far by their attribute flags and the text of their content.
-    /// By the hash of their flags and text (see [`Parser::syntax_key`]): where the flags
-    /// and text are in `syntax_copies`, and the syntax's index.
-    syntax_texts: FastMap<u64, (Range<u32>, u32)>,
-    /// The flags and text of every syntax in `syntax_texts`, one after the other: a text
-    /// is compared with this compact copy, not with its first occurrence in the document
-    /// (far behind the parser, out of the caches).
-    syntax_copies: Vec<u8>,
+    syntax_texts: FastMap<(u8, &'a [u8]), u32>,
 }
 
 /// Parses one document, interning what definitions keep into `interner`.
@@ -250,8 +244,6 @@ pub(crate) fn parse_document(
         attrs: Vec::new(),
         scratch: None,
         syntax_texts: FastMap::with_capacity_and_hasher(text.len() / 3000, Default::default()),
-        // TR-181 2.17 (4.1 MB): 364 kB of distinct syntax texts
-        syntax_copies: Vec::with_capacity(text.len() / 10),
     };
     p.document().map_err(|e| *e)?;
     Ok(p.doc)
@@ -309,16 +301,6 @@ fn unescape_into(
     }
     out.push_str(rest);
     Ok(())
-}
-
-/// The key of a syntax's flags and text in [`Parser::syntax_texts`].
-fn syntax_key(flags: u8, text: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = crate::hash::FastHasher::default();
-    h.write_u8(flags);
-    h.write(text);
-    h.write_usize(text.len());
-    h.finish()
 }
 
 fn parse_bool(s: &str) -> bool {
@@ -675,30 +657,18 @@ impl<'a> Parser<'a, '_> {
     fn syntax_element(&mut self, mut syn: RawSyntax) -> PResult<u32> {
         let flags = u8::from(syn.hidden) | u8::from(syn.secured) << 1 | u8::from(syn.command) << 2;
         let content = self.lex.raw_content();
-        let key = content.map(|(text, _)| syntax_key(flags, text));
-        if let (Some((text, after)), Some(key)) = (content, key) {
-            if let Some((copy, at)) = self.syntax_texts.get(&key) {
-                let copy = self
-                    .syntax_copies
-                    .get(copy.start as usize..copy.end as usize);
-                if copy.and_then(<[u8]>::split_first) == Some((&flags, text)) {
-                    let at = *at;
-                    self.lex.close_at(after);
-                    return Ok(at);
-                }
+        if let Some((text, after)) = content {
+            if let Some(&at) = self.syntax_texts.get(&(flags, text)) {
+                self.lex.close_at(after);
+                return Ok(at);
             }
         }
         self.syntax_body(&mut syn)?;
         let at = self.doc.syntaxes.len() as u32;
         self.doc.syntaxes.push(syn);
-        if let (Some((text, after)), Some(key)) = (content, key) {
-            // a text whose hash meets another's is parsed each time
-            if self.lex.position() == after && !self.syntax_texts.contains_key(&key) {
-                let start = self.syntax_copies.len() as u32;
-                self.syntax_copies.push(flags);
-                self.syntax_copies.extend_from_slice(text);
-                let end = self.syntax_copies.len() as u32;
-                self.syntax_texts.insert(key, (start..end, at));
+        if let Some((text, after)) = content {
+            if self.lex.position() == after {
+                self.syntax_texts.insert((flags, text), at);
             }
         }
         Ok(at)

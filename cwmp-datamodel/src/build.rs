@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cwmp_core::value::ValueType;
 
@@ -365,7 +365,7 @@ impl<'t> Docs<'t> {
             paths: String::with_capacity(defs * 64),
             object_paths: Vec::with_capacity(defs.saturating_sub(params)),
             param_paths: Vec::with_capacity(params.min(defs)),
-            unset: Path::shared(&Arc::new(String::new()), 0..0),
+            text: Arc::new(OnceLock::new()),
         };
         let mut models = Vec::new();
         let mut services = Vec::new();
@@ -493,8 +493,9 @@ struct Assembler<'b, 't> {
     /// Where the path of each object, and of each parameter, is in `paths`.
     object_paths: Vec<TextAt>,
     param_paths: Vec<TextAt>,
-    /// What a definition's path is until [`Assembler::set_paths`].
-    unset: Path,
+    /// What `paths` becomes at the end ([`Assembler::set_paths`]): the definitions' paths
+    /// share it from their creation on.
+    text: Arc<OnceLock<String>>,
 }
 
 /// Where a text is in [`Assembler::paths`]: its start and end.
@@ -539,15 +540,10 @@ impl Assembler<'_, '_> {
         self.store_key(doc)
     }
 
-    /// Gives every definition its path: a slice of one shared text of all of them.
+    /// Sets the text the definitions' paths are slices of.
     fn set_paths(&mut self) {
-        let buf = Arc::new(std::mem::take(&mut self.paths));
-        for (o, &(s, e)) in self.objects.iter_mut().zip(&self.object_paths) {
-            o.path = Path::shared(&buf, s..e);
-        }
-        for (p, &(s, e)) in self.params.iter_mut().zip(&self.param_paths) {
-            p.path = Path::shared(&buf, s..e);
-        }
+        // set only here: never set before
+        let _ = self.text.set(std::mem::take(&mut self.paths));
     }
 
     /// The root object of the definitions added since `before`.
@@ -753,7 +749,7 @@ impl Assembler<'_, '_> {
         }
         let path = self.key_path(doc, valid)?;
         let def = ObjectDef {
-            path: self.unset.clone(),
+            path: Path::shared(&self.text, path.0..path.1),
             access: o.access.unwrap_or_default(),
             min_entries: o.min_entries.unwrap_or(1),
             max_entries: o.max_entries.unwrap_or(Some(1)),
@@ -850,7 +846,7 @@ impl Assembler<'_, '_> {
             },
         };
         let def = ParameterDef {
-            path: self.unset.clone(),
+            path: Path::shared(&self.text, path.0..path.1),
             access: p.access.unwrap_or_default(),
             syntax,
             active_notify: p.active_notify.unwrap_or_default(),

@@ -19,7 +19,7 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The longest path accepted, in characters (TR-106: a full vendor path is at most 256).
 /// A `{i}` placeholder counts as one character (the shortest instance it stands for).
@@ -554,10 +554,11 @@ impl fmt::Display for PathRef<'_> {
 /// [`Schema`](crate::Schema)'s definitions are all slices of one text.
 #[derive(Clone)]
 pub struct Path {
-    /// The text of this path, and in a schema those of the other definitions (a `String`
-    /// behind the `Arc`: the schema's text moves in, it is not copied, and the pointer is
-    /// thin, so a path is 16 bytes).
-    buf: Arc<String>,
+    /// The text of this path, and in a schema those of the other definitions. A schema's
+    /// definitions share it from their creation on, and the text is set once, when the
+    /// assembly of the schema ends (it moves in, it is not copied); the pointer is thin, so
+    /// a path is 16 bytes.
+    buf: Arc<OnceLock<String>>,
     /// Where the path is in `buf`.
     start: u32,
     end: u32,
@@ -579,20 +580,19 @@ impl Path {
     /// A path of its own text (already validated).
     fn own(text: &str) -> Path {
         Path {
-            buf: Arc::new(text.to_owned()),
+            buf: Arc::new(OnceLock::from(text.to_owned())),
             start: 0,
             end: u32::try_from(text.len()).unwrap_or(0),
         }
     }
 
-    /// The path at `range` of `buf`, a valid path already (an empty path if `range` is not
-    /// within `buf`).
-    pub(crate) fn shared(buf: &Arc<String>, range: std::ops::Range<u32>) -> Path {
-        let ok = buf.get(range.start as usize..range.end as usize).is_some();
+    /// The path at `range` of the text `buf` will hold once set: a valid path (the path
+    /// is empty until `buf` is set, and if `range` is not within its text).
+    pub(crate) fn shared(buf: &Arc<OnceLock<String>>, range: std::ops::Range<u32>) -> Path {
         Path {
             buf: Arc::clone(buf),
-            start: if ok { range.start } else { 0 },
-            end: if ok { range.end } else { 0 },
+            start: range.start,
+            end: range.end,
         }
     }
 
@@ -612,7 +612,8 @@ impl Path {
     /// The path as text.
     pub fn as_str(&self) -> &str {
         self.buf
-            .get(self.start as usize..self.end as usize)
+            .get()
+            .and_then(|b| b.get(self.start as usize..self.end as usize))
             .unwrap_or("")
     }
 

@@ -337,34 +337,32 @@ impl<'t> Docs<'t> {
 
     /// Assembles every model of the documents added directly.
     pub(crate) fn build(&self) -> Result<Schema, Error> {
-        let defs: usize = self
-            .docs
-            .iter()
-            .filter(|d| d.top_level)
+        let top = || self.docs.iter().filter(|d| d.top_level);
+        // the items are the objects, the parameters and the component references
+        let defs = top()
             .map(|d| d.raw.items.len())
-            .sum();
-        let params: usize = self
-            .docs
-            .iter()
-            .filter(|d| d.top_level)
-            .map(|d| d.raw.syntaxes.len())
-            .sum();
-        let defs = defs.min(MAX_DEFINITIONS);
+            .sum::<usize>()
+            .min(MAX_DEFINITIONS);
+        let objects = top().map(|d| d.raw.objects.len()).sum::<usize>().min(defs);
+        let params = defs - objects;
+        let syntaxes: usize = top().map(|d| d.raw.syntaxes.len()).sum();
         let mut asm = Assembler {
             b: self,
-            objects: Vec::with_capacity(defs.saturating_sub(params)),
-            params: Vec::with_capacity(params.min(defs)),
+            objects: Vec::with_capacity(objects),
+            params: Vec::with_capacity(params),
             nodes: Vec::with_capacity(defs),
             // a key per definition and one per table (tables are among the objects);
             // TR-181 definition paths are about 60 bytes on average
-            index: Index::with_capacity(defs + defs.saturating_sub(params), defs * 64),
+            index: Index::with_capacity(defs + objects, defs * 64),
             dt_cache: FastMap::default(),
+            syntaxes: FastMap::with_capacity_and_hasher(syntaxes, Default::default()),
+            no_syntax: None,
             key: String::new(),
             norm: vec![0; Index::NORMAL_BUF],
             norm_key: None,
             paths: String::with_capacity(defs * 64),
-            object_paths: Vec::with_capacity(defs.saturating_sub(params)),
-            param_paths: Vec::with_capacity(params.min(defs)),
+            object_paths: Vec::with_capacity(objects),
+            param_paths: Vec::with_capacity(params),
             text: Arc::new(OnceLock::new()),
         };
         let mut models = Vec::new();
@@ -479,6 +477,11 @@ struct Assembler<'b, 't> {
     /// The definitions so far, by path (no table keys yet: see [`Schema::assemble`]).
     index: Index,
     dt_cache: FastMap<(usize, usize), Named>,
+    /// The resolved syntaxes by document and raw syntax index: every parameter of the same
+    /// syntax shares one.
+    syntaxes: FastMap<(usize, u32), Arc<Syntax>>,
+    /// The syntax of the parameters that have none.
+    no_syntax: Option<Arc<Syntax>>,
     /// Scratch buffer for definition paths.
     key: String,
     /// The normal form of `self.key` for the index (see [`Index::normal`]), from
@@ -810,8 +813,8 @@ impl Assembler<'_, '_> {
             return Ok(());
         };
         let valid = self.full_key(base, d.str(rel));
-        let syntax = match p.syntax.and_then(|i| d.raw.syntaxes.get(i as usize)) {
-            Some(s) => Some(self.resolve_syntax(doc, s)?),
+        let syntax = match p.syntax {
+            Some(si) => self.shared_syntax(doc, si)?,
             None => None,
         };
         let existing = self.find_key();
@@ -838,12 +841,18 @@ impl Assembler<'_, '_> {
         let path = self.key_path(doc, valid)?;
         let syntax = match syntax {
             Some(s) => s,
-            None => Syntax {
-                facets: b.interner.no_facets(),
-                type_chain: b.interner.no_chain(),
-                inherited: b.interner.no_levels(),
-                ..Syntax::default()
-            },
+            None => {
+                let i = &b.interner;
+                let none = self.no_syntax.get_or_insert_with(|| {
+                    Arc::new(Syntax {
+                        facets: i.no_facets(),
+                        type_chain: i.no_chain(),
+                        inherited: i.no_levels(),
+                        ..Syntax::default()
+                    })
+                });
+                Arc::clone(none)
+            }
         };
         let def = ParameterDef {
             path: Path::shared(&self.text, path.0..path.1),
@@ -859,6 +868,25 @@ impl Assembler<'_, '_> {
         self.params.push(def);
         self.param_paths.push(path);
         Ok(())
+    }
+
+    /// The raw syntax `si` of document `doc`, resolved (once: shared by every parameter
+    /// that uses it); `None` if there is no such syntax.
+    fn shared_syntax(&mut self, doc: usize, si: u32) -> Result<Option<Arc<Syntax>>, Error> {
+        if let Some(s) = self.syntaxes.get(&(doc, si)) {
+            return Ok(Some(Arc::clone(s)));
+        }
+        let b = self.b;
+        let Some(raw) = b
+            .docs
+            .get(doc)
+            .and_then(|d| d.raw.syntaxes.get(si as usize))
+        else {
+            return Ok(None);
+        };
+        let s = Arc::new(self.resolve_syntax(doc, raw)?);
+        self.syntaxes.insert((doc, si), Arc::clone(&s));
+        Ok(Some(s))
     }
 
     /// The syntax of a parameter, with its named type resolved.

@@ -361,6 +361,7 @@ impl<'t> Docs<'t> {
             norm: vec![0; Index::NORMAL_BUF],
             norm_key: None,
             paths: String::with_capacity(defs * 64),
+            parents: Vec::with_capacity(defs),
             object_paths: Vec::with_capacity(objects),
             param_paths: Vec::with_capacity(params),
             text: Arc::new(OnceLock::new()),
@@ -402,7 +403,8 @@ impl<'t> Docs<'t> {
             asm.model(di, mi, None, 0)?;
             let root = asm.root_since(before);
             for mount in &mounts {
-                let prefix = asm.base_path(di, &format!("{mount}Services."))?;
+                let at = asm.base_path(di, &format!("{mount}Services."))?;
+                let prefix = Base { at, node: NO_NODE };
                 asm.model(di, mi, Some(prefix), 0)?;
             }
             models.push(ModelInfo {
@@ -420,6 +422,7 @@ impl<'t> Docs<'t> {
             asm.objects,
             asm.params,
             asm.nodes,
+            asm.parents,
             asm.index,
             models,
         ))
@@ -493,6 +496,9 @@ struct Assembler<'b, 't> {
     /// are placed at), one after the other: the definitions' paths become slices of one
     /// shared text at the end ([`Assembler::set_paths`]), not an allocation each.
     paths: String,
+    /// The node index of the parent of each node, where [`Assembler::parent_hint`] knows
+    /// it ([`NO_NODE`]: found by its path in [`Schema::assemble`]).
+    parents: Vec<u32>,
     /// Where the path of each object, and of each parameter, is in `paths`.
     object_paths: Vec<TextAt>,
     param_paths: Vec<TextAt>,
@@ -503,6 +509,18 @@ struct Assembler<'b, 't> {
 
 /// Where a text is in [`Assembler::paths`]: its start and end.
 type TextAt = (u32, u32);
+
+/// What definitions are placed below: a path in [`Assembler::paths`], and the node index
+/// of the object definition it is ([`NO_NODE`] for a component's or a service model's
+/// place that is not known to be one).
+#[derive(Debug, Clone, Copy)]
+struct Base {
+    at: TextAt,
+    node: u32,
+}
+
+/// No node index.
+const NO_NODE: u32 = u32::MAX;
 
 impl Assembler<'_, '_> {
     fn path_of(&self, n: Node) -> Option<&str> {
@@ -529,6 +547,16 @@ impl Assembler<'_, '_> {
         };
         self.paths.push_str(&self.key);
         Ok((s, e))
+    }
+
+    /// The base that the object at `at`, node index `node`, is for its children: only a
+    /// partial path is known to be their parent.
+    fn object_base(&self, at: TextAt, node: u32) -> Base {
+        let partial = self.text(at).ends_with('.');
+        Base {
+            at,
+            node: if partial { node } else { NO_NODE },
+        }
     }
 
     /// Validates `name` as a path to place definitions below; where it is in `self.paths`.
@@ -573,7 +601,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         mi: usize,
-        prefix: Option<TextAt>,
+        prefix: Option<Base>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -604,7 +632,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         range: Range<u32>,
-        base: Option<TextAt>,
+        base: Option<Base>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -647,12 +675,13 @@ impl Assembler<'_, '_> {
                         });
                     };
                     if let Some(c) = b.docs.get(cd).and_then(|d| d.raw.components.get(ci)) {
-                        let base = base.map(|at| self.text(at)).unwrap_or_default();
+                        let base = base.map(|b| self.text(b.at)).unwrap_or_default();
                         let inner = format!("{base}{path}");
                         if inner.is_empty() {
                             self.items(cd, c.items.clone(), None, depth + 1)?;
                         } else {
-                            let inner = self.base_path(doc, &inner)?;
+                            let at = self.base_path(doc, &inner)?;
+                            let inner = Base { at, node: NO_NODE };
                             self.items(cd, c.items.clone(), Some(inner), depth + 1)?;
                         }
                     }
@@ -687,14 +716,26 @@ impl Assembler<'_, '_> {
     }
 
     /// Validates `self.key` (only what follows its first `valid` bytes) and stores it in
-    /// `self.paths`.
-    fn key_path(&mut self, doc: usize, valid: usize) -> Result<TextAt, Error> {
-        crate::path::validate_after(&self.key, valid).map_err(|error| Error::BadName {
-            file: self.file(doc),
-            name: self.key.clone(),
-            error,
-        })?;
-        self.store_key(doc)
+    /// `self.paths`. Gives also the node index of its parent if `base` is its parent
+    /// (when its own part is one plain name below a partial path), else [`NO_NODE`].
+    fn key_path(
+        &mut self,
+        doc: usize,
+        valid: usize,
+        base: Option<Base>,
+    ) -> Result<(TextAt, u32), Error> {
+        let one =
+            crate::path::validate_after_one(&self.key, valid).map_err(|error| Error::BadName {
+                file: self.file(doc),
+                name: self.key.clone(),
+                error,
+            })?;
+        // `valid` is the length of the base when what follows was appended as written
+        let parent = match base {
+            Some(b) if one && valid == (b.at.1 - b.at.0) as usize => b.node,
+            _ => NO_NODE,
+        };
+        Ok((self.store_key(doc)?, parent))
     }
 
     /// The node index and node of the definition of `self.key`, if there is one.
@@ -712,17 +753,17 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         o: &RawObject,
-        base: Option<TextAt>,
-    ) -> Result<Option<TextAt>, Error> {
+        base: Option<Base>,
+    ) -> Result<Option<Base>, Error> {
         let Some(d) = self.b.docs.get(doc) else {
             return Ok(None);
         };
         let Some(rel) = o.name.or(o.base) else {
             return Ok(None);
         };
-        let valid = self.full_key(base, d.str(rel));
+        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
         let existing = self.find_key();
-        if let Some((_, Node::Object(i))) = existing {
+        if let Some((node, Node::Object(i))) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
             };
@@ -748,9 +789,12 @@ impl Assembler<'_, '_> {
             if let Some(s) = o.status {
                 def.status = s;
             }
-            return Ok(self.object_paths.get(i as usize).copied());
+            return Ok(self
+                .object_paths
+                .get(i as usize)
+                .map(|&at| self.object_base(at, node)));
         }
-        let path = self.key_path(doc, valid)?;
+        let (path, hint) = self.key_path(doc, valid, base)?;
         let def = ObjectDef {
             path: Path::shared(&self.text, path.0..path.1),
             access: o.access.unwrap_or_default(),
@@ -763,16 +807,24 @@ impl Assembler<'_, '_> {
             version: o.version.clone(),
         };
         let at = self.objects.len() as u32;
-        self.insert(doc, Node::Object(at), existing.map(|e| e.0))?;
+        let node = existing.map_or(self.nodes.len() as u32, |e| e.0);
+        self.insert(doc, Node::Object(at), existing.map(|e| e.0), hint)?;
         self.objects.push(def);
         self.object_paths.push(path);
-        Ok(Some(path))
+        Ok(Some(self.object_base(path, node)))
     }
 
     /// Adds `node` under the path in `self.key` (just probed by [`Assembler::find_key`]);
     /// with `existing`, the node index of a definition of the same path (a parameter
-    /// replaced by an object, or the other way round), it takes that one's place.
-    fn insert(&mut self, doc: usize, node: Node, existing: Option<u32>) -> Result<(), Error> {
+    /// replaced by an object, or the other way round), it takes that one's place. `parent`
+    /// is the node index of its parent if known, else [`NO_NODE`].
+    fn insert(
+        &mut self,
+        doc: usize,
+        node: Node,
+        existing: Option<u32>,
+        parent: u32,
+    ) -> Result<(), Error> {
         if let Some(i) = existing {
             if let Some(slot) = self.nodes.get_mut(i as usize) {
                 *slot = node;
@@ -788,6 +840,7 @@ impl Assembler<'_, '_> {
         }
         let i = self.nodes.len() as u32;
         self.nodes.push(node);
+        self.parents.push(parent);
         match self
             .norm_key
             .and_then(|(n, h)| Some((self.norm.get(..n)?, h)))
@@ -799,12 +852,7 @@ impl Assembler<'_, '_> {
     }
 
     /// Records the parameter definition `p`.
-    fn parameter(
-        &mut self,
-        doc: usize,
-        p: &RawParameter,
-        base: Option<TextAt>,
-    ) -> Result<(), Error> {
+    fn parameter(&mut self, doc: usize, p: &RawParameter, base: Option<Base>) -> Result<(), Error> {
         let b = self.b;
         let Some(d) = b.docs.get(doc) else {
             return Ok(());
@@ -812,7 +860,7 @@ impl Assembler<'_, '_> {
         let Some(rel) = p.name.or(p.base) else {
             return Ok(());
         };
-        let valid = self.full_key(base, d.str(rel));
+        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
         let syntax = match p.syntax {
             Some(si) => self.shared_syntax(doc, si)?,
             None => None,
@@ -838,7 +886,7 @@ impl Assembler<'_, '_> {
             }
             return Ok(());
         }
-        let path = self.key_path(doc, valid)?;
+        let (path, hint) = self.key_path(doc, valid, base)?;
         let syntax = match syntax {
             Some(s) => s,
             None => {
@@ -864,7 +912,7 @@ impl Assembler<'_, '_> {
             version: p.version.clone(),
         };
         let at = self.params.len() as u32;
-        self.insert(doc, Node::Parameter(at), existing.map(|e| e.0))?;
+        self.insert(doc, Node::Parameter(at), existing.map(|e| e.0), hint)?;
         self.params.push(def);
         self.param_paths.push(path);
         Ok(())

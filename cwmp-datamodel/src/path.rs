@@ -576,6 +576,23 @@ pub(crate) fn validate_after(text: &str, valid: usize) -> Result<(), PathError> 
     validate_segments(text, valid)
 }
 
+/// [`validate_after`], telling also whether what follows the first `valid` bytes is one
+/// plain ASCII name (letters, digits, `_` and `-`), alone or followed by a `.`.
+pub(crate) fn validate_after_one(text: &str, valid: usize) -> Result<bool, PathError> {
+    let prefix_ok =
+        valid > 0 && text.is_char_boundary(valid) && text.as_bytes().get(valid - 1) == Some(&b'.');
+    if !prefix_ok || valid >= text.len() {
+        return validate(text).map(|()| false);
+    }
+    validate_len(text)?;
+    let body = text.strip_suffix('.').unwrap_or(text);
+    let rest = body.as_bytes().get(valid..).unwrap_or(&[]);
+    if !rest.is_empty() && ascii_name_len(rest) == Some(rest.len()) {
+        return Ok(true);
+    }
+    validate_segments(text, valid).map(|()| false)
+}
+
 impl Path {
     /// A path of its own text (already validated).
     fn own(text: &str) -> Path {

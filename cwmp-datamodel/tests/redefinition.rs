@@ -100,3 +100,37 @@ fn many_definitions_from_one_component() {
         }
     }
 }
+
+/// Children of objects written in odd ways: a name without its dot (its children's names
+/// are appended to it as written), a relative name with several segments.
+#[test]
+fn children_of_odd_names() {
+    let doc = r#"<document xmlns="urn:broadband-forum-org:cwmp:datamodel-1-14">
+  <model name="Device:2.17">
+    <object name="Device." access="readOnly" minEntries="1" maxEntries="1">
+      <parameter name="P" access="readOnly"><syntax><int/></syntax></parameter>
+    </object>
+    <object name="Device.A" access="readOnly" minEntries="1" maxEntries="1">
+      <parameter name="X" access="readOnly"><syntax><int/></syntax></parameter>
+    </object>
+    <object name="Device.B." access="readOnly" minEntries="1" maxEntries="1">
+      <parameter name="C.Y" access="readOnly"><syntax><int/></syntax></parameter>
+      <parameter name="Z" access="readOnly"><syntax><int/></syntax></parameter>
+    </object>
+    <object name="Device.B.C." access="readOnly" minEntries="1" maxEntries="1"/>
+  </model>
+</document>"#;
+    let s = Schema::from_str("m.xml", doc, &MemoryLoader::new()).unwrap();
+    let children = |p: &str| -> Vec<String> {
+        s.children(p)
+            .unwrap()
+            .map(|d| d.path().as_str().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        children("Device."),
+        ["Device.P", "Device.A", "Device.AX", "Device.B."]
+    );
+    assert_eq!(children("Device.B."), ["Device.B.Z", "Device.B.C."]);
+    assert_eq!(children("Device.B.C."), ["Device.B.C.Y"]);
+}

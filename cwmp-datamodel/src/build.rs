@@ -438,7 +438,14 @@ fn needs_definition_form(full: &str) -> bool {
 /// Whether `rel`, appended to a path in definition form, makes a path that is not.
 fn rel_needs_definition_form(rel: &str) -> bool {
     let b = rel.as_bytes();
-    matches!(b.first(), Some(b'0'..=b'9' | b'[' | b'*')) || needs_definition_form(rel)
+    if matches!(b.first(), Some(b'0'..=b'9' | b'[' | b'*')) {
+        return true;
+    }
+    // most are one name: a dot is rare, and only a dot can start an instance segment
+    match b.iter().position(|&c| c == b'.') {
+        Some(dot) => needs_definition_form(rel.get(dot..).unwrap_or(rel)),
+        None => false,
+    }
 }
 
 /// Definitions name instances `{i}`; a definition written with an instance number, alias or

@@ -203,7 +203,7 @@ struct Parser<'a, 'i> {
     /// Facets being collected (reused; interned when complete).
     scratch: Option<Box<Facets>>,
     /// The syntaxes parsed so far by their attribute flags and the text of their content.
-    syntax_texts: FastMap<(u8, &'a [u8]), u32>,
+    syntax_texts: FastMap<SyntaxText<'a>, u32>,
 }
 
 /// Parses one document, interning what definitions keep into `interner`.
@@ -301,6 +301,22 @@ fn unescape_into(
     }
     out.push_str(rest);
     Ok(())
+}
+
+/// A syntax's attribute flags and the text of its content, compared in full but hashed
+/// by their length and the ends of the text (its first and last 32 bytes): syntax texts
+/// are a few hundred bytes, and those that share both ends and the length are rare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SyntaxText<'a>(u8, &'a [u8]);
+
+impl std::hash::Hash for SyntaxText<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let t = self.1;
+        state.write_u8(self.0);
+        state.write_usize(t.len());
+        state.write(t.get(..32).unwrap_or(t));
+        state.write(t.get(t.len().saturating_sub(32)..).unwrap_or(t));
+    }
 }
 
 fn parse_bool(s: &str) -> bool {
@@ -658,7 +674,7 @@ impl<'a> Parser<'a, '_> {
         let flags = u8::from(syn.hidden) | u8::from(syn.secured) << 1 | u8::from(syn.command) << 2;
         let content = self.lex.raw_content();
         if let Some((text, after)) = content {
-            if let Some(&at) = self.syntax_texts.get(&(flags, text)) {
+            if let Some(&at) = self.syntax_texts.get(&SyntaxText(flags, text)) {
                 self.lex.close_at(after);
                 return Ok(at);
             }
@@ -668,7 +684,7 @@ impl<'a> Parser<'a, '_> {
         self.doc.syntaxes.push(syn);
         if let Some((text, after)) = content {
             if self.lex.position() == after {
-                self.syntax_texts.insert((flags, text), at);
+                self.syntax_texts.insert(SyntaxText(flags, text), at);
             }
         }
         Ok(at)

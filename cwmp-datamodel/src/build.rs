@@ -739,7 +739,7 @@ impl Assembler<'_, '_> {
             })?;
         // `valid` is the length of the base when what follows was appended as written
         let parent = match base {
-            Some(b) if one && valid == (b.at.1 - b.at.0) as usize => b.node,
+            Some(b) if one && valid == b.at.1.saturating_sub(b.at.0) as usize => b.node,
             _ => NO_NODE,
         };
         Ok((self.store_key(doc)?, parent))

@@ -5,19 +5,17 @@
 //! their texts are the same allocations: sets are hashed and compared by those pointers
 //! (a long enumeration costs one word per value, not its text).
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use crate::hash::{FastHasher, FastMap};
 use crate::types::Facets;
 
-type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
-
 /// The shared strings and facets of one builder.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    strings: FastSet<Arc<str>>,
+    /// The interned strings by their hash.
+    strings: FastMap<u64, Arc<str>>,
     /// The interned facets by [`facets_hash`] (a set whose hash meets another set is
     /// simply not shared).
     facets: FastMap<u64, Arc<Facets>>,
@@ -35,11 +33,19 @@ impl Interner {
 
     /// The shared copy of `s`.
     pub(crate) fn str(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.strings.get(s) {
-            return Arc::clone(a);
+        // hashed once, for the lookup and the insertion (a string whose hash meets
+        // another's is simply not shared)
+        let mut h = FastHasher::default();
+        h.write(s.as_bytes());
+        let h = h.finish() ^ s.len() as u64;
+        if let Some(a) = self.strings.get(&h) {
+            if **a == *s {
+                return Arc::clone(a);
+            }
+            return Arc::from(s);
         }
         let a: Arc<str> = Arc::from(s);
-        self.strings.insert(Arc::clone(&a));
+        self.strings.insert(h, Arc::clone(&a));
         a
     }
 

@@ -568,7 +568,7 @@ impl Assembler<'_, '_> {
 
     /// Validates `name` as a path to place definitions below; where it is in `self.paths`.
     fn base_path(&mut self, doc: usize, name: &str) -> Result<TextAt, Error> {
-        crate::path::validate_after(name, 0).map_err(|error| Error::BadName {
+        crate::path::validate(name).map_err(|error| Error::BadName {
             file: self.file(doc),
             name: name.to_owned(),
             error,

@@ -276,7 +276,7 @@ fn validate_len(s: &str) -> Result<(), PathError> {
 }
 
 /// Validates `s` as a path; returns nothing on success.
-fn validate(s: &str) -> Result<(), PathError> {
+pub(crate) fn validate(s: &str) -> Result<(), PathError> {
     if s.is_empty() {
         return Err(PathError {
             offset: 0,
@@ -565,19 +565,8 @@ pub struct Path {
 }
 
 /// Validates `text`, whose first `valid` bytes are a valid partial path (or empty): only
-/// the rest is validated (with the length of the whole).
-pub(crate) fn validate_after(text: &str, valid: usize) -> Result<(), PathError> {
-    let prefix_ok =
-        valid > 0 && text.is_char_boundary(valid) && text.as_bytes().get(valid - 1) == Some(&b'.');
-    if !prefix_ok || valid >= text.len() {
-        return validate(text);
-    }
-    validate_len(text)?;
-    validate_segments(text, valid)
-}
-
-/// [`validate_after`], telling also whether what follows the first `valid` bytes is one
-/// plain ASCII name (letters, digits, `_` and `-`), alone or followed by a `.`.
+/// the rest is validated (with the length of the whole). Tells also whether that rest is
+/// one plain ASCII name (letters, digits, `_` and `-`), alone or followed by a `.`.
 pub(crate) fn validate_after_one(text: &str, valid: usize) -> Result<bool, PathError> {
     let prefix_ok =
         valid > 0 && text.is_char_boundary(valid) && text.as_bytes().get(valid - 1) == Some(&b'.');

@@ -4,12 +4,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cwmp_core::value::ValueType;
 
 use crate::error::Error;
 use crate::hash::FastMap;
+use crate::index::Index;
 use crate::intern::Interner;
 use crate::path::Path;
 use crate::schema::{ModelInfo, Schema};
@@ -336,29 +337,35 @@ impl<'t> Docs<'t> {
 
     /// Assembles every model of the documents added directly.
     pub(crate) fn build(&self) -> Result<Schema, Error> {
-        let defs: usize = self
-            .docs
-            .iter()
-            .filter(|d| d.top_level)
+        let top = || self.docs.iter().filter(|d| d.top_level);
+        // the items are the objects, the parameters and the component references
+        let defs = top()
             .map(|d| d.raw.items.len())
-            .sum();
-        let params: usize = self
-            .docs
-            .iter()
-            .filter(|d| d.top_level)
-            .map(|d| d.raw.syntaxes.len())
-            .sum();
-        let defs = defs.min(MAX_DEFINITIONS);
+            .sum::<usize>()
+            .min(MAX_DEFINITIONS);
+        let objects = top().map(|d| d.raw.objects.len()).sum::<usize>().min(defs);
+        let params = defs - objects;
+        let syntaxes: usize = top().map(|d| d.raw.syntaxes.len()).sum();
         let mut asm = Assembler {
             b: self,
-            objects: Vec::with_capacity(defs.saturating_sub(params)),
-            params: Vec::with_capacity(params.min(defs)),
+            objects: Vec::with_capacity(objects),
+            params: Vec::with_capacity(params),
             nodes: Vec::with_capacity(defs),
-            index: FastMap::default(),
+            // a key per definition and one per table (tables are among the objects);
+            // TR-181 definition paths are about 60 bytes on average
+            index: Index::with_capacity(defs + objects, defs * 64),
             dt_cache: FastMap::default(),
+            syntaxes: FastMap::with_capacity_and_hasher(syntaxes, Default::default()),
+            no_syntax: None,
             key: String::new(),
+            norm: vec![0; Index::NORMAL_BUF],
+            norm_key: None,
+            paths: String::with_capacity(defs * 64),
+            parents: Vec::with_capacity(defs),
+            object_paths: Vec::with_capacity(objects),
+            param_paths: Vec::with_capacity(params),
+            text: Arc::new(OnceLock::new()),
         };
-        asm.index.reserve(defs);
         let mut models = Vec::new();
         let mut services = Vec::new();
         for (di, d) in self.docs.iter().enumerate() {
@@ -396,8 +403,9 @@ impl<'t> Docs<'t> {
             asm.model(di, mi, None, 0)?;
             let root = asm.root_since(before);
             for mount in &mounts {
-                let prefix = asm.make_path(di, &format!("{mount}Services."))?;
-                asm.model(di, mi, Some(&prefix), 0)?;
+                let at = asm.base_path(di, &format!("{mount}Services."))?;
+                let prefix = Base { at, node: NO_NODE };
+                asm.model(di, mi, Some(prefix), 0)?;
             }
             models.push(ModelInfo {
                 name: m.name.clone(),
@@ -409,24 +417,15 @@ impl<'t> Docs<'t> {
         if models.is_empty() {
             return Err(Error::NoModel);
         }
-        Ok(Schema::assemble(asm.objects, asm.params, asm.nodes, models))
-    }
-}
-
-/// A key of the definition index: the definition's own path (no second copy of the text),
-/// hashed and compared as bytes so that lookups can probe with a `&[u8]` buffer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Key(pub(crate) Path);
-
-impl std::hash::Hash for Key {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.as_str().as_bytes().hash(state);
-    }
-}
-
-impl std::borrow::Borrow<[u8]> for Key {
-    fn borrow(&self) -> &[u8] {
-        self.0.as_str().as_bytes()
+        asm.set_paths();
+        Ok(Schema::assemble(
+            asm.objects,
+            asm.params,
+            asm.nodes,
+            asm.parents,
+            asm.index,
+            models,
+        ))
     }
 }
 
@@ -439,7 +438,14 @@ fn needs_definition_form(full: &str) -> bool {
 /// Whether `rel`, appended to a path in definition form, makes a path that is not.
 fn rel_needs_definition_form(rel: &str) -> bool {
     let b = rel.as_bytes();
-    matches!(b.first(), Some(b'0'..=b'9' | b'[' | b'*')) || needs_definition_form(rel)
+    if matches!(b.first(), Some(b'0'..=b'9' | b'[' | b'*')) {
+        return true;
+    }
+    // most are one name: a dot is rare, and only a dot can start an instance segment
+    match b.iter().position(|&c| c == b'.') {
+        Some(dot) => needs_definition_form(rel.get(dot..).unwrap_or(rel)),
+        None => false,
+    }
 }
 
 /// Definitions name instances `{i}`; a definition written with an instance number, alias or
@@ -478,18 +484,104 @@ struct Assembler<'b, 't> {
     objects: Vec<ObjectDef>,
     params: Vec<ParameterDef>,
     nodes: Vec<Node>,
-    index: FastMap<Key, u32>,
+    /// The definitions so far, by path (no table keys yet: see [`Schema::assemble`]).
+    index: Index,
     dt_cache: FastMap<(usize, usize), Named>,
+    /// The resolved syntaxes by document and raw syntax index: every parameter of the same
+    /// syntax shares one.
+    syntaxes: FastMap<(usize, u32), Arc<Syntax>>,
+    /// The syntax of the parameters that have none.
+    no_syntax: Option<Arc<Syntax>>,
     /// Scratch buffer for definition paths.
     key: String,
+    /// The normal form of `self.key` for the index (see [`Index::normal`]), from
+    /// [`Assembler::find_key`] ...
+    norm: Vec<u8>,
+    /// ... its length and hash (`None`: not a path of the index).
+    norm_key: Option<(usize, u64)>,
+    /// The text of every definition path (and of the paths components and service models
+    /// are placed at), one after the other: the definitions' paths become slices of one
+    /// shared text at the end ([`Assembler::set_paths`]), not an allocation each.
+    paths: String,
+    /// The node index of the parent of each node, where [`Assembler::parent_hint`] knows
+    /// it ([`NO_NODE`]: found by its path in [`Schema::assemble`]).
+    parents: Vec<u32>,
+    /// Where the path of each object, and of each parameter, is in `paths`.
+    object_paths: Vec<TextAt>,
+    param_paths: Vec<TextAt>,
+    /// What `paths` becomes at the end ([`Assembler::set_paths`]): the definitions' paths
+    /// share it from their creation on.
+    text: Arc<OnceLock<String>>,
 }
 
+/// Where a text is in [`Assembler::paths`]: its start and end.
+type TextAt = (u32, u32);
+
+/// What definitions are placed below: a path in [`Assembler::paths`], and the node index
+/// of the object definition it is ([`NO_NODE`] for a component's or a service model's
+/// place that is not known to be one).
+#[derive(Debug, Clone, Copy)]
+struct Base {
+    at: TextAt,
+    node: u32,
+}
+
+/// No node index.
+const NO_NODE: u32 = u32::MAX;
+
 impl Assembler<'_, '_> {
-    fn path_of(&self, n: Node) -> Option<&Path> {
-        match n {
-            Node::Object(i) => self.objects.get(i as usize).map(|o| &o.path),
-            Node::Parameter(i) => self.params.get(i as usize).map(|p| &p.path),
+    fn path_of(&self, n: Node) -> Option<&str> {
+        let at = match n {
+            Node::Object(i) => self.object_paths.get(i as usize),
+            Node::Parameter(i) => self.param_paths.get(i as usize),
+        };
+        at.map(|&at| self.text(at))
+    }
+
+    /// The text at `at` of [`Assembler::paths`].
+    fn text(&self, at: TextAt) -> &str {
+        self.paths.get(at.0 as usize..at.1 as usize).unwrap_or("")
+    }
+
+    /// Appends `self.key` to `self.paths`; where it is there.
+    fn store_key(&mut self, doc: usize) -> Result<TextAt, Error> {
+        let start = self.paths.len();
+        let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(start + self.key.len())) else {
+            return Err(Error::Limit {
+                file: self.file(doc),
+                what: "definition path text",
+            });
+        };
+        self.paths.push_str(&self.key);
+        Ok((s, e))
+    }
+
+    /// The base that the object at `at`, node index `node`, is for its children: only a
+    /// partial path is known to be their parent.
+    fn object_base(&self, at: TextAt, node: u32) -> Base {
+        let partial = self.text(at).ends_with('.');
+        Base {
+            at,
+            node: if partial { node } else { NO_NODE },
         }
+    }
+
+    /// Validates `name` as a path to place definitions below; where it is in `self.paths`.
+    fn base_path(&mut self, doc: usize, name: &str) -> Result<TextAt, Error> {
+        crate::path::validate(name).map_err(|error| Error::BadName {
+            file: self.file(doc),
+            name: name.to_owned(),
+            error,
+        })?;
+        self.key.clear();
+        self.key.push_str(name);
+        self.store_key(doc)
+    }
+
+    /// Sets the text the definitions' paths are slices of.
+    fn set_paths(&mut self) {
+        // set only here: never set before
+        let _ = self.text.set(std::mem::take(&mut self.paths));
     }
 
     /// The root object of the definitions added since `before`.
@@ -500,7 +592,7 @@ impl Assembler<'_, '_> {
             .iter()
             .find(|n| matches!(n, Node::Object(_)))
             .and_then(|&n| self.path_of(n))
-            .map(|p| first_segment(p.as_str()))
+            .map(first_segment)
             .unwrap_or_default()
     }
 
@@ -516,7 +608,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         mi: usize,
-        prefix: Option<&Path>,
+        prefix: Option<Base>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -547,7 +639,7 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         range: Range<u32>,
-        base: Option<&Path>,
+        base: Option<Base>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > MAX_NESTING {
@@ -573,7 +665,7 @@ impl Assembler<'_, '_> {
                     };
                     let end = o.end.clamp(i + 1, range.end);
                     if let Some(full) = self.object_def(doc, o, base)? {
-                        self.items(doc, i + 1..end, Some(&full), depth + 1)?;
+                        self.items(doc, i + 1..end, Some(full), depth + 1)?;
                     }
                     i = end;
                 }
@@ -590,12 +682,14 @@ impl Assembler<'_, '_> {
                         });
                     };
                     if let Some(c) = b.docs.get(cd).and_then(|d| d.raw.components.get(ci)) {
-                        let inner = format!("{}{path}", base.map(Path::as_str).unwrap_or_default());
+                        let base = base.map(|b| self.text(b.at)).unwrap_or_default();
+                        let inner = format!("{base}{path}");
                         if inner.is_empty() {
                             self.items(cd, c.items.clone(), None, depth + 1)?;
                         } else {
-                            let inner = self.make_path(doc, &inner)?;
-                            self.items(cd, c.items.clone(), Some(&inner), depth + 1)?;
+                            let at = self.base_path(doc, &inner)?;
+                            let inner = Base { at, node: NO_NODE };
+                            self.items(cd, c.items.clone(), Some(inner), depth + 1)?;
                         }
                     }
                     i += 1;
@@ -605,19 +699,13 @@ impl Assembler<'_, '_> {
         Ok(())
     }
 
-    fn make_path(&self, doc: usize, name: &str) -> Result<Path, Error> {
-        Path::parse(name).map_err(|error| Error::BadName {
-            file: self.file(doc),
-            name: name.to_owned(),
-            error,
-        })
-    }
-
     /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`;
     /// returns how many leading bytes of it are known to be a valid path.
-    fn full_key(&mut self, base: Option<&Path>, rel: &str) -> usize {
+    fn full_key(&mut self, base: Option<TextAt>, rel: &str) -> usize {
         self.key.clear();
-        let base = base.map(Path::as_str).unwrap_or_default();
+        let base = base
+            .and_then(|at| self.paths.get(at.0 as usize..at.1 as usize))
+            .unwrap_or_default();
         let rel = rel.trim();
         self.key.push_str(base);
         self.key.push_str(rel);
@@ -634,18 +722,36 @@ impl Assembler<'_, '_> {
         base.len()
     }
 
-    /// The path of `self.key`, validating only what follows its first `valid` bytes.
-    fn key_path(&self, doc: usize, valid: usize) -> Result<Path, Error> {
-        Path::parse_after(&self.key, valid).map_err(|error| Error::BadName {
-            file: self.file(doc),
-            name: self.key.clone(),
-            error,
-        })
+    /// Validates `self.key` (only what follows its first `valid` bytes) and stores it in
+    /// `self.paths`. Gives also the node index of its parent if `base` is its parent
+    /// (when its own part is one plain name below a partial path), else [`NO_NODE`].
+    fn key_path(
+        &mut self,
+        doc: usize,
+        valid: usize,
+        base: Option<Base>,
+    ) -> Result<(TextAt, u32), Error> {
+        let one =
+            crate::path::validate_after_one(&self.key, valid).map_err(|error| Error::BadName {
+                file: self.file(doc),
+                name: self.key.clone(),
+                error,
+            })?;
+        // `valid` is the length of the base when what follows was appended as written
+        let parent = match base {
+            Some(b) if one && valid == b.at.1.saturating_sub(b.at.0) as usize => b.node,
+            _ => NO_NODE,
+        };
+        Ok((self.store_key(doc)?, parent))
     }
 
-    fn find_key(&self) -> Option<Node> {
-        let &i = self.index.get(self.key.as_bytes())?;
-        self.nodes.get(i as usize).copied()
+    /// The node index and node of the definition of `self.key`, if there is one.
+    /// Leaves the normal form of `self.key` in `self.norm` for [`Assembler::insert`].
+    fn find_key(&mut self) -> Option<(u32, Node)> {
+        self.norm_key = Index::normal(self.key.as_bytes(), &mut self.norm);
+        let (n, hash) = self.norm_key?;
+        let i = self.index.find_normal(self.norm.get(..n)?, hash)?;
+        Some((i, *self.nodes.get(i as usize)?))
     }
 
     /// Records the object definition `o`; returns its definition path (`None` when it has
@@ -654,17 +760,17 @@ impl Assembler<'_, '_> {
         &mut self,
         doc: usize,
         o: &RawObject,
-        base: Option<&Path>,
-    ) -> Result<Option<Path>, Error> {
+        base: Option<Base>,
+    ) -> Result<Option<Base>, Error> {
         let Some(d) = self.b.docs.get(doc) else {
             return Ok(None);
         };
         let Some(rel) = o.name.or(o.base) else {
             return Ok(None);
         };
-        let valid = self.full_key(base, d.str(rel));
+        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
         let existing = self.find_key();
-        if let Some(Node::Object(i)) = existing {
+        if let Some((node, Node::Object(i))) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
             };
@@ -690,11 +796,14 @@ impl Assembler<'_, '_> {
             if let Some(s) = o.status {
                 def.status = s;
             }
-            return Ok(Some(def.path.clone()));
+            return Ok(self
+                .object_paths
+                .get(i as usize)
+                .map(|&at| self.object_base(at, node)));
         }
-        let path = self.key_path(doc, valid)?;
+        let (path, hint) = self.key_path(doc, valid, base)?;
         let def = ObjectDef {
-            path: path.clone(),
+            path: Path::shared(&self.text, path.0..path.1),
             access: o.access.unwrap_or_default(),
             min_entries: o.min_entries.unwrap_or(1),
             max_entries: o.max_entries.unwrap_or(Some(1)),
@@ -705,21 +814,29 @@ impl Assembler<'_, '_> {
             version: o.version.clone(),
         };
         let at = self.objects.len() as u32;
-        self.insert(doc, &path, Node::Object(at), existing.is_some())?;
+        let node = existing.map_or(self.nodes.len() as u32, |e| e.0);
+        self.insert(doc, Node::Object(at), existing.map(|e| e.0), hint)?;
         self.objects.push(def);
-        Ok(Some(path))
+        self.object_paths.push(path);
+        Ok(Some(self.object_base(path, node)))
     }
 
-    /// Adds `node` under `path` (a parameter replaced by an object of the same path, or the
-    /// other way round, takes its place in the index).
-    fn insert(&mut self, doc: usize, path: &Path, node: Node, probe: bool) -> Result<(), Error> {
-        if let Some(&i) = probe
-            .then(|| self.index.get(path.as_str().as_bytes()))
-            .flatten()
-        {
+    /// Adds `node` under the path in `self.key` (just probed by [`Assembler::find_key`]);
+    /// with `existing`, the node index of a definition of the same path (a parameter
+    /// replaced by an object, or the other way round), it takes that one's place. `parent`
+    /// is the node index of its parent if known, else [`NO_NODE`].
+    fn insert(
+        &mut self,
+        doc: usize,
+        node: Node,
+        existing: Option<u32>,
+        parent: u32,
+    ) -> Result<(), Error> {
+        if let Some(i) = existing {
             if let Some(slot) = self.nodes.get_mut(i as usize) {
                 *slot = node;
             }
+            self.index.replace(self.key.as_bytes(), node);
             return Ok(());
         }
         if self.nodes.len() >= MAX_DEFINITIONS {
@@ -730,17 +847,19 @@ impl Assembler<'_, '_> {
         }
         let i = self.nodes.len() as u32;
         self.nodes.push(node);
-        self.index.insert(Key(path.clone()), i);
+        self.parents.push(parent);
+        match self
+            .norm_key
+            .and_then(|(n, h)| Some((self.norm.get(..n)?, h)))
+        {
+            Some((norm, hash)) => self.index.add_normal(norm, hash, i as usize, node),
+            None => self.index.add(self.key.as_bytes(), i as usize, node),
+        }
         Ok(())
     }
 
     /// Records the parameter definition `p`.
-    fn parameter(
-        &mut self,
-        doc: usize,
-        p: &RawParameter,
-        base: Option<&Path>,
-    ) -> Result<(), Error> {
+    fn parameter(&mut self, doc: usize, p: &RawParameter, base: Option<Base>) -> Result<(), Error> {
         let b = self.b;
         let Some(d) = b.docs.get(doc) else {
             return Ok(());
@@ -748,13 +867,13 @@ impl Assembler<'_, '_> {
         let Some(rel) = p.name.or(p.base) else {
             return Ok(());
         };
-        let valid = self.full_key(base, d.str(rel));
-        let syntax = match p.syntax.and_then(|i| d.raw.syntaxes.get(i as usize)) {
-            Some(s) => Some(self.resolve_syntax(doc, s)?),
+        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
+        let syntax = match p.syntax {
+            Some(si) => self.shared_syntax(doc, si)?,
             None => None,
         };
         let existing = self.find_key();
-        if let Some(Node::Parameter(i)) = existing {
+        if let Some((_, Node::Parameter(i))) = existing {
             if let Some(def) = self.params.get_mut(i as usize) {
                 if let Some(a) = p.access {
                     def.access = a;
@@ -774,18 +893,24 @@ impl Assembler<'_, '_> {
             }
             return Ok(());
         }
-        let path = self.key_path(doc, valid)?;
+        let (path, hint) = self.key_path(doc, valid, base)?;
         let syntax = match syntax {
             Some(s) => s,
-            None => Syntax {
-                facets: b.interner.no_facets(),
-                type_chain: b.interner.no_chain(),
-                inherited: b.interner.no_levels(),
-                ..Syntax::default()
-            },
+            None => {
+                let i = &b.interner;
+                let none = self.no_syntax.get_or_insert_with(|| {
+                    Arc::new(Syntax {
+                        facets: i.no_facets(),
+                        type_chain: i.no_chain(),
+                        inherited: i.no_levels(),
+                        ..Syntax::default()
+                    })
+                });
+                Arc::clone(none)
+            }
         };
         let def = ParameterDef {
-            path,
+            path: Path::shared(&self.text, path.0..path.1),
             access: p.access.unwrap_or_default(),
             syntax,
             active_notify: p.active_notify.unwrap_or_default(),
@@ -794,45 +919,75 @@ impl Assembler<'_, '_> {
             version: p.version.clone(),
         };
         let at = self.params.len() as u32;
-        self.insert(doc, &def.path, Node::Parameter(at), existing.is_some())?;
+        self.insert(doc, Node::Parameter(at), existing.map(|e| e.0), hint)?;
         self.params.push(def);
+        self.param_paths.push(path);
         Ok(())
+    }
+
+    /// The raw syntax `si` of document `doc`, resolved (once: shared by every parameter
+    /// that uses it); `None` if there is no such syntax.
+    fn shared_syntax(&mut self, doc: usize, si: u32) -> Result<Option<Arc<Syntax>>, Error> {
+        if let Some(s) = self.syntaxes.get(&(doc, si)) {
+            return Ok(Some(Arc::clone(s)));
+        }
+        let b = self.b;
+        let Some(raw) = b
+            .docs
+            .get(doc)
+            .and_then(|d| d.raw.syntaxes.get(si as usize))
+        else {
+            return Ok(None);
+        };
+        let s = Arc::new(self.resolve_syntax(doc, raw)?);
+        self.syntaxes.insert((doc, si), Arc::clone(&s));
+        Ok(Some(s))
     }
 
     /// The syntax of a parameter, with its named type resolved.
     fn resolve_syntax(&mut self, doc: usize, raw: &RawSyntax) -> Result<Syntax, Error> {
-        let i = &self.b.interner;
-        let mut syn = Syntax {
-            base_type: raw.base_type.clone().unwrap_or_default(),
-            data_type: raw.data_type.clone(),
-            type_chain: i.no_chain(),
-            list: raw
-                .list
+        let list = || {
+            raw.list
                 .and_then(|l| self.b.docs.get(doc)?.raw.lists.get(l as usize))
-                .cloned(),
-            facets: raw.facets.clone().unwrap_or_else(|| i.no_facets()),
-            inherited: i.no_levels(),
+                .cloned()
+        };
+        let i = &self.b.interner;
+        let facets = match &raw.facets {
+            Some(f) => Arc::clone(f),
+            None => i.no_facets(),
+        };
+        let Some(name) = &raw.data_type else {
+            return Ok(Syntax {
+                base_type: raw.base_type.clone().unwrap_or_default(),
+                data_type: None,
+                type_chain: i.no_chain(),
+                list: list(),
+                facets,
+                inherited: i.no_levels(),
+                hidden: raw.hidden,
+                secured: raw.secured,
+                command: raw.command,
+                default: raw.default.clone(),
+            });
+        };
+        let list = list();
+        // the named type's shared parts move into the syntax (no count taken and dropped)
+        let named = self.named_type(doc, name, 0)?;
+        Ok(Syntax {
+            base_type: match &raw.base_type {
+                Some(t) => t.clone(),
+                None => named.base_type,
+            },
+            data_type: Some(Arc::clone(name)),
+            type_chain: named.chain,
+            list: list.or(named.list),
+            facets,
+            inherited: named.levels,
             hidden: raw.hidden,
             secured: raw.secured,
             command: raw.command,
-            default: raw.default.clone(),
-        };
-        let Some(name) = &raw.data_type else {
-            return Ok(syn);
-        };
-        let named = self.named_type(doc, name, 0)?;
-        syn.type_chain = named.chain;
-        syn.inherited = named.levels;
-        if raw.base_type.is_none() {
-            syn.base_type = named.base_type;
-        }
-        if syn.list.is_none() {
-            syn.list = named.list;
-        }
-        if syn.default.is_none() {
-            syn.default = named.default;
-        }
-        Ok(syn)
+            default: raw.default.clone().or(named.default),
+        })
     }
 
     /// The named type `name` as seen from `doc`, resolved (cached).

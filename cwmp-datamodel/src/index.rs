@@ -300,78 +300,189 @@ pub(crate) struct Index {
     slots: Vec<Slot>,
     /// The number of slots less one (zero when there are none).
     mask: usize,
+    /// The number of keys.
+    len: usize,
     /// Every key, one after the other.
     keys: Vec<u8>,
+}
+
+/// Runs `f` with the normal form of `key` and its hash (see [`normalise`]), normalised in a
+/// stack buffer no larger than needed; `None` when `key` cannot be a path of the index.
+#[inline]
+fn with_normal<T>(key: &[u8], f: impl FnOnce(&[u8], u64) -> Option<T>) -> Option<T> {
+    if key.len() <= SHORT {
+        let mut buf = [0u8; SHORT + 8];
+        let (n, hash) = normalise::<true>(key, &mut buf)?;
+        return f(buf.get(..n)?, hash);
+    }
+    if key.len() > LONGEST {
+        return None;
+    }
+    let mut buf = [0u8; LONGEST + 8];
+    let (n, hash) = normalise::<true>(key, &mut buf)?;
+    f(buf.get(..n)?, hash)
 }
 
 impl Index {
     /// An index of `defs` (node index `i` is `defs[i]`), plus, for every table path
     /// `X.{i}.` whose `X.` is not itself a definition, the key `X.` for the table.
+    #[cfg(test)]
     pub(crate) fn new<'p>(defs: impl ExactSizeIterator<Item = (&'p Path, Node)> + Clone) -> Index {
-        // at most one key per path and one per table: the slots stay at most half full
-        let (mut keys, mut bytes) = (defs.len(), 0usize);
-        for (p, _) in defs.clone() {
-            bytes += p.as_str().len();
-            if p.as_str().ends_with("{i}.") {
-                keys += 1;
-                bytes += p.as_str().len() - 4;
-            }
-        }
-        let n = (keys * 2).next_power_of_two().max(16);
-        let mut ix = Index {
-            slots: vec![Slot::default(); n],
-            mask: n - 1,
-            keys: Vec::with_capacity(bytes),
-        };
-        let mut buf = [0u8; LONGEST + 8];
+        let mut ix = Index::with_capacity(defs.len() * 2, 0);
         for (i, (p, n)) in defs.clone().enumerate() {
-            ix.add(p.as_str().as_bytes(), i, n, &mut buf);
+            ix.add(p.as_str().as_bytes(), i, n);
         }
-        for (i, (p, n)) in defs.enumerate() {
-            if let Some(table) = p.as_str().strip_suffix("{i}.") {
-                ix.add(table.as_bytes(), i, n, &mut buf);
-            }
-        }
+        ix.add_tables(defs);
         ix
     }
 
-    /// Adds `key` for node index `node` (node `def`) unless it is there already; `buf` is
-    /// room for its normal form.
-    fn add(&mut self, key: &[u8], node: usize, def: Node, buf: &mut [u8; LONGEST + 8]) {
-        let Some((n, hash)) = normalise::<true>(key, buf) else {
-            // not a path (or longer than any): no text can find it
-            return;
-        };
-        let Some(norm) = buf.get(..n) else {
-            return;
-        };
-        if self.probe(hash, norm).is_some() {
-            return;
+    /// An empty index with room for `keys` keys (it grows past them) of `bytes` bytes in all.
+    pub(crate) fn with_capacity(keys: usize, bytes: usize) -> Index {
+        // the slots stay at most half full
+        let n = (keys.saturating_mul(2)).next_power_of_two().max(16);
+        Index {
+            slots: vec![Slot::default(); n],
+            mask: n - 1,
+            len: 0,
+            keys: Vec::with_capacity(bytes),
         }
+    }
+
+    /// Adds, for every table path `X.{i}.` of `defs` (node index `i` is `defs[i]`) whose
+    /// `X.` has no key yet, the key `X.` for the table.
+    pub(crate) fn add_tables<'p>(&mut self, defs: impl Iterator<Item = (&'p Path, Node)>) {
+        for (i, (p, n)) in defs.enumerate() {
+            if let Some(table) = p.as_str().strip_suffix("{i}.") {
+                self.add(table.as_bytes(), i, n);
+            }
+        }
+    }
+
+    /// Adds `key` for node index `node` (node `def`) unless it is there already.
+    pub(crate) fn add(&mut self, key: &[u8], node: usize, def: Node) {
+        with_normal(key, |norm, hash| {
+            if self.probe(hash, norm).is_none() {
+                self.add_new(hash, norm, node, def);
+            }
+            Some(())
+        });
+    }
+
+    /// Writes the normal form of `key` to the start of `buf` (which must have
+    /// [`Index::NORMAL_BUF`] bytes) and gives its length and hash, for
+    /// [`Index::find_normal`] and [`Index::add_normal`]; `None` when `key` cannot be a path of
+    /// the index.
+    pub(crate) fn normal(key: &[u8], buf: &mut [u8]) -> Option<(usize, u64)> {
+        if key.len() > LONGEST {
+            return None;
+        }
+        normalise::<true>(key, buf)
+    }
+
+    /// The room [`Index::normal`] needs.
+    pub(crate) const NORMAL_BUF: usize = LONGEST + 8;
+
+    /// The node index of the key whose normal form is `norm` (hash `hash`).
+    pub(crate) fn find_normal(&self, norm: &[u8], hash: u64) -> Option<u32> {
+        self.probe(hash, norm).map(|s| s.node)
+    }
+
+    /// Adds the normal form `norm` (hash `hash`, from [`Index::normal`]), which
+    /// [`Index::find_normal`] does not find, for node index `node` (node `def`).
+    pub(crate) fn add_normal(&mut self, norm: &[u8], hash: u64, node: usize, def: Node) {
+        self.add_new(hash, norm, node, def);
+    }
+
+    /// Makes the key of the same normal form as `key` stand for node `def` (its node index
+    /// unchanged): a definition replaced by another of the same path.
+    pub(crate) fn replace(&mut self, key: &[u8], def: Node) {
+        let Some(def) = encode(def) else {
+            return;
+        };
+        if let Some(at) = with_normal(key, |norm, hash| self.probe_at(hash, norm)) {
+            if let Some(s) = self.slots.get_mut(at) {
+                s.def = def;
+            }
+        }
+    }
+
+    /// Adds the normal form `norm` (hash `hash`), not in the index yet.
+    fn add_new(&mut self, hash: u64, norm: &[u8], node: usize, def: Node) {
         let (Ok(key_at), Some(check), Ok(node), Some(def)) = (
             u32::try_from(self.keys.len()),
-            check(hash, n),
+            check(hash, norm.len()),
             u32::try_from(node),
             encode(def),
         ) else {
             return;
         };
-        let mask = self.slots.len().saturating_sub(1);
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let slot = Slot {
+            check,
+            key_at,
+            node,
+            def,
+        };
+        if self.place(hash, slot) {
+            self.keys.extend_from_slice(norm);
+            self.len += 1;
+        }
+    }
+
+    /// Puts `slot` (of a key whose hash is `hash`) in the first free slot from its place.
+    fn place(&mut self, hash: u64, slot: Slot) -> bool {
+        let mask = self.mask;
         let mut at = hash as usize & mask;
-        // at most half the slots are taken (see `new`): a free one exists
+        // at most half the slots are taken: a free one exists
         for _ in 0..self.slots.len() {
             let Some(s) = self.slots.get_mut(at) else {
-                return;
+                return false;
             };
             if s.check == 0 {
-                *s = Slot {
-                    check,
-                    key_at,
-                    node,
-                    def,
-                };
-                self.keys.extend_from_slice(norm);
-                return;
+                *s = slot;
+                return true;
+            }
+            at = (at + 1) & mask;
+        }
+        false
+    }
+
+    /// Doubles the slots (at least 16), placing every key again.
+    fn grow(&mut self) {
+        let n = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); n]);
+        self.mask = n - 1;
+        let keys = std::mem::take(&mut self.keys);
+        for s in old.into_iter().filter(|s| s.check != 0) {
+            let from = s.key_at as usize;
+            let len = (s.check & 0xffff) as usize;
+            // a normal form is its own normal form, with the same hash
+            let hash = keys
+                .get(from..from + len)
+                .and_then(|norm| with_normal(norm, |_, hash| Some(hash)));
+            if let Some(hash) = hash {
+                self.place(hash, s);
+            }
+        }
+        self.keys = keys;
+    }
+
+    /// The position of the slot of the normal form `norm`, whose hash is `hash`.
+    fn probe_at(&self, hash: u64, norm: &[u8]) -> Option<usize> {
+        let mask = self.mask;
+        let want = check(hash, norm.len())?;
+        let mut at = hash as usize & mask;
+        loop {
+            let s = self.slots.get(at)?;
+            if s.check == want {
+                let from = s.key_at as usize;
+                if self.keys.get(from..from + norm.len()) == Some(norm) {
+                    return Some(at);
+                }
+            } else if s.check == 0 {
+                return None;
             }
             at = (at + 1) & mask;
         }

@@ -19,8 +19,9 @@
 //! Loading is one pass over the XML: names stay slices of the document until they become
 //! definition paths (only the new segment of each path is validated), and every other text
 //! a definition keeps is interned: the same string, the same set of facets or the resolved
-//! facets of a named data type are stored once and shared through `Arc`s (see [`types`]).
-//! Loading TR-181 2.17 (4 MB, 7,273 definitions) makes fewer than 20,000 allocations.
+//! facets of a named data type are stored once and shared through `Arc`s (see [`types`]),
+//! and the definition paths of a schema are slices of one shared text. Loading TR-181 2.17
+//! (4 MB, 7,273 definitions) makes about 7,300 allocations.
 //!
 //! - [`tree`]: the CPE side of the parameter RPCs (GetParameterValues, GetParameterNames,
 //!   SetParameterValues, Get/SetParameterAttributes, AddObject, DeleteObject) over a backend

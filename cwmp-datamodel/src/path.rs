@@ -1,6 +1,6 @@
 //! Parameter paths: full names, partial paths, instances, aliases and patterns.
 //!
-//! [`Path`] is the owned form (one shared `Arc<str>`; cloning is a reference-count increment),
+//! [`Path`] is the owned form (a slice of a shared text; cloning is a reference-count increment),
 //! [`PathRef`] the borrowed form over a `&str`. Both are validated on construction, so every
 //! accessor is infallible and [`Display`](std::fmt::Display) gives back exactly the parsed text.
 //!
@@ -19,7 +19,7 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The longest path accepted, in characters (TR-106: a full vendor path is at most 256).
 /// A `{i}` placeholder counts as one character (the shortest instance it stands for).
@@ -276,7 +276,7 @@ fn validate_len(s: &str) -> Result<(), PathError> {
 }
 
 /// Validates `s` as a path; returns nothing on success.
-fn validate(s: &str) -> Result<(), PathError> {
+pub(crate) fn validate(s: &str) -> Result<(), PathError> {
     if s.is_empty() {
         return Err(PathError {
             offset: 0,
@@ -287,6 +287,25 @@ fn validate(s: &str) -> Result<(), PathError> {
     validate_segments(s, 0)
 }
 
+/// The length of the first segment of `rest` when it is a plain ASCII name (starting with a
+/// letter or `_`, then letters, digits, `_` and `-`) ending at a dot or at the end; `None`
+/// for any other segment (checked in full by [`parse_segment`]).
+#[inline]
+fn ascii_name_len(rest: &[u8]) -> Option<usize> {
+    let first = *rest.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    for (i, &b) in rest.iter().enumerate() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' => {}
+            b'.' => return Some(i),
+            _ => return None,
+        }
+    }
+    Some(rest.len())
+}
+
 /// Validates the segments of `s` from byte `off` on (the start of a segment); the segments
 /// before are known to be valid.
 fn validate_segments(s: &str, mut off: usize) -> Result<(), PathError> {
@@ -295,6 +314,14 @@ fn validate_segments(s: &str, mut off: usize) -> Result<(), PathError> {
     // multi-byte character)
     loop {
         let rest = body.get(off..).unwrap_or("");
+        if let Some(len) = ascii_name_len(rest.as_bytes()) {
+            // the common case, a plain ASCII name, checked in the same pass that finds its end
+            if len >= rest.len() {
+                return Ok(());
+            }
+            off += len + 1;
+            continue;
+        }
         let len = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
         let seg = rest.get(..len).unwrap_or("");
         let parsed = parse_segment(seg, off)?;
@@ -492,14 +519,12 @@ impl<'a> PathRef<'a> {
     pub fn definition_key(&self) -> Path {
         let mut s = String::with_capacity(self.text.len() + 8);
         self.write_definition_key(&mut s);
-        Path { text: Arc::from(s) }
+        Path::own(&s)
     }
 
     /// An owned copy.
     pub fn to_path(&self) -> Path {
-        Path {
-            text: Arc::from(self.text),
-        }
+        Path::own(self.text)
     }
 }
 
@@ -509,7 +534,7 @@ impl fmt::Display for PathRef<'_> {
     }
 }
 
-/// A validated, owned path: one shared `Arc<str>`; clone and hash are cheap.
+/// A validated, owned path: a slice of a shared text; clone and hash are cheap.
 ///
 /// Parse with [`Path::parse`] or [`str::parse`]; [`Display`](fmt::Display) returns the same text.
 ///
@@ -524,44 +549,78 @@ impl fmt::Display for PathRef<'_> {
 /// assert_eq!((e.offset, e.kind), (7, PathErrorKind::BadNameStart('1')));
 /// # Ok::<(), cwmp_datamodel::path::PathError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// A path is a shared text: cloning it never copies. The paths of a
+/// [`Schema`](crate::Schema)'s definitions are all slices of one text.
+#[derive(Clone)]
 pub struct Path {
-    text: Arc<str>,
+    /// The text of this path, and in a schema those of the other definitions. A schema's
+    /// definitions share it from their creation on, and the text is set once, when the
+    /// assembly of the schema ends (it moves in, it is not copied); the pointer is thin, so
+    /// a path is 16 bytes.
+    buf: Arc<OnceLock<String>>,
+    /// Where the path is in `buf`.
+    start: u32,
+    end: u32,
+}
+
+/// Validates `text`, whose first `valid` bytes are a valid partial path (or empty): only
+/// the rest is validated (with the length of the whole). Tells also whether that rest is
+/// one plain ASCII name (letters, digits, `_` and `-`), alone or followed by a `.`.
+pub(crate) fn validate_after_one(text: &str, valid: usize) -> Result<bool, PathError> {
+    let prefix_ok =
+        valid > 0 && text.is_char_boundary(valid) && text.as_bytes().get(valid - 1) == Some(&b'.');
+    if !prefix_ok || valid >= text.len() {
+        return validate(text).map(|()| false);
+    }
+    validate_len(text)?;
+    let body = text.strip_suffix('.').unwrap_or(text);
+    let rest = body.as_bytes().get(valid..).unwrap_or(&[]);
+    if !rest.is_empty() && ascii_name_len(rest) == Some(rest.len()) {
+        return Ok(true);
+    }
+    validate_segments(text, valid).map(|()| false)
 }
 
 impl Path {
-    /// `text`, whose first `valid` bytes are a valid partial path (or empty): only the rest
-    /// is validated (with the length of the whole).
-    pub(crate) fn parse_after(text: &str, valid: usize) -> Result<Self, PathError> {
-        let prefix_ok = valid > 0
-            && text.is_char_boundary(valid)
-            && text.as_bytes().get(valid - 1) == Some(&b'.');
-        if !prefix_ok || valid >= text.len() {
-            return Path::parse(text);
+    /// A path of its own text (already validated).
+    fn own(text: &str) -> Path {
+        Path {
+            buf: Arc::new(OnceLock::from(text.to_owned())),
+            start: 0,
+            end: u32::try_from(text.len()).unwrap_or(0),
         }
-        validate_len(text)?;
-        validate_segments(text, valid)?;
-        Ok(Path {
-            text: Arc::from(text),
-        })
+    }
+
+    /// The path at `range` of the text `buf` will hold once set: a valid path (the path
+    /// is empty until `buf` is set, and if `range` is not within its text).
+    pub(crate) fn shared(buf: &Arc<OnceLock<String>>, range: std::ops::Range<u32>) -> Path {
+        Path {
+            buf: Arc::clone(buf),
+            start: range.start,
+            end: range.end,
+        }
     }
 
     /// Validates and stores `text`.
     pub fn parse(text: &str) -> Result<Self, PathError> {
         validate(text)?;
-        Ok(Path {
-            text: Arc::from(text),
-        })
+        Ok(Path::own(text))
     }
 
     /// The borrowed view.
     pub fn as_path_ref(&self) -> PathRef<'_> {
-        PathRef { text: &self.text }
+        PathRef {
+            text: self.as_str(),
+        }
     }
 
     /// The path as text.
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.buf
+            .get()
+            .and_then(|b| b.get(self.start as usize..self.end as usize))
+            .unwrap_or("")
     }
 
     /// Whether this is a partial path (ends with `.`).
@@ -607,7 +666,7 @@ impl Path {
     pub fn child(&self, segment: &str) -> Result<Path, PathError> {
         if !self.is_partial() {
             return Err(PathError {
-                offset: self.text.len(),
+                offset: self.as_str().len(),
                 kind: PathErrorKind::NotAnObject,
             });
         }
@@ -615,12 +674,12 @@ impl Path {
         if s.contains('.') {
             let at = s.find('.').unwrap_or(0);
             return Err(PathError {
-                offset: self.text.len() + at,
+                offset: self.as_str().len() + at,
                 kind: PathErrorKind::NotOneSegment,
             });
         }
-        let mut text = String::with_capacity(self.text.len() + segment.len());
-        text.push_str(&self.text);
+        let mut text = String::with_capacity(self.as_str().len() + segment.len());
+        text.push_str(self.as_str());
         text.push_str(segment);
         Path::parse(&text)
     }
@@ -656,15 +715,42 @@ impl Path {
     }
 }
 
+impl PartialEq for Path {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Path {}
+
+impl std::hash::Hash for Path {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // as the text (`Borrow<str>`)
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Path {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Path {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
 impl fmt::Debug for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Path({:?})", &*self.text)
+        write!(f, "Path({:?})", self.as_str())
     }
 }
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -684,13 +770,13 @@ impl TryFrom<&str> for Path {
 
 impl AsRef<str> for Path {
     fn as_ref(&self) -> &str {
-        &self.text
+        self.as_str()
     }
 }
 
 impl Borrow<str> for Path {
     fn borrow(&self) -> &str {
-        &self.text
+        self.as_str()
     }
 }
 
@@ -703,7 +789,7 @@ impl<'a> From<PathRef<'a>> for Path {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Path {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.text)
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -134,45 +134,51 @@ impl Schema {
         objects: Vec<ObjectDef>,
         params: Vec<ParameterDef>,
         nodes: Vec<Node>,
+        mut parents: Vec<u32>,
+        index: Index,
         models: Vec<ModelInfo>,
     ) -> Schema {
         let mut s = Schema {
             objects,
             params,
             nodes,
-            index: Index::default(),
+            index,
             child_start: Vec::new(),
             child_ids: Vec::new(),
             models,
         };
-        let paths: Vec<(&crate::path::Path, Node)> = s
-            .nodes
-            .iter()
-            .filter_map(|&n| s.node(n).map(|d| (d.path(), n)))
-            .collect();
-        let index = Index::new(paths.iter().copied());
-        drop(paths);
+        // `index` has every definition; the tables whose `X.` is no definition get theirs
+        let mut index = std::mem::take(&mut s.index);
+        index.add_tables(
+            s.nodes
+                .iter()
+                .filter_map(|&n| s.node(n).map(|d| (d.path(), n))),
+        );
         s.index = index;
-        // the parent of each node, then the children grouped by parent (counting sort)
+        // the parent of each node (those `parents` does not know found by their path),
+        // then the children grouped by parent (counting sort)
         let n = s.nodes.len();
+        parents.resize(n, u32::MAX);
         // the parameters of an object come one after the other: the parent found last is
         // reused while the parent path stays the same
         let mut last: Option<(&str, u32)> = None;
-        let parents: Vec<u32> = (0..n)
-            .map(|i| {
-                let Some(p) = s.node_path(i).and_then(definition_parent) else {
-                    return u32::MAX;
-                };
-                if let Some((lp, li)) = last {
-                    if lp == p {
-                        return li;
-                    }
+        for (i, parent) in parents.iter_mut().enumerate() {
+            if *parent != u32::MAX {
+                continue;
+            }
+            let Some(p) = s.node_path(i).and_then(definition_parent) else {
+                continue;
+            };
+            if let Some((lp, li)) = last {
+                if lp == p {
+                    *parent = li;
+                    continue;
                 }
-                let found = s.index.find_definition(p.as_bytes()).unwrap_or(u32::MAX);
-                last = Some((p, found));
-                found
-            })
-            .collect();
+            }
+            let found = s.index.find_definition(p.as_bytes()).unwrap_or(u32::MAX);
+            last = Some((p, found));
+            *parent = found;
+        }
         let mut start = vec![0u32; n + 1];
         for &p in &parents {
             if let Some(c) = start.get_mut(p as usize + 1) {

@@ -3,7 +3,9 @@
 //! Every text of a definition is an `Arc<str>`: a schema interns the strings it loads (the
 //! same unit, version, enumeration value or data-type name is stored once and shared), and
 //! the facets of a named data type, or identical facets written on many parameters, are one
-//! shared [`Facets`] behind an `Arc`. Cloning a definition never copies text.
+//! shared [`Facets`] behind an `Arc`; a parameter's whole [`Syntax`] is shared with every
+//! parameter written with the same syntax, and a definition's path is a slice of the
+//! schema's one text of paths. Cloning a definition never copies text.
 
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
@@ -457,8 +459,11 @@ pub struct ParameterDef {
     pub path: Path,
     /// `access`.
     pub access: Access,
-    /// The value syntax.
-    pub syntax: Syntax,
+    /// The value syntax, shared by every parameter written with the same syntax (a data
+    /// model writes the same few syntaxes on many parameters: TR-181 2.17 has 1,223 for
+    /// 6,483 parameters). Read it through the `Arc` (`p.syntax.base_type`,
+    /// `p.syntax.max_length()`); make one with `Arc::new(syntax)`.
+    pub syntax: Arc<Syntax>,
     /// `activeNotify`.
     pub active_notify: ActiveNotify,
     /// `forcedInform`: the parameter is in every Inform (it is sent in every Inform).

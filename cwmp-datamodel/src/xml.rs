@@ -203,7 +203,7 @@ struct Parser<'a, 'i> {
     /// Facets being collected (reused; interned when complete).
     scratch: Option<Box<Facets>>,
     /// The syntaxes parsed so far by their attribute flags and the text of their content.
-    syntax_texts: FastMap<(u8, &'a [u8]), u32>,
+    syntax_texts: FastMap<SyntaxText<'a>, u32>,
 }
 
 /// Parses one document, interning what definitions keep into `interner`.
@@ -218,6 +218,9 @@ pub(crate) fn parse_document(
             what: "document size",
         });
     }
+    // TR-181 2.17 (4.1 MB) has 2,151 distinct strings, 877 sets of facets and 1,208
+    // distinct syntax texts: room for a little more, so that the tables never grow
+    interner.reserve(text.len() / 1600, text.len() / 4000);
     let mut p = Parser {
         lex: Lexer::new(text),
         src: text,
@@ -233,11 +236,14 @@ pub(crate) fn parse_document(
             items: Vec::with_capacity(text.len() / 480),
             syntaxes: Vec::with_capacity(text.len() / 560),
             objects: Vec::with_capacity(text.len() / 4800),
+            // the names of the objects and parameters (see `Parser::keep`): TR-181 2.17
+            // has 119 kB of them
+            extra: String::with_capacity(text.len() / 32),
             ..RawDoc::default()
         },
         attrs: Vec::new(),
         scratch: None,
-        syntax_texts: FastMap::default(),
+        syntax_texts: FastMap::with_capacity_and_hasher(text.len() / 3000, Default::default()),
     };
     p.document().map_err(|e| *e)?;
     Ok(p.doc)
@@ -297,6 +303,22 @@ fn unescape_into(
     Ok(())
 }
 
+/// A syntax's attribute flags and the text of its content, compared in full but hashed
+/// by their length and the ends of the text (its first and last 32 bytes): syntax texts
+/// are a few hundred bytes, and those that share both ends and the length are rare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SyntaxText<'a>(u8, &'a [u8]);
+
+impl std::hash::Hash for SyntaxText<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let t = self.1;
+        state.write_u8(self.0);
+        state.write_usize(t.len());
+        state.write(t.get(..32).unwrap_or(t));
+        state.write(t.get(t.len().saturating_sub(32)..).unwrap_or(t));
+    }
+}
+
 fn parse_bool(s: &str) -> bool {
     matches!(s, "true" | "1")
 }
@@ -349,6 +371,24 @@ impl<'a> Parser<'a, '_> {
     fn intern_trim(&mut self, span: Span) -> Arc<str> {
         let t = span_str(self.src, &self.doc.extra, span).trim();
         self.interner.str(t)
+    }
+
+    /// The span of a copy of the text of `span` in the side buffer: object and parameter
+    /// names are read again when the models are assembled, long after the parser has left
+    /// them, and the side buffer holds them one after the other instead of scattered
+    /// through the whole document.
+    fn keep(&mut self, span: Span) -> Span {
+        if span.extra {
+            return span;
+        }
+        let t = span_str(self.src, "", span);
+        let start = self.doc.extra.len();
+        self.doc.extra.push_str(t);
+        Span {
+            start: start as u32,
+            end: self.doc.extra.len() as u32,
+            extra: true,
+        }
     }
 
     /// A number attribute.
@@ -634,7 +674,7 @@ impl<'a> Parser<'a, '_> {
         let flags = u8::from(syn.hidden) | u8::from(syn.secured) << 1 | u8::from(syn.command) << 2;
         let content = self.lex.raw_content();
         if let Some((text, after)) = content {
-            if let Some(&at) = self.syntax_texts.get(&(flags, text)) {
+            if let Some(&at) = self.syntax_texts.get(&SyntaxText(flags, text)) {
                 self.lex.close_at(after);
                 return Ok(at);
             }
@@ -644,7 +684,7 @@ impl<'a> Parser<'a, '_> {
         self.doc.syntaxes.push(syn);
         if let Some((text, after)) = content {
             if self.lex.position() == after {
-                self.syntax_texts.insert((flags, text), at);
+                self.syntax_texts.insert(SyntaxText(flags, text), at);
             }
         }
         Ok(at)
@@ -1018,8 +1058,8 @@ impl<'a> Parser<'a, '_> {
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
-                b"name" => o.name = Some(v),
-                b"base" => o.base = Some(v),
+                b"name" => o.name = Some(self.keep(v)),
+                b"base" => o.base = Some(self.keep(v)),
                 b"access" => o.access = Access::parse(self.text(v)),
                 b"minEntries" => o.min_entries = self.number(v),
                 b"maxEntries" => {
@@ -1083,8 +1123,8 @@ impl<'a> Parser<'a, '_> {
         let attrs = std::mem::take(&mut self.attrs);
         for &(k, v) in &attrs {
             match k {
-                b"name" => p.name = Some(v),
-                b"base" => p.base = Some(v),
+                b"name" => p.name = Some(self.keep(v)),
+                b"base" => p.base = Some(self.keep(v)),
                 b"access" => p.access = Access::parse(self.text(v)),
                 b"activeNotify" => p.active_notify = ActiveNotify::parse(self.text(v)),
                 b"forcedInform" => p.forced_inform = Some(parse_bool(self.text(v))),

@@ -109,6 +109,7 @@ impl<'a> Parser<'a> {
 
     /// The fast path for the end tag of an element whose start tag the fast path read:
     /// consumes `ws* </name ws*>` if that is what follows.
+    #[inline(always)]
     pub(super) fn fast_end(&mut self) -> bool {
         let rest: &'a [u8] = self.reader.get_ref();
         let i = if rest.first() == Some(&b'<') {
@@ -258,6 +259,7 @@ fn literal_start(b: &[u8], name: &[u8]) -> Option<StartTag> {
 /// tokenizes a start tag: the tag ends at the first `>` outside quotes, a `/` before it makes
 /// the element empty, and the name ends at the first whitespace. Not taken (`None`): `<!`,
 /// `</`, `<?`, an empty name, a quote in the name, no `>`.
+#[inline(always)]
 pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
     let mut i = 0usize;
     while b.get(i).copied().is_some_and(is_xml_ws) {
@@ -303,7 +305,7 @@ pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
 
 /// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner. Bytes above `>` are
 /// all plain, so eight at a time are skipped while none is at or below it.
-#[inline]
+#[inline(always)]
 pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -333,7 +335,7 @@ pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
 
 /// For the content `b` of element `name`: the length of its text and of the end tag that
 /// follows, when the text holds no `<` or `&` and the end tag is `</name ws*>`.
-#[inline]
+#[inline(always)]
 pub(super) fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
     let text_end = find_lt_amp(b)?;
     let end = end_tag_len(b.get(text_end..)?, name)?;
@@ -341,7 +343,7 @@ pub(super) fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// The length of `</name ws*>` at the start of `b` (quick-xml trims whitespace there).
-#[inline]
+#[inline(always)]
 pub(super) fn end_tag_len(b: &[u8], name: &[u8]) -> Option<usize> {
     let n = name.len();
     if b.get(..2) != Some(b"</") || !b.get(2..2 + n).is_some_and(|t| same_bytes(t, name)) {

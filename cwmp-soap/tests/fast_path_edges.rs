@@ -96,3 +96,92 @@ fn parameter_value_struct_tags() {
         agree(&gpv(&format!("{plain}{second}")));
     }
 }
+
+/// `agree` under tight limits and every control-character policy as well.
+fn agree_everywhere(doc: &str) {
+    agree(doc);
+    for limits in [
+        cwmp_soap::Limits::new().with_max_elements(9),
+        cwmp_soap::Limits::new().with_max_depth(5),
+        cwmp_soap::Limits::new().with_max_text_len(3),
+    ] {
+        let d = Decoder::new().with_limits(limits);
+        let fast = d.clone().decode(doc.as_bytes());
+        let general = d.with_fast_paths(false).decode(doc.as_bytes());
+        assert_eq!(fast, general, "{limits:?}: {doc}");
+    }
+    for policy in [
+        cwmp_soap::decode::ControlCharPolicy::Replace,
+        cwmp_soap::decode::ControlCharPolicy::Error,
+    ] {
+        let d = Decoder::new().with_control_chars(policy);
+        let fast = d.clone().decode(doc.as_bytes());
+        let general = d.with_fast_paths(false).decode(doc.as_bytes());
+        assert_eq!(fast, general, "{policy:?}: {doc}");
+    }
+}
+
+/// Struct fields read as literal leaves (`<Name>text</Name>` with the name the schema expects
+/// next), and every form next to it that must go the general way.
+#[test]
+fn struct_fields_as_literals() {
+    let plain = "<ParameterInfoStruct><Name>A.B</Name><Writable>1</Writable></ParameterInfoStruct>";
+    let gpn = |list: &str| {
+        format!(
+            r#"{HEAD}<cwmp:GetParameterNamesResponse><ParameterList soap-enc:arrayType="cwmp:ParameterInfoStruct[2]">{list}</ParameterList></cwmp:GetParameterNamesResponse>{TAIL}"#
+        )
+    };
+    let members = [
+        plain,
+        "<ParameterInfoStruct>\n  <Name>A.C</Name>\n  <Writable>false</Writable>\n</ParameterInfoStruct>",
+        "<ParameterInfoStruct><Writable>0</Writable><Name>A.C</Name></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name><Name>A.D</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writable><Writable>1</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name >A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name a=\"1\">A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name/><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name></Name><Writable></Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Names>A.C</Names><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Nam>A.C</Nam><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><cwmp:Name>A.C</cwmp:Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A&amp;C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name><![CDATA[A<C]]></Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A<!-- c -->C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name ><Writable>0</Writable ></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Nam><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Names><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C<Writable>0</Writable></Name></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A\u{1}C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.Ctoolong</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><!-- c --><Name>A.C</Name><?pi x?><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct>text<Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct>=Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct> Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name>xWritable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Other>x</Other><Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct xmlns=\"urn:x\"><Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writable>",
+        "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writ",
+        "<ParameterInfoStruct><Name>A.C",
+        "<ParameterInfoStruct/>",
+        "<Name>A.C</Name><Writable>0</Writable>",
+    ];
+    for second in members {
+        agree_everywhere(&gpn(&format!("{plain}{second}")));
+        agree_everywhere(&gpn(second));
+    }
+    let spvf = |inner: &str| {
+        fault(&format!(
+            "<faultcode>Client</faultcode><faultstring>f</faultstring><detail><cwmp:Fault><FaultCode>9003</FaultCode><FaultString>s</FaultString>{inner}</cwmp:Fault></detail>"
+        ))
+    };
+    for inner in [
+        "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>9007</FaultCode><FaultString>x</FaultString></SetParameterValuesFault>",
+        "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>9007</FaultCode><FaultString>x</FaultString></SetParameterValuesFault><SetParameterValuesFault><ParameterName>A.C</ParameterName><FaultCode> 9008 </FaultCode><FaultString/></SetParameterValuesFault>",
+        "<SetParameterValuesFault><FaultCode>9007</FaultCode><ParameterName>A.B</ParameterName></SetParameterValuesFault>",
+        "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>x</FaultCode></SetParameterValuesFault>",
+        "<SetParameterValuesFault>\r\n\t<ParameterName>A.B</ParameterName>\r\n\t<FaultCode>9007</FaultCode>\r\n</SetParameterValuesFault>",
+    ] {
+        agree_everywhere(&spvf(inner));
+    }
+}

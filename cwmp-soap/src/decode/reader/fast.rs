@@ -62,6 +62,64 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The fast path of [`Parser::fields_repeated`]: when the next element (after optional
+    /// whitespace) is `<name>text</name>` with `name` one of `names[last]` and
+    /// `names[last + 1]` (the field just read again, or the one after it), exactly as written
+    /// (no prefix, attributes or whitespace in the start tag) and a text without `<` or `&`,
+    /// its index and tag, consumed. That is the tag [`Parser::fast_tag`] reads from the same
+    /// bytes (the names of the schema are made of bytes its scanner takes as part of a name),
+    /// and the name `names.iter().position` finds for it (the names of one struct differ).
+    /// `None`: nothing consumed.
+    ///
+    /// Must only be called where [`Parser::fast_tag`] may be.
+    #[inline(always)]
+    pub(super) fn fast_field(
+        &mut self,
+        names: &[&'static str],
+        last: usize,
+    ) -> Option<(usize, Tag<'a>)> {
+        if self.general_only {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let lt = if rest.first() == Some(&b'<') {
+            0
+        } else {
+            ws_len(rest)
+        };
+        if rest.get(lt) != Some(&b'<') {
+            return None;
+        }
+        let after = rest.get(lt + 1..)?;
+        let (i, name) = [last, last + 1].into_iter().find_map(|i| {
+            let name = names.get(i)?.as_bytes();
+            let exact = after.get(..name.len()).is_some_and(|t| same_bytes(t, name))
+                && after.get(name.len()) == Some(&b'>');
+            exact.then_some((i, name))
+        })?;
+        let start = lt + 2 + name.len();
+        let (text_len, end_len) = leaf_text(rest.get(start..)?, name)?;
+        let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let name_str = self.src.get(at + lt + 1..at + lt + 1 + name.len())?;
+        let leaf = self.src.get(at + start..at + start + text_len)?;
+        let len = start + text_len + end_len;
+        let base = self.pos();
+        *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
+        self.skipped += len;
+        Some((
+            i,
+            Tag {
+                name: name_str,
+                attrs: "",
+                leaf: Some(leaf),
+                offset: base + lt,
+                content_start: base + start,
+                empty: false,
+                fast: false,
+            },
+        ))
+    }
+
     /// Skips the XML declaration (`<?xml` and whitespace, up to the first `?>`) when the input
     /// starts with it, as quick-xml reads it (a declaration event, which the decoder ignores),
     /// and says whether it did. Not taken when a byte-order mark follows it, which quick-xml

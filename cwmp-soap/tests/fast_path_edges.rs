@@ -164,6 +164,12 @@ fn struct_fields_as_literals() {
         "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writ",
         "<ParameterInfoStruct><Name>A.C",
         "<ParameterInfoStruct/>",
+        "<ParameterInfoStruct>text</ParameterInfoStruct>",
+        "<ParameterInfoStruct></ParameterInfoStruct>",
+        "<ParameterInfoStruct >\n<Name>A.C</Name></ParameterInfoStruct >",
+        "<ParameterInfoStructs><Name>A.C</Name></ParameterInfoStructs>",
+        "<ParameterInfoStruct><Name>A.C</Name></ParameterInfoStruct><ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name></ParameterInfoStructX>",
         "<Name>A.C</Name><Writable>0</Writable>",
     ];
     for second in members {
@@ -175,6 +181,22 @@ fn struct_fields_as_literals() {
             "<faultcode>Client</faultcode><faultstring>f</faultstring><detail><cwmp:Fault><FaultCode>9003</FaultCode><FaultString>s</FaultString>{inner}</cwmp:Fault></detail>"
         ))
     };
+    let inform = |device: &str| {
+        format!(
+            "{HEAD}<cwmp:Inform>{device}<Event soap-enc:arrayType=\"cwmp:EventStruct[1]\"><EventStruct><EventCode>1 BOOT</EventCode><CommandKey></CommandKey></EventStruct></Event><MaxEnvelopes>1</MaxEnvelopes><CurrentTime>2024-05-01T12:00:00Z</CurrentTime><RetryCount>0</RetryCount><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[0]\"></ParameterList></cwmp:Inform>{TAIL}"
+        )
+    };
+    for device in [
+        "<DeviceId><Manufacturer>Acme</Manufacturer><OUI>00A0C9</OUI><ProductClass>HGW</ProductClass><SerialNumber>SN1</SerialNumber></DeviceId>",
+        "<DeviceId>\n <Manufacturer>Acme</Manufacturer>\n <OUI>00A0C9</OUI>\n</DeviceId >",
+        "<DeviceId>text</DeviceId>",
+        "<DeviceId><Manufacturer>Acme</Manufacturer><Manufacturer>B</Manufacturer></DeviceId>",
+        "<DeviceId><OUI>00A0C9</OUI><Manufacturer>Acme</Manufacturer></DeviceId>",
+        "<DeviceId><Manufacturer>Acme</Manufacturer></DeviceID>",
+        "<DeviceId/>",
+    ] {
+        agree_everywhere(&inform(device));
+    }
     for inner in [
         "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>9007</FaultCode><FaultString>x</FaultString></SetParameterValuesFault>",
         "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>9007</FaultCode><FaultString>x</FaultString></SetParameterValuesFault><SetParameterValuesFault><ParameterName>A.C</ParameterName><FaultCode> 9008 </FaultCode><FaultString/></SetParameterValuesFault>",

@@ -63,13 +63,12 @@ impl<'a> Parser<'a> {
     }
 
     /// The fast path of [`Parser::fields_repeated`]: when the next element (after optional
-    /// whitespace) is `<name>text</name>` with `name` one of `names[last]` and
-    /// `names[last + 1]` (the field just read again, or the one after it), exactly as written
-    /// (no prefix, attributes or whitespace in the start tag) and a text without `<` or `&`,
-    /// its index and tag, consumed. That is the tag [`Parser::fast_tag`] reads from the same
-    /// bytes (the names of the schema are made of bytes its scanner takes as part of a name),
-    /// and the name `names.iter().position` finds for it (the names of one struct differ).
-    /// `None`: nothing consumed.
+    /// whitespace) starts with `<name>`, `name` one of `names[last]` and `names[last + 1]`
+    /// (the field just read again, or the one after it), exactly as written (no prefix,
+    /// attributes or whitespace in the start tag), its index and tag, consumed as
+    /// [`Parser::fast_tag`] consumes it (see [`Parser::literal_tag`]): the name
+    /// `names.iter().position` finds for it (the names of one struct differ). `None`: nothing
+    /// consumed.
     ///
     /// Must only be called where [`Parser::fast_tag`] may be.
     #[inline(always)]
@@ -82,42 +81,55 @@ impl<'a> Parser<'a> {
             return None;
         }
         let rest: &'a [u8] = self.reader.get_ref();
-        let lt = if rest.first() == Some(&b'<') {
-            0
-        } else {
-            ws_len(rest)
-        };
-        if rest.get(lt) != Some(&b'<') {
-            return None;
-        }
-        let after = rest.get(lt + 1..)?;
+        let lt = lt_after_ws(rest)?;
         let (i, name) = [last, last + 1].into_iter().find_map(|i| {
             let name = names.get(i)?.as_bytes();
-            let exact = after.get(..name.len()).is_some_and(|t| same_bytes(t, name))
-                && after.get(name.len()) == Some(&b'>');
-            exact.then_some((i, name))
+            is_literal_start(rest, lt, name).then_some((i, name))
         })?;
+        self.literal_tag(rest, lt, name).map(|tag| (i, tag))
+    }
+
+    /// [`Parser::fast_field`] for the one name `name` (an array's member).
+    #[inline(always)]
+    pub(super) fn fast_named(&mut self, name: &str) -> Option<Tag<'a>> {
+        if self.general_only {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let lt = lt_after_ws(rest)?;
+        if !is_literal_start(rest, lt, name.as_bytes()) {
+            return None;
+        }
+        self.literal_tag(rest, lt, name.as_bytes())
+    }
+
+    /// The tag `<name>` at `rest[lt..]` (checked by [`is_literal_start`]), with the rest of the
+    /// element when it is a leaf, consumed: what [`Parser::fast_tag`] makes of the same bytes
+    /// when `name` is made of bytes its scanner takes as part of a name (the schema's names
+    /// are), as [`scan_start`] ends such a tag at the `>` right after the name.
+    #[inline(always)]
+    fn literal_tag(&mut self, rest: &'a [u8], lt: usize, name: &[u8]) -> Option<Tag<'a>> {
         let start = lt + 2 + name.len();
-        let (text_len, end_len) = leaf_text(rest.get(start..)?, name)?;
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
         let name_str = self.src.get(at + lt + 1..at + lt + 1 + name.len())?;
-        let leaf = self.src.get(at + start..at + start + text_len)?;
-        let len = start + text_len + end_len;
+        let mut len = start;
+        let mut leaf = None;
+        if let Some((text_len, end_len)) = rest.get(start..).and_then(|c| leaf_text(c, name)) {
+            leaf = Some(self.src.get(at + start..at + start + text_len)?);
+            len += text_len + end_len;
+        }
         let base = self.pos();
         *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
         self.skipped += len;
-        Some((
-            i,
-            Tag {
-                name: name_str,
-                attrs: "",
-                leaf: Some(leaf),
-                offset: base + lt,
-                content_start: base + start,
-                empty: false,
-                fast: false,
-            },
-        ))
+        Some(Tag {
+            name: name_str,
+            attrs: "",
+            leaf,
+            offset: base + lt,
+            content_start: base + start,
+            empty: false,
+            fast: leaf.is_none(),
+        })
     }
 
     /// Skips the XML declaration (`<?xml` and whitespace, up to the first `?>`) when the input
@@ -266,6 +278,26 @@ impl<'a> Parser<'a> {
             xsi_type,
         })
     }
+}
+
+/// The offset of the `<` that `b` starts with after optional whitespace, if any.
+#[inline(always)]
+fn lt_after_ws(b: &[u8]) -> Option<usize> {
+    let lt = if b.first() == Some(&b'<') {
+        0
+    } else {
+        ws_len(b)
+    };
+    (b.get(lt) == Some(&b'<')).then_some(lt)
+}
+
+/// Whether `<name>` is at `b[lt..]`, exactly.
+#[inline(always)]
+fn is_literal_start(b: &[u8], lt: usize, name: &[u8]) -> bool {
+    let start = lt + 1;
+    b.get(start..start + name.len())
+        .is_some_and(|t| same_bytes(t, name))
+        && b.get(start + name.len()) == Some(&b'>')
 }
 
 /// Where the parts of a start tag are, relative to the start of the scanned bytes.

@@ -144,8 +144,18 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            let Some(c) = self.child(e)? else {
-                break;
+            // The member, read as a literal start tag when it is one.
+            let member_tag = if open && own.is_none() {
+                self.fast_named(member)
+            } else {
+                None
+            };
+            let c = match member_tag {
+                Some(tag) => self.open_tag(tag)?,
+                None => match self.child(e)? {
+                    Some(c) => c,
+                    None => break,
+                },
             };
             if !same(c.local, member) {
                 if let Some(i) = names.iter().position(|n| same(n, c.local)) {

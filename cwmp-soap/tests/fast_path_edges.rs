@@ -207,3 +207,40 @@ fn struct_fields_as_literals() {
         agree_everywhere(&spvf(inner));
     }
 }
+
+/// Many `Value` attribute texts, more than the attribute cache holds and some sharing a slot of
+/// its hint table, repeated in turns: the `ParameterValueStruct`s read whole (cache hits) and
+/// those read field by field give the same message.
+#[test]
+fn many_value_attribute_texts() {
+    let types = [
+        "xsd:string",
+        "xsd:int",
+        "xsd:unsignedInt",
+        "xsd:boolean",
+        "xsd:dateTime",
+        "xsd:base64",
+        "xsd:long",
+        "xsd:unsignedLong",
+        "xsd:hexBinary",
+        "xsd:anySimpleType",
+        "xsd:strinG",
+        "xsd:stringg",
+        "xsd:tring",
+        "xsd:sstring",
+        "xsd:x",
+        "xsd:y",
+        "xsd:z",
+        "xsd:int ",
+        " xsd:int",
+        "xsd:decimal",
+    ];
+    let mut list = String::new();
+    let rounds = types.iter().chain(types.iter().rev()).chain(types.iter());
+    for (k, ty) in rounds.enumerate() {
+        list.push_str(&format!(
+            "<ParameterValueStruct><Name>A.{k}</Name><Value xsi:type=\"{ty}\">1</Value></ParameterValueStruct>"
+        ));
+    }
+    agree(&gpv(&list));
+}

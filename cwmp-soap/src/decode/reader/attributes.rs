@@ -62,7 +62,9 @@ impl<'a> Parser<'a> {
     fn cached_attrs_scan(&mut self, raw: &str, h: usize) -> Option<ElemAttrs<'a>> {
         let generation = self.generation;
         // The slots fill in turn from the first: past `attr_cache_next` they are all empty.
-        let filled = self.attr_cache.get(..self.attr_cache_next.min(ATTR_CACHE))?;
+        let filled = self
+            .attr_cache
+            .get(..self.attr_cache_next.min(ATTR_CACHE))?;
         let (slot, c) = filled.iter().enumerate().find_map(|(k, c)| {
             c.as_ref()
                 .filter(|c| c.generation == generation && same(c.raw, raw))

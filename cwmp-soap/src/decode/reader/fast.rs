@@ -3,7 +3,7 @@
 
 use super::{
     DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes,
-    word, ws_len,
+    same_bytes_inlined, word, ws_len,
 };
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
@@ -436,7 +436,7 @@ pub(super) fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
 #[inline(always)]
 pub(super) fn end_tag_len(b: &[u8], name: &[u8]) -> Option<usize> {
     let n = name.len();
-    if b.get(..2) != Some(b"</") || !b.get(2..2 + n).is_some_and(|t| same_bytes(t, name)) {
+    if b.get(..2) != Some(b"</") || !b.get(2..2 + n).is_some_and(|t| same_bytes_inlined(t, name)) {
         return None;
     }
     let mut k = 2 + n;

@@ -27,7 +27,9 @@ mod values;
 
 use attributes::{ATTR_CACHE, ATTR_HINTS, AttrCacheEntry, Attrs, ElemAttrs};
 pub(crate) use bytes::same;
-use bytes::{find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes, word, ws_len};
+use bytes::{
+    find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes, same_bytes_inlined, word, ws_len,
+};
 #[allow(unused_imports)] // named where a decoder keeps one
 pub(crate) use fast::FastPvs;
 pub(crate) use fields::Fields;

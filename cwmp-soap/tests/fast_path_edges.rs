@@ -244,3 +244,28 @@ fn many_value_attribute_texts() {
     }
     agree(&gpv(&list));
 }
+
+/// What follows the Envelope: nothing but whitespace is skipped without reading events;
+/// anything else is read as before.
+#[test]
+fn after_the_envelope() {
+    let doc = format!("{HEAD}<cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot>{TAIL}");
+    for tail in [
+        "",
+        "\n",
+        " \t\r\n ",
+        "<!-- c -->",
+        "\n<?pi x?>\n",
+        "x",
+        " \u{FEFF}",
+        "\u{FEFF}",
+        "<a/>",
+        "</s:Envelope>",
+        "<!DOCTYPE x>",
+        "&amp;",
+        "\u{1}",
+    ] {
+        agree(&format!("{doc}{tail}"));
+        agree(&format!("<?xml version=\"1.0\"?>{doc}{tail}"));
+    }
+}

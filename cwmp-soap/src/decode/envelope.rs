@@ -144,7 +144,7 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
     };
 
     // Nothing but whitespace, comments and PIs may follow the Envelope.
-    loop {
+    while !p.fast_tail_is_ws() {
         let (pos, ev) = p.read()?;
         match ev {
             Event::Eof => break,

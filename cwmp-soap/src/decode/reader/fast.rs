@@ -3,7 +3,7 @@
 
 use super::{
     DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes,
-    same_bytes_inlined, word, ws_len,
+    same_bytes_inlined, text, word, ws_len,
 };
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
@@ -130,6 +130,15 @@ impl<'a> Parser<'a> {
             empty: false,
             fast: leaf.is_none(),
         })
+    }
+
+    /// Whether all that is left of the input is whitespace: what the event loop reads as
+    /// (at most) a whitespace text and the end, without a warning or an error, so that there
+    /// is nothing left to read.
+    ///
+    /// Must only be called where quick-xml is between events in text.
+    pub fn fast_tail_is_ws(&self) -> bool {
+        !self.general_only && text::is_ws(self.reader.get_ref())
     }
 
     /// Skips the XML declaration (`<?xml` and whitespace, up to the first `?>`) when the input

@@ -233,12 +233,10 @@ impl<'a> Parser<'a> {
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
         let plain_start = |from: usize, name: &[u8]| -> Option<StartTag> {
             let b = rest.get(from..)?;
-            if let Some(t) = literal_start(b, name) {
-                return Some(t);
+            match literal_start(b, name) {
+                Some(t) => Some(t),
+                None => scan_start_named(b, name),
             }
-            let t = scan_start(b)?;
-            let ok = !t.empty && same_bytes(rest.get(from + t.name.0..from + t.name.1)?, name);
-            ok.then_some(t)
         };
         let no_attrs = |from: usize, t: &StartTag| {
             rest.get(from + t.attrs.0..from + t.attrs.1)
@@ -307,6 +305,15 @@ fn is_literal_start(b: &[u8], lt: usize, name: &[u8]) -> bool {
     b.get(start..start + name.len())
         .is_some_and(|t| same_bytes(t, name))
         && b.get(start + name.len()) == Some(&b'>')
+}
+
+/// [`scan_start`] of a start tag (not an empty-element tag) named `name`, for what
+/// [`literal_start`] does not take; out of line, as it is the rare case.
+#[inline(never)]
+fn scan_start_named(b: &[u8], name: &[u8]) -> Option<StartTag> {
+    let t = scan_start(b)?;
+    let ok = !t.empty && same_bytes(b.get(t.name.0..t.name.1)?, name);
+    ok.then_some(t)
 }
 
 /// Where the parts of a start tag are, relative to the start of the scanned bytes.

@@ -54,6 +54,10 @@ impl<'a> Parser<'a> {
                 return Some(c.attrs);
             }
         }
+        // No text with this hint was ever put in the cache: it holds none.
+        if self.attr_hints_used & (1 << h) == 0 {
+            return None;
+        }
         self.cached_attrs_scan(raw, h)
     }
 
@@ -225,9 +229,11 @@ impl<'a> Parser<'a> {
             if let Some(e) = self.attr_cache.get_mut(slot) {
                 *e = Some(entry);
             }
-            if let Some(hint) = self.attr_hints.get_mut(attr_hint(raw)) {
+            let h = attr_hint(raw);
+            if let Some(hint) = self.attr_hints.get_mut(h) {
                 *hint = u8::try_from(slot).unwrap_or_default();
             }
+            self.attr_hints_used |= 1 << h;
         }
         Ok(self.keep_attrs(depth, attrs))
     }
@@ -256,7 +262,8 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Entries of the attribute cache's hint table (see [`attr_hint`]).
+/// Entries of the attribute cache's hint table (see [`attr_hint`]): as many as the bits of
+/// `Parser::attr_hints_used`.
 pub(super) const ATTR_HINTS: usize = 32;
 
 /// Where in the hint table the cache slot of attribute text `raw` is remembered: a hash of its

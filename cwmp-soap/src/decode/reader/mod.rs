@@ -119,6 +119,8 @@ pub(crate) struct Parser<'a> {
     attr_cache_next: usize,
     /// The cache slot where each hint of an attribute text was last found or put.
     attr_hints: [u8; ATTR_HINTS],
+    /// Bit `h` set: a text of hint `h` was put in the attribute cache (it may since have gone).
+    attr_hints_used: u32,
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
     /// The open elements: local name (for paths) and qualified name (to check end tags).
@@ -170,6 +172,7 @@ impl<'a> Parser<'a> {
             attr_cache: [None; ATTR_CACHE],
             attr_cache_next: 0,
             attr_hints: [0; ATTR_HINTS],
+            attr_hints_used: 0,
             default_bindings: 0,
             path: Vec::with_capacity(16),
             elements: 0,

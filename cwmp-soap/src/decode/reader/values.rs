@@ -198,6 +198,12 @@ impl<'a> Parser<'a> {
 
     /// Reads boolean text for element `e`.
     pub fn bool_text(&mut self, e: &Elem<'a>, t: &str) -> Result<bool, DecodeError> {
+        // The canonical forms as they usually come, without whitespace to trim.
+        match t {
+            "1" | "true" => return Ok(true),
+            "0" | "false" => return Ok(false),
+            _ => {}
+        }
         let s = text::trim_xml(t);
         match s {
             "1" | "true" => Ok(true),

@@ -85,6 +85,12 @@ pub(crate) fn is_ws(bytes: &[u8]) -> bool {
 /// Trims XML whitespace (what xs:int, xs:boolean ... collapse).
 #[inline]
 pub(crate) fn trim_xml(s: &str) -> &str {
+    let ws = |b: Option<&u8>| b.is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    let b = s.as_bytes();
+    // Usually there is nothing to trim: said without a call.
+    if !ws(b.first()) && !ws(b.last()) {
+        return s;
+    }
     s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }
 

@@ -409,8 +409,9 @@ pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
     })
 }
 
-/// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner. Bytes above `>` are
-/// all plain, so eight at a time are skipped while none is at or below it.
+/// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner: whitespace, a quote
+/// (all below 0x28) or `>`, so eight bytes at a time are skipped while none is one of those or
+/// another byte below 0x28.
 #[inline(always)]
 pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -425,8 +426,12 @@ pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
                 .map(|k| i + k);
         };
         let x = word(chunk);
-        // The lowest byte below 0x3f (`>` + 1) is flagged exactly.
-        let low = x.wrapping_sub(ONES * 0x3f) & !x & HIGH;
+        // The lowest byte below 0x28 (whitespace and quotes are) and the lowest `>` are
+        // flagged exactly, so the lowest flag of both is the first byte that may stop a name
+        // (name characters such as `-`, `.`, `:` and digits are not flagged).
+        let below = x.wrapping_sub(ONES * 0x28) & !x & HIGH;
+        let gt = x ^ (ONES * u64::from(b'>'));
+        let low = below | (gt.wrapping_sub(ONES) & !gt & HIGH);
         if low == 0 {
             i += 8;
             continue;
@@ -475,5 +480,39 @@ pub(super) fn class(c: u8) -> u8 {
         b'"' | b'\'' => QUOTE,
         b'>' => GT,
         _ => PLAIN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PLAIN, class, name_stop};
+
+    /// `name_stop` eight bytes at a time against a byte-by-byte search, for every byte value
+    /// at every position of a few words, after name characters that are and are not below
+    /// `>` (`-`, `:`, `.`, digits, letters, bytes above ASCII).
+    #[test]
+    fn name_stop_is_the_first_byte_not_plain() {
+        let naive = |b: &[u8]| b.iter().position(|&c| class(c) != PLAIN);
+        for fill in [
+            &b"abcdefgh"[..],
+            b"soap-env:",
+            b"a.1-2:3",
+            b"\xC3\xA9x",
+            b"!#$%&",
+        ] {
+            for len in [0usize, 1, 7, 8, 9, 16, 20] {
+                let base: Vec<u8> = fill.iter().copied().cycle().take(len).collect();
+                assert_eq!(name_stop(&base), naive(&base), "{fill:?} {len}");
+                for at in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut v = base.clone();
+                        if let Some(slot) = v.get_mut(at) {
+                            *slot = byte;
+                        }
+                        assert_eq!(name_stop(&v), naive(&v), "{fill:?} {len} {at} {byte}");
+                    }
+                }
+            }
+        }
     }
 }

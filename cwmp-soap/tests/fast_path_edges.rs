@@ -96,3 +96,176 @@ fn parameter_value_struct_tags() {
         agree(&gpv(&format!("{plain}{second}")));
     }
 }
+
+/// `agree` under tight limits and every control-character policy as well.
+fn agree_everywhere(doc: &str) {
+    agree(doc);
+    for limits in [
+        cwmp_soap::Limits::new().with_max_elements(9),
+        cwmp_soap::Limits::new().with_max_depth(5),
+        cwmp_soap::Limits::new().with_max_text_len(3),
+    ] {
+        let d = Decoder::new().with_limits(limits);
+        let fast = d.clone().decode(doc.as_bytes());
+        let general = d.with_fast_paths(false).decode(doc.as_bytes());
+        assert_eq!(fast, general, "{limits:?}: {doc}");
+    }
+    for policy in [
+        cwmp_soap::decode::ControlCharPolicy::Replace,
+        cwmp_soap::decode::ControlCharPolicy::Error,
+    ] {
+        let d = Decoder::new().with_control_chars(policy);
+        let fast = d.clone().decode(doc.as_bytes());
+        let general = d.with_fast_paths(false).decode(doc.as_bytes());
+        assert_eq!(fast, general, "{policy:?}: {doc}");
+    }
+}
+
+/// Struct fields read as literal leaves (`<Name>text</Name>` with the name the schema expects
+/// next), and every form next to it that must go the general way.
+#[test]
+fn struct_fields_as_literals() {
+    let plain = "<ParameterInfoStruct><Name>A.B</Name><Writable>1</Writable></ParameterInfoStruct>";
+    let gpn = |list: &str| {
+        format!(
+            r#"{HEAD}<cwmp:GetParameterNamesResponse><ParameterList soap-enc:arrayType="cwmp:ParameterInfoStruct[2]">{list}</ParameterList></cwmp:GetParameterNamesResponse>{TAIL}"#
+        )
+    };
+    let members = [
+        plain,
+        "<ParameterInfoStruct>\n  <Name>A.C</Name>\n  <Writable>false</Writable>\n</ParameterInfoStruct>",
+        "<ParameterInfoStruct><Writable>0</Writable><Name>A.C</Name></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name><Name>A.D</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writable><Writable>1</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name >A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name a=\"1\">A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name/><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name></Name><Writable></Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Names>A.C</Names><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Nam>A.C</Nam><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><cwmp:Name>A.C</cwmp:Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A&amp;C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name><![CDATA[A<C]]></Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A<!-- c -->C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name ><Writable>0</Writable ></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Nam><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Names><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C<Writable>0</Writable></Name></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A\u{1}C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.Ctoolong</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><!-- c --><Name>A.C</Name><?pi x?><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct>text<Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct>=Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct> Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name>xWritable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Other>x</Other><Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct xmlns=\"urn:x\"><Name>A.C</Name><Writable>0</Writable></ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writable>",
+        "<ParameterInfoStruct><Name>A.C</Name><Writable>0</Writ",
+        "<ParameterInfoStruct><Name>A.C",
+        "<ParameterInfoStruct/>",
+        "<ParameterInfoStruct>text</ParameterInfoStruct>",
+        "<ParameterInfoStruct></ParameterInfoStruct>",
+        "<ParameterInfoStruct >\n<Name>A.C</Name></ParameterInfoStruct >",
+        "<ParameterInfoStructs><Name>A.C</Name></ParameterInfoStructs>",
+        "<ParameterInfoStruct><Name>A.C</Name></ParameterInfoStruct><ParameterInfoStruct>",
+        "<ParameterInfoStruct><Name>A.C</Name></ParameterInfoStructX>",
+        "<Name>A.C</Name><Writable>0</Writable>",
+    ];
+    for second in members {
+        agree_everywhere(&gpn(&format!("{plain}{second}")));
+        agree_everywhere(&gpn(second));
+    }
+    let spvf = |inner: &str| {
+        fault(&format!(
+            "<faultcode>Client</faultcode><faultstring>f</faultstring><detail><cwmp:Fault><FaultCode>9003</FaultCode><FaultString>s</FaultString>{inner}</cwmp:Fault></detail>"
+        ))
+    };
+    let inform = |device: &str| {
+        format!(
+            "{HEAD}<cwmp:Inform>{device}<Event soap-enc:arrayType=\"cwmp:EventStruct[1]\"><EventStruct><EventCode>1 BOOT</EventCode><CommandKey></CommandKey></EventStruct></Event><MaxEnvelopes>1</MaxEnvelopes><CurrentTime>2024-05-01T12:00:00Z</CurrentTime><RetryCount>0</RetryCount><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[0]\"></ParameterList></cwmp:Inform>{TAIL}"
+        )
+    };
+    for device in [
+        "<DeviceId><Manufacturer>Acme</Manufacturer><OUI>00A0C9</OUI><ProductClass>HGW</ProductClass><SerialNumber>SN1</SerialNumber></DeviceId>",
+        "<DeviceId>\n <Manufacturer>Acme</Manufacturer>\n <OUI>00A0C9</OUI>\n</DeviceId >",
+        "<DeviceId>text</DeviceId>",
+        "<DeviceId><Manufacturer>Acme</Manufacturer><Manufacturer>B</Manufacturer></DeviceId>",
+        "<DeviceId><OUI>00A0C9</OUI><Manufacturer>Acme</Manufacturer></DeviceId>",
+        "<DeviceId><Manufacturer>Acme</Manufacturer></DeviceID>",
+        "<DeviceId/>",
+    ] {
+        agree_everywhere(&inform(device));
+    }
+    for inner in [
+        "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>9007</FaultCode><FaultString>x</FaultString></SetParameterValuesFault>",
+        "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>9007</FaultCode><FaultString>x</FaultString></SetParameterValuesFault><SetParameterValuesFault><ParameterName>A.C</ParameterName><FaultCode> 9008 </FaultCode><FaultString/></SetParameterValuesFault>",
+        "<SetParameterValuesFault><FaultCode>9007</FaultCode><ParameterName>A.B</ParameterName></SetParameterValuesFault>",
+        "<SetParameterValuesFault><ParameterName>A.B</ParameterName><FaultCode>x</FaultCode></SetParameterValuesFault>",
+        "<SetParameterValuesFault>\r\n\t<ParameterName>A.B</ParameterName>\r\n\t<FaultCode>9007</FaultCode>\r\n</SetParameterValuesFault>",
+    ] {
+        agree_everywhere(&spvf(inner));
+    }
+}
+
+/// Many `Value` attribute texts, more than the attribute cache holds and some sharing a slot of
+/// its hint table, repeated in turns: the `ParameterValueStruct`s read whole (cache hits) and
+/// those read field by field give the same message.
+#[test]
+fn many_value_attribute_texts() {
+    let types = [
+        "xsd:string",
+        "xsd:int",
+        "xsd:unsignedInt",
+        "xsd:boolean",
+        "xsd:dateTime",
+        "xsd:base64",
+        "xsd:long",
+        "xsd:unsignedLong",
+        "xsd:hexBinary",
+        "xsd:anySimpleType",
+        "xsd:strinG",
+        "xsd:stringg",
+        "xsd:tring",
+        "xsd:sstring",
+        "xsd:x",
+        "xsd:y",
+        "xsd:z",
+        "xsd:int ",
+        " xsd:int",
+        "xsd:decimal",
+    ];
+    let mut list = String::new();
+    let rounds = types.iter().chain(types.iter().rev()).chain(types.iter());
+    for (k, ty) in rounds.enumerate() {
+        list.push_str(&format!(
+            "<ParameterValueStruct><Name>A.{k}</Name><Value xsi:type=\"{ty}\">1</Value></ParameterValueStruct>"
+        ));
+    }
+    agree(&gpv(&list));
+}
+
+/// What follows the Envelope: nothing but whitespace is skipped without reading events;
+/// anything else is read as before.
+#[test]
+fn after_the_envelope() {
+    let doc = format!("{HEAD}<cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot>{TAIL}");
+    for tail in [
+        "",
+        "\n",
+        " \t\r\n ",
+        "<!-- c -->",
+        "\n<?pi x?>\n",
+        "x",
+        " \u{FEFF}",
+        "\u{FEFF}",
+        "<a/>",
+        "</s:Envelope>",
+        "<!DOCTYPE x>",
+        "&amp;",
+        "\u{1}",
+    ] {
+        agree(&format!("{doc}{tail}"));
+        agree(&format!("<?xml version=\"1.0\"?>{doc}{tail}"));
+    }
+}

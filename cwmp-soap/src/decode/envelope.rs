@@ -144,7 +144,7 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
     };
 
     // Nothing but whitespace, comments and PIs may follow the Envelope.
-    loop {
+    while !p.fast_tail_is_ws() {
         let (pos, ev) = p.read()?;
         match ev {
             Event::Eof => break,
@@ -340,7 +340,7 @@ fn decode_fault<'a>(p: &mut Parser<'a>, e: &Elem<'a>) -> Result<Body<'a>, Decode
     let mut detail: Option<CwmpDetail<'a>> = None;
     let mut code_offset = e.offset;
     let mut track = Fields::default();
-    let text = p.mixed_children(e, |p, c| {
+    let text = p.mixed_children(e, NAMES, |p, c| {
         let Some(i) = NAMES.iter().position(|n| *n == c.local) else {
             p.warn(WarningKind::UnexpectedElement, c.offset)?;
             return p.skip(&c);

@@ -41,13 +41,44 @@ pub(super) struct AttrCacheEntry<'a> {
 impl<'a> Parser<'a> {
     /// The resolved attributes of an earlier element with the very same attribute text, if
     /// the namespace bindings have not changed since and resolving them warned of nothing.
+    ///
+    /// The entry where the same text was last found or put is tried first (see
+    /// [`attr_hint`]), then every entry.
     #[inline]
-    pub(super) fn cached_attrs(&self, raw: &str) -> Option<ElemAttrs<'a>> {
-        self.attr_cache
-            .iter()
-            .flatten()
-            .find(|c| c.generation == self.generation && same(c.raw, raw))
-            .map(|c| c.attrs)
+    pub(super) fn cached_attrs(&mut self, raw: &str) -> Option<ElemAttrs<'a>> {
+        let h = attr_hint(raw);
+        let hinted = self.attr_hints.get(h).copied().unwrap_or_default();
+        let hit = |c: &AttrCacheEntry<'a>| c.generation == self.generation && same(c.raw, raw);
+        if let Some(Some(c)) = self.attr_cache.get(usize::from(hinted)) {
+            if hit(c) {
+                return Some(c.attrs);
+            }
+        }
+        // No text with this hint was ever put in the cache: it holds none.
+        if self.attr_hints_used & (1 << h) == 0 {
+            return None;
+        }
+        self.cached_attrs_scan(raw, h)
+    }
+
+    /// [`Parser::cached_attrs`] through every entry, remembering where `raw` was found.
+    #[inline(never)]
+    fn cached_attrs_scan(&mut self, raw: &str, h: usize) -> Option<ElemAttrs<'a>> {
+        let generation = self.generation;
+        // The slots fill in turn from the first: past `attr_cache_next` they are all empty.
+        let filled = self
+            .attr_cache
+            .get(..self.attr_cache_next.min(ATTR_CACHE))?;
+        let (slot, c) = filled.iter().enumerate().find_map(|(k, c)| {
+            c.as_ref()
+                .filter(|c| c.generation == generation && same(c.raw, raw))
+                .map(|c| (k, c))
+        })?;
+        let attrs = c.attrs;
+        if let Some(hint) = self.attr_hints.get_mut(h) {
+            *hint = u8::try_from(slot).unwrap_or_default();
+        }
+        Some(attrs)
     }
 
     /// Keeps the resolved attributes of the element opening at `depth`; whether it has any.
@@ -198,6 +229,11 @@ impl<'a> Parser<'a> {
             if let Some(e) = self.attr_cache.get_mut(slot) {
                 *e = Some(entry);
             }
+            let h = attr_hint(raw);
+            if let Some(hint) = self.attr_hints.get_mut(h) {
+                *hint = u8::try_from(slot).unwrap_or_default();
+            }
+            self.attr_hints_used |= 1 << h;
         }
         Ok(self.keep_attrs(depth, attrs))
     }
@@ -224,6 +260,20 @@ impl<'a> Parser<'a> {
     pub fn must_understand(&self, e: &Elem<'a>) -> Option<&'a str> {
         self.attrs_of(e).and_then(|a| a.must_understand)
     }
+}
+
+/// Entries of the attribute cache's hint table (see [`attr_hint`]): as many as the bits of
+/// `Parser::attr_hints_used`.
+pub(super) const ATTR_HINTS: usize = 32;
+
+/// Where in the hint table the cache slot of attribute text `raw` is remembered: a hash of its
+/// length and of the byte before its last (in `xsi:type="xsd:string"`, the last of the type).
+/// Texts that share it only take turns there; the cache finds either by its full scan.
+#[inline(always)]
+fn attr_hint(raw: &str) -> usize {
+    let b = raw.as_bytes();
+    let near_end = b.len().checked_sub(2).and_then(|i| b.get(i)).copied();
+    (b.len().wrapping_mul(7) ^ usize::from(near_end.unwrap_or_default())) % ATTR_HINTS
 }
 
 /// A minimal attribute scanner over a start tag's attribute text.

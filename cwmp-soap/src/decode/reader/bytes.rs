@@ -52,6 +52,13 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
 /// Byte-string equality, eight bytes at a time, inlined instead of a `memcmp` call.
 #[inline]
 pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    same_bytes_inlined(a, b)
+}
+
+/// [`same_bytes`] inlined wherever it is used: for the scanners' hot comparisons (end tags,
+/// literal start tags), where the call costs as much as the comparison.
+#[inline(always)]
+pub(super) fn same_bytes_inlined(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -176,9 +176,13 @@ impl<'a> Parser<'a> {
     /// The children of element `e` handed to `f` in order, and the text between them (trimmed;
     /// entities, character references and CDATA resolved), `None` when there is none but
     /// whitespace. The offset is that of the first text.
+    ///
+    /// `names` are the children expected, in their usual order: each is first looked for as a
+    /// literal start tag after the one found before (see [`Parser::fast_field`]).
     pub fn mixed_children(
         &mut self,
         e: &Elem<'a>,
+        names: &[&'static str],
         mut f: impl FnMut(&mut Self, Elem<'a>) -> Result<(), DecodeError>,
     ) -> Result<Option<(usize, Cow<'a, str>)>, DecodeError> {
         if e.empty() {
@@ -196,11 +200,18 @@ impl<'a> Parser<'a> {
         // tag (not after a text event, and not once there is text: the fast path skips the
         // whitespace before a tag, which would then be part of the text).
         let mut fast = true;
+        let mut last = 0;
         loop {
             if fast && raw.is_empty() {
                 if e.fast() && self.fast_end() {
                     self.close();
                     break;
+                }
+                if let Some((i, tag)) = self.fast_field(names, last) {
+                    last = i;
+                    let child = self.open_tag(tag)?;
+                    f(self, child)?;
+                    continue;
                 }
                 if let Some(tag) = self.fast_tag() {
                     let child = self.open_tag(tag)?;

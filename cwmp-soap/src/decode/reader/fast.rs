@@ -3,7 +3,7 @@
 
 use super::{
     DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes,
-    word, ws_len,
+    same_bytes_inlined, text, word, ws_len,
 };
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
@@ -62,6 +62,85 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The fast path of [`Parser::fields_repeated`]: when the next element (after optional
+    /// whitespace) starts with `<name>`, `name` one of `names[last]` and `names[last + 1]`
+    /// (the field just read again, or the one after it), exactly as written (no prefix,
+    /// attributes or whitespace in the start tag), its index and tag, consumed as
+    /// [`Parser::fast_tag`] consumes it (see [`Parser::literal_tag`]): the name
+    /// `names.iter().position` finds for it (the names of one struct differ). `None`: nothing
+    /// consumed.
+    ///
+    /// Must only be called where [`Parser::fast_tag`] may be.
+    #[inline(always)]
+    pub(super) fn fast_field(
+        &mut self,
+        names: &[&'static str],
+        last: usize,
+    ) -> Option<(usize, Tag<'a>)> {
+        if self.general_only {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let lt = lt_after_ws(rest)?;
+        let (i, name) = [last, last + 1].into_iter().find_map(|i| {
+            let name = names.get(i)?.as_bytes();
+            is_literal_start(rest, lt, name).then_some((i, name))
+        })?;
+        self.literal_tag(rest, lt, name).map(|tag| (i, tag))
+    }
+
+    /// [`Parser::fast_field`] for the one name `name` (an array's member).
+    #[inline(always)]
+    pub(super) fn fast_named(&mut self, name: &str) -> Option<Tag<'a>> {
+        if self.general_only {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let lt = lt_after_ws(rest)?;
+        if !is_literal_start(rest, lt, name.as_bytes()) {
+            return None;
+        }
+        self.literal_tag(rest, lt, name.as_bytes())
+    }
+
+    /// The tag `<name>` at `rest[lt..]` (checked by [`is_literal_start`]), with the rest of the
+    /// element when it is a leaf, consumed: what [`Parser::fast_tag`] makes of the same bytes
+    /// when `name` is made of bytes its scanner takes as part of a name (the schema's names
+    /// are), as [`scan_start`] ends such a tag at the `>` right after the name.
+    #[inline(always)]
+    fn literal_tag(&mut self, rest: &'a [u8], lt: usize, name: &[u8]) -> Option<Tag<'a>> {
+        let start = lt + 2 + name.len();
+        let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        let name_str = self.src.get(at + lt + 1..at + lt + 1 + name.len())?;
+        let mut len = start;
+        let mut leaf = None;
+        if let Some((text_len, end_len)) = rest.get(start..).and_then(|c| leaf_text(c, name)) {
+            leaf = Some(self.src.get(at + start..at + start + text_len)?);
+            len += text_len + end_len;
+        }
+        let base = self.pos();
+        *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
+        self.skipped += len;
+        Some(Tag {
+            name: name_str,
+            attrs: "",
+            leaf,
+            offset: base + lt,
+            content_start: base + start,
+            empty: false,
+            fast: leaf.is_none(),
+        })
+    }
+
+    /// Whether all that is left of the input is whitespace: what the event loop reads as
+    /// (at most) a whitespace text and the end, without a warning or an error, so that there
+    /// is nothing left to read.
+    ///
+    /// Must only be called where quick-xml is between events in text.
+    pub fn fast_tail_is_ws(&self) -> bool {
+        !self.general_only && text::is_ws(self.reader.get_ref())
+    }
+
     /// Skips the XML declaration (`<?xml` and whitespace, up to the first `?>`) when the input
     /// starts with it, as quick-xml reads it (a declaration event, which the decoder ignores),
     /// and says whether it did. Not taken when a byte-order mark follows it, which quick-xml
@@ -109,6 +188,7 @@ impl<'a> Parser<'a> {
 
     /// The fast path for the end tag of an element whose start tag the fast path read:
     /// consumes `ws* </name ws*>` if that is what follows.
+    #[inline(always)]
     pub(super) fn fast_end(&mut self) -> bool {
         let rest: &'a [u8] = self.reader.get_ref();
         let i = if rest.first() == Some(&b'<') {
@@ -153,12 +233,10 @@ impl<'a> Parser<'a> {
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
         let plain_start = |from: usize, name: &[u8]| -> Option<StartTag> {
             let b = rest.get(from..)?;
-            if let Some(t) = literal_start(b, name) {
-                return Some(t);
+            match literal_start(b, name) {
+                Some(t) => Some(t),
+                None => scan_start_named(b, name),
             }
-            let t = scan_start(b)?;
-            let ok = !t.empty && same_bytes(rest.get(from + t.name.0..from + t.name.1)?, name);
-            ok.then_some(t)
         };
         let no_attrs = |from: usize, t: &StartTag| {
             rest.get(from + t.attrs.0..from + t.attrs.1)
@@ -207,6 +285,35 @@ impl<'a> Parser<'a> {
             xsi_type,
         })
     }
+}
+
+/// The offset of the `<` that `b` starts with after optional whitespace, if any.
+#[inline(always)]
+fn lt_after_ws(b: &[u8]) -> Option<usize> {
+    let lt = if b.first() == Some(&b'<') {
+        0
+    } else {
+        ws_len(b)
+    };
+    (b.get(lt) == Some(&b'<')).then_some(lt)
+}
+
+/// Whether `<name>` is at `b[lt..]`, exactly.
+#[inline(always)]
+fn is_literal_start(b: &[u8], lt: usize, name: &[u8]) -> bool {
+    let start = lt + 1;
+    b.get(start..start + name.len())
+        .is_some_and(|t| same_bytes(t, name))
+        && b.get(start + name.len()) == Some(&b'>')
+}
+
+/// [`scan_start`] of a start tag (not an empty-element tag) named `name`, for what
+/// [`literal_start`] does not take; out of line, as it is the rare case.
+#[inline(never)]
+fn scan_start_named(b: &[u8], name: &[u8]) -> Option<StartTag> {
+    let t = scan_start(b)?;
+    let ok = !t.empty && same_bytes(b.get(t.name.0..t.name.1)?, name);
+    ok.then_some(t)
 }
 
 /// Where the parts of a start tag are, relative to the start of the scanned bytes.
@@ -258,6 +365,7 @@ fn literal_start(b: &[u8], name: &[u8]) -> Option<StartTag> {
 /// tokenizes a start tag: the tag ends at the first `>` outside quotes, a `/` before it makes
 /// the element empty, and the name ends at the first whitespace. Not taken (`None`): `<!`,
 /// `</`, `<?`, an empty name, a quote in the name, no `>`.
+#[inline(always)]
 pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
     let mut i = 0usize;
     while b.get(i).copied().is_some_and(is_xml_ws) {
@@ -301,9 +409,10 @@ pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
     })
 }
 
-/// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner. Bytes above `>` are
-/// all plain, so eight at a time are skipped while none is at or below it.
-#[inline]
+/// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner: whitespace, a quote
+/// (all below 0x28) or `>`, so eight bytes at a time are skipped while none is one of those or
+/// another byte below 0x28.
+#[inline(always)]
 pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -317,8 +426,12 @@ pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
                 .map(|k| i + k);
         };
         let x = word(chunk);
-        // The lowest byte below 0x3f (`>` + 1) is flagged exactly.
-        let low = x.wrapping_sub(ONES * 0x3f) & !x & HIGH;
+        // The lowest byte below 0x28 (whitespace and quotes are) and the lowest `>` are
+        // flagged exactly, so the lowest flag of both is the first byte that may stop a name
+        // (name characters such as `-`, `.`, `:` and digits are not flagged).
+        let below = x.wrapping_sub(ONES * 0x28) & !x & HIGH;
+        let gt = x ^ (ONES * u64::from(b'>'));
+        let low = below | (gt.wrapping_sub(ONES) & !gt & HIGH);
         if low == 0 {
             i += 8;
             continue;
@@ -333,7 +446,7 @@ pub(super) fn name_stop(b: &[u8]) -> Option<usize> {
 
 /// For the content `b` of element `name`: the length of its text and of the end tag that
 /// follows, when the text holds no `<` or `&` and the end tag is `</name ws*>`.
-#[inline]
+#[inline(always)]
 pub(super) fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
     let text_end = find_lt_amp(b)?;
     let end = end_tag_len(b.get(text_end..)?, name)?;
@@ -341,10 +454,10 @@ pub(super) fn leaf_text(b: &[u8], name: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// The length of `</name ws*>` at the start of `b` (quick-xml trims whitespace there).
-#[inline]
+#[inline(always)]
 pub(super) fn end_tag_len(b: &[u8], name: &[u8]) -> Option<usize> {
     let n = name.len();
-    if b.get(..2) != Some(b"</") || !b.get(2..2 + n).is_some_and(|t| same_bytes(t, name)) {
+    if b.get(..2) != Some(b"</") || !b.get(2..2 + n).is_some_and(|t| same_bytes_inlined(t, name)) {
         return None;
     }
     let mut k = 2 + n;
@@ -367,5 +480,39 @@ pub(super) fn class(c: u8) -> u8 {
         b'"' | b'\'' => QUOTE,
         b'>' => GT,
         _ => PLAIN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PLAIN, class, name_stop};
+
+    /// `name_stop` eight bytes at a time against a byte-by-byte search, for every byte value
+    /// at every position of a few words, after name characters that are and are not below
+    /// `>` (`-`, `:`, `.`, digits, letters, bytes above ASCII).
+    #[test]
+    fn name_stop_is_the_first_byte_not_plain() {
+        let naive = |b: &[u8]| b.iter().position(|&c| class(c) != PLAIN);
+        for fill in [
+            &b"abcdefgh"[..],
+            b"soap-env:",
+            b"a.1-2:3",
+            b"\xC3\xA9x",
+            b"!#$%&",
+        ] {
+            for len in [0usize, 1, 7, 8, 9, 16, 20] {
+                let base: Vec<u8> = fill.iter().copied().cycle().take(len).collect();
+                assert_eq!(name_stop(&base), naive(&base), "{fill:?} {len}");
+                for at in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut v = base.clone();
+                        if let Some(slot) = v.get_mut(at) {
+                            *slot = byte;
+                        }
+                        assert_eq!(name_stop(&v), naive(&v), "{fill:?} {len} {at} {byte}");
+                    }
+                }
+            }
+        }
     }
 }

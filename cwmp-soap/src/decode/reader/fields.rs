@@ -29,7 +29,21 @@ impl<'a> Parser<'a> {
             repeatable,
             ..Fields::default()
         };
-        while let Some(c) = self.child(e)? {
+        let open = !e.empty() && e.leaf.is_none();
+        loop {
+            // The field expected next (the last one again, or the one after it), read as a
+            // literal leaf; anything else through `child`.
+            if open {
+                if let Some((i, tag)) = self.fast_field(names, track.last) {
+                    let c = self.open_tag(tag)?;
+                    track.see(self, i, &c)?;
+                    f(self, i, c)?;
+                    continue;
+                }
+            }
+            let Some(c) = self.child(e)? else {
+                break;
+            };
             match names.iter().position(|n| same(n, c.local)) {
                 Some(i) => {
                     track.see(self, i, &c)?;
@@ -130,8 +144,18 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            let Some(c) = self.child(e)? else {
-                break;
+            // The member, read as a literal start tag when it is one.
+            let member_tag = if open && own.is_none() {
+                self.fast_named(member)
+            } else {
+                None
+            };
+            let c = match member_tag {
+                Some(tag) => self.open_tag(tag)?,
+                None => match self.child(e)? {
+                    Some(c) => c,
+                    None => break,
+                },
             };
             if !same(c.local, member) {
                 if let Some(i) = names.iter().position(|n| same(n, c.local)) {

@@ -25,9 +25,11 @@ mod fields;
 mod namespaces;
 mod values;
 
-use attributes::{ATTR_CACHE, AttrCacheEntry, Attrs, ElemAttrs};
+use attributes::{ATTR_CACHE, ATTR_HINTS, AttrCacheEntry, Attrs, ElemAttrs};
 pub(crate) use bytes::same;
-use bytes::{find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes, word, ws_len};
+use bytes::{
+    find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes, same_bytes_inlined, word, ws_len,
+};
 #[allow(unused_imports)] // named where a decoder keeps one
 pub(crate) use fast::FastPvs;
 pub(crate) use fields::Fields;
@@ -115,6 +117,10 @@ pub(crate) struct Parser<'a> {
     generation: u64,
     attr_cache: [Option<AttrCacheEntry<'a>>; ATTR_CACHE],
     attr_cache_next: usize,
+    /// The cache slot where each hint of an attribute text was last found or put.
+    attr_hints: [u8; ATTR_HINTS],
+    /// Bit `h` set: a text of hint `h` was put in the attribute cache (it may since have gone).
+    attr_hints_used: u32,
     /// How many bindings of the default namespace are in scope (usually none).
     default_bindings: usize,
     /// The open elements: local name (for paths) and qualified name (to check end tags).
@@ -165,6 +171,8 @@ impl<'a> Parser<'a> {
             generation: 0,
             attr_cache: [None; ATTR_CACHE],
             attr_cache_next: 0,
+            attr_hints: [0; ATTR_HINTS],
+            attr_hints_used: 0,
             default_bindings: 0,
             path: Vec::with_capacity(16),
             elements: 0,

@@ -149,7 +149,11 @@ impl<'a> Parser<'a> {
 
     /// A `u32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).
     pub fn u32(&mut self, e: &Elem<'a>) -> Result<u32, DecodeError> {
-        self.number(e, "unsignedInt")
+        let t = self.text(e)?;
+        match plain_u32(&t) {
+            Some(v) => Ok(v),
+            None => self.number_in(e, t, "unsignedInt"),
+        }
     }
 
     /// An `i32` element (surrounding whitespace and a `+` sign allowed; empty reads as 0).
@@ -165,6 +169,16 @@ impl<'a> Parser<'a> {
         xsd_type: &'static str,
     ) -> Result<T, DecodeError> {
         let t = self.text(e)?;
+        self.number_in(e, t, xsd_type)
+    }
+
+    /// [`Parser::number`] of the text `t` of element `e` (read).
+    fn number_in<T: std::str::FromStr + Default>(
+        &mut self,
+        e: &Elem<'a>,
+        t: Cow<'a, str>,
+        xsd_type: &'static str,
+    ) -> Result<T, DecodeError> {
         let s = text::trim_xml(&t);
         if s.is_empty() {
             self.warn(WarningKind::EmptyNumber, e.offset)?;
@@ -184,6 +198,12 @@ impl<'a> Parser<'a> {
 
     /// Reads boolean text for element `e`.
     pub fn bool_text(&mut self, e: &Elem<'a>, t: &str) -> Result<bool, DecodeError> {
+        // The canonical forms as they usually come, without whitespace to trim.
+        match t {
+            "1" | "true" => return Ok(true),
+            "0" | "false" => return Ok(false),
+            _ => {}
+        }
         let s = text::trim_xml(t);
         match s {
             "1" | "true" => Ok(true),
@@ -209,5 +229,54 @@ impl<'a> Parser<'a> {
             self.warn(WarningKind::InvalidDateTime, e.offset)?;
         }
         Ok(t)
+    }
+}
+
+/// The value of `t` when it is one to nine ASCII digits and nothing else (what `parse` makes of
+/// it, without trimming, sign or overflow to look for); `None` for anything else.
+#[inline]
+fn plain_u32(t: &str) -> Option<u32> {
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    b.iter().try_fold(0u32, |v, &c| {
+        let d = c.wrapping_sub(b'0');
+        (d <= 9).then(|| v * 10 + u32::from(d))
+    })
+}
+
+#[cfg(test)]
+mod plain_u32_tests {
+    use super::plain_u32;
+
+    /// Where it answers, it answers what `parse` does; it leaves signs, whitespace, long and
+    /// empty texts to `parse`.
+    #[test]
+    fn agrees_with_parse() {
+        for t in [
+            "0",
+            "7",
+            "9003",
+            "000000001",
+            "999999999",
+            "4294967295",
+            "1234567890",
+            "",
+            " 1",
+            "1 ",
+            "+1",
+            "-1",
+            "1a",
+            "١",
+            "0x1",
+            "12\u{0}",
+        ] {
+            if let Some(v) = plain_u32(t) {
+                assert_eq!(Ok(v), t.parse::<u32>(), "{t:?}");
+            } else {
+                assert!(t.is_empty() || t.len() > 9 || !t.bytes().all(|c| c.is_ascii_digit()));
+            }
+        }
     }
 }

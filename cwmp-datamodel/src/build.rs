@@ -10,7 +10,7 @@ use cwmp_core::value::ValueType;
 
 use crate::error::Error;
 use crate::hash::FastMap;
-use crate::index::Index;
+use crate::index::{Index, Resume};
 use crate::intern::Interner;
 use crate::path::Path;
 use crate::schema::{ModelInfo, Schema};
@@ -360,6 +360,8 @@ impl<'t> Docs<'t> {
             key: String::new(),
             norm: vec![0; Index::NORMAL_BUF],
             norm_key: None,
+            resume: None,
+            norms: Vec::with_capacity(objects * 64),
             paths: String::with_capacity(defs * 64),
             parents: Vec::with_capacity(defs),
             object_paths: Vec::with_capacity(objects),
@@ -404,7 +406,11 @@ impl<'t> Docs<'t> {
             let root = asm.root_since(before);
             for mount in &mounts {
                 let at = asm.base_path(di, &format!("{mount}Services."))?;
-                let prefix = Base { at, node: NO_NODE };
+                let prefix = Base {
+                    at,
+                    node: NO_NODE,
+                    norm: None,
+                };
                 asm.model(di, mi, Some(prefix), 0)?;
             }
             models.push(ModelInfo {
@@ -427,6 +433,19 @@ impl<'t> Docs<'t> {
             models,
         ))
     }
+}
+
+/// Whether `tail`, appended to a key, continues its normal form byte for byte (see
+/// [`Index::normal_after`]): it starts with an ASCII letter or `_` and has no `.` but
+/// perhaps a last one, so it starts no instance segment (the bytes that do are those right
+/// after a dot: digits and other punctuation, `[` and `{`). What else it holds is left
+/// to the validation of the path.
+fn continues_normal_form(tail: &[u8]) -> bool {
+    let Some((&first, rest)) = tail.split_first() else {
+        return false;
+    };
+    let body = rest.strip_suffix(b".").unwrap_or(rest);
+    (first.is_ascii_alphabetic() || first == b'_') && memchr::memchr(b'.', body).is_none()
 }
 
 fn needs_definition_form(full: &str) -> bool {
@@ -497,8 +516,13 @@ struct Assembler<'b, 't> {
     /// The normal form of `self.key` for the index (see [`Index::normal`]), from
     /// [`Assembler::find_key`] ...
     norm: Vec<u8>,
-    /// ... its length and hash (`None`: not a path of the index).
+    /// ... its length and hash (`None`: not a path of the index) ...
     norm_key: Option<(usize, u64)>,
+    /// ... and where its normalisation was before the last word.
+    resume: Option<Resume>,
+    /// The normal forms of the objects that definitions are placed below, one after the
+    /// other (see [`Base::norm`]).
+    norms: Vec<u8>,
     /// The text of every definition path (and of the paths components and service models
     /// are placed at), one after the other: the definitions' paths become slices of one
     /// shared text at the end ([`Assembler::set_paths`]), not an allocation each.
@@ -524,6 +548,10 @@ type TextAt = (u32, u32);
 struct Base {
     at: TextAt,
     node: u32,
+    /// Where the normal form of the path is in [`Assembler::norms`], and where its
+    /// normalisation was before the last word: the key of a name below it is normalised
+    /// from there ([`Index::normal_after`]), not from its start. `None` if not known.
+    norm: Option<(TextAt, Resume)>,
 }
 
 /// No node index.
@@ -558,12 +586,24 @@ impl Assembler<'_, '_> {
 
     /// The base that the object at `at`, node index `node`, is for its children: only a
     /// partial path is known to be their parent.
-    fn object_base(&self, at: TextAt, node: u32) -> Base {
+    /// Its normal form is that of `self.key`, if [`Assembler::find_key`] found one.
+    fn object_base(&mut self, at: TextAt, node: u32) -> Base {
         let partial = self.text(at).ends_with('.');
         Base {
             at,
             node: if partial { node } else { NO_NODE },
+            norm: if partial { self.keep_norm() } else { None },
         }
+    }
+
+    /// Copies the normal form of `self.key` to [`Assembler::norms`]; where it is there
+    /// and where its normalisation was before the last word.
+    fn keep_norm(&mut self) -> Option<(TextAt, Resume)> {
+        let ((n, _), resume) = (self.norm_key?, self.resume?);
+        let start = u32::try_from(self.norms.len()).ok()?;
+        let end = u32::try_from(self.norms.len() + n).ok()?;
+        self.norms.extend_from_slice(self.norm.get(..n)?);
+        Some(((start, end), resume))
     }
 
     /// Validates `name` as a path to place definitions below; where it is in `self.paths`.
@@ -688,7 +728,11 @@ impl Assembler<'_, '_> {
                             self.items(cd, c.items.clone(), None, depth + 1)?;
                         } else {
                             let at = self.base_path(doc, &inner)?;
-                            let inner = Base { at, node: NO_NODE };
+                            let inner = Base {
+                                at,
+                                node: NO_NODE,
+                                norm: None,
+                            };
                             self.items(cd, c.items.clone(), Some(inner), depth + 1)?;
                         }
                     }
@@ -747,8 +791,43 @@ impl Assembler<'_, '_> {
 
     /// The node index and node of the definition of `self.key`, if there is one.
     /// Leaves the normal form of `self.key` in `self.norm` for [`Assembler::insert`].
-    fn find_key(&mut self) -> Option<(u32, Node)> {
-        self.norm_key = Index::normal(self.key.as_bytes(), &mut self.norm);
+    /// `self.key` is the path of `base` followed by a text from byte `valid` on (as given
+    /// by [`Assembler::full_key`]): when that is the whole path of `base` and the text is a
+    /// name (with at most a last `.`), the normalisation continues from that of `base`.
+    fn find_key(&mut self, base: Option<Base>, valid: usize) -> Option<(u32, Node)> {
+        let key = self.key.as_bytes();
+        let after = match base {
+            Some(Base {
+                at,
+                norm: Some((norm, resume)),
+                ..
+            }) if valid == at.1.saturating_sub(at.0) as usize => key
+                .get(valid..)
+                .filter(|tail| continues_normal_form(tail))
+                .and_then(|tail| {
+                    let norm = self.norms.get(norm.0 as usize..norm.1 as usize)?;
+                    Some(Index::normal_after(
+                        norm,
+                        resume,
+                        tail,
+                        key.len(),
+                        &mut self.norm,
+                    ))
+                }),
+            _ => None,
+        };
+        let normal = match after {
+            Some(n) => n,
+            None => Index::normal_resumable(key, &mut self.norm),
+        };
+        debug_assert_eq!(
+            normal.map(|(n, h, _)| (n, h)),
+            Index::normal(key, &mut vec![0; Index::NORMAL_BUF]),
+            "resumed normalisation of {}",
+            self.key
+        );
+        self.norm_key = normal.map(|(n, h, _)| (n, h));
+        self.resume = normal.and_then(|(_, _, r)| r);
         let (n, hash) = self.norm_key?;
         let i = self.index.find_normal(self.norm.get(..n)?, hash)?;
         Some((i, *self.nodes.get(i as usize)?))
@@ -769,7 +848,7 @@ impl Assembler<'_, '_> {
             return Ok(None);
         };
         let valid = self.full_key(base.map(|b| b.at), d.str(rel));
-        let existing = self.find_key();
+        let existing = self.find_key(base, valid);
         if let Some((node, Node::Object(i))) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
@@ -799,7 +878,8 @@ impl Assembler<'_, '_> {
             return Ok(self
                 .object_paths
                 .get(i as usize)
-                .map(|&at| self.object_base(at, node)));
+                .copied()
+                .map(|at| self.object_base(at, node)));
         }
         let (path, hint) = self.key_path(doc, valid, base)?;
         let def = ObjectDef {
@@ -872,7 +952,7 @@ impl Assembler<'_, '_> {
             Some(si) => self.shared_syntax(doc, si)?,
             None => None,
         };
-        let existing = self.find_key();
+        let existing = self.find_key(base, valid);
         if let Some((_, Node::Parameter(i))) = existing {
             if let Some(def) = self.params.get_mut(i as usize) {
                 if let Some(a) = p.access {

@@ -538,6 +538,15 @@ struct Assembler<'b, 't> {
     text: Arc<OnceLock<String>>,
 }
 
+/// What [`Assembler::full_key`] knows of the key it made: how many of its leading bytes
+/// are known to be a valid path, and whether those are the whole base (a partial path) and
+/// the rest one plain ASCII name, with at most a last `.` ([`crate::path::is_plain_name`]).
+#[derive(Debug, Clone, Copy)]
+struct KeyMade {
+    valid: usize,
+    plain: bool,
+}
+
 /// Where a text is in [`Assembler::paths`]: its start and end.
 type TextAt = (u32, u32);
 
@@ -745,7 +754,7 @@ impl Assembler<'_, '_> {
 
     /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`;
     /// returns how many leading bytes of it are known to be a valid path.
-    fn full_key(&mut self, base: Option<TextAt>, rel: &str) -> usize {
+    fn full_key(&mut self, base: Option<TextAt>, rel: &str) -> KeyMade {
         self.key.clear();
         let base = base
             .and_then(|at| self.paths.get(at.0 as usize..at.1 as usize))
@@ -753,17 +762,30 @@ impl Assembler<'_, '_> {
         let rel = rel.trim();
         self.key.push_str(base);
         self.key.push_str(rel);
+        // the common case: one name below a partial path, checked once for all that
+        // follows (it is in definition form, and continues the base's normal form)
+        if base.ends_with('.') && crate::path::is_plain_name(rel.as_bytes()) {
+            return KeyMade {
+                valid: base.len(),
+                plain: true,
+            };
+        }
         // a base is in definition form already
         let check = if base.is_empty() {
             needs_definition_form(&self.key)
         } else {
             rel_needs_definition_form(rel)
         };
-        if check {
+        let valid = if check {
             self.key = definition_form(std::mem::take(&mut self.key));
-            return 0;
+            0
+        } else {
+            base.len()
+        };
+        KeyMade {
+            valid,
+            plain: false,
         }
-        base.len()
     }
 
     /// Validates `self.key` (only what follows its first `valid` bytes) and stores it in
@@ -772,15 +794,21 @@ impl Assembler<'_, '_> {
     fn key_path(
         &mut self,
         doc: usize,
-        valid: usize,
+        made: KeyMade,
         base: Option<Base>,
     ) -> Result<(TextAt, u32), Error> {
-        let one =
-            crate::path::validate_after_one(&self.key, valid).map_err(|error| Error::BadName {
-                file: self.file(doc),
-                name: self.key.clone(),
-                error,
-            })?;
+        let valid = made.valid;
+        let checked = if made.plain {
+            // what `validate_after_one` finds of a plain name after a valid partial path
+            crate::path::validate_len(&self.key).map(|()| true)
+        } else {
+            crate::path::validate_after_one(&self.key, valid)
+        };
+        let one = checked.map_err(|error| Error::BadName {
+            file: self.file(doc),
+            name: self.key.clone(),
+            error,
+        })?;
         // `valid` is the length of the base when what follows was appended as written
         let parent = match base {
             Some(b) if one && valid == b.at.1.saturating_sub(b.at.0) as usize => b.node,
@@ -794,8 +822,9 @@ impl Assembler<'_, '_> {
     /// `self.key` is the path of `base` followed by a text from byte `valid` on (as given
     /// by [`Assembler::full_key`]): when that is the whole path of `base` and the text is a
     /// name (with at most a last `.`), the normalisation continues from that of `base`.
-    fn find_key(&mut self, base: Option<Base>, valid: usize) -> Option<(u32, Node)> {
+    fn find_key(&mut self, base: Option<Base>, made: KeyMade) -> Option<(u32, Node)> {
         let key = self.key.as_bytes();
+        let valid = made.valid;
         let after = match base {
             Some(Base {
                 at,
@@ -803,7 +832,7 @@ impl Assembler<'_, '_> {
                 ..
             }) if valid == at.1.saturating_sub(at.0) as usize => key
                 .get(valid..)
-                .filter(|tail| continues_normal_form(tail))
+                .filter(|tail| made.plain || continues_normal_form(tail))
                 .and_then(|tail| {
                     let norm = self.norms.get(norm.0 as usize..norm.1 as usize)?;
                     Some(Index::normal_after(
@@ -847,8 +876,8 @@ impl Assembler<'_, '_> {
         let Some(rel) = o.name.or(o.base) else {
             return Ok(None);
         };
-        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
-        let existing = self.find_key(base, valid);
+        let made = self.full_key(base.map(|b| b.at), d.str(rel));
+        let existing = self.find_key(base, made);
         if let Some((node, Node::Object(i))) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
@@ -881,7 +910,7 @@ impl Assembler<'_, '_> {
                 .copied()
                 .map(|at| self.object_base(at, node)));
         }
-        let (path, hint) = self.key_path(doc, valid, base)?;
+        let (path, hint) = self.key_path(doc, made, base)?;
         let def = ObjectDef {
             path: Path::shared(&self.text, path.0..path.1),
             access: o.access.unwrap_or_default(),
@@ -947,12 +976,12 @@ impl Assembler<'_, '_> {
         let Some(rel) = p.name.or(p.base) else {
             return Ok(());
         };
-        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
+        let made = self.full_key(base.map(|b| b.at), d.str(rel));
         let syntax = match p.syntax {
             Some(si) => self.shared_syntax(doc, si)?,
             None => None,
         };
-        let existing = self.find_key(base, valid);
+        let existing = self.find_key(base, made);
         if let Some((_, Node::Parameter(i))) = existing {
             if let Some(def) = self.params.get_mut(i as usize) {
                 if let Some(a) = p.access {
@@ -973,7 +1002,7 @@ impl Assembler<'_, '_> {
             }
             return Ok(());
         }
-        let (path, hint) = self.key_path(doc, valid, base)?;
+        let (path, hint) = self.key_path(doc, made, base)?;
         let syntax = match syntax {
             Some(s) => s,
             None => {

@@ -527,7 +527,7 @@ struct Assembler<'b, 't> {
     /// are placed at), one after the other: the definitions' paths become slices of one
     /// shared text at the end ([`Assembler::set_paths`]), not an allocation each.
     paths: String,
-    /// The node index of the parent of each node, where [`Assembler::parent_hint`] knows
+    /// The node index of the parent of each node, where [`Assembler::key_path`] knows
     /// it ([`NO_NODE`]: found by its path in [`Schema::assemble`]).
     parents: Vec<u32>,
     /// Where the path of each object, and of each parameter, is in `paths`.
@@ -594,8 +594,9 @@ impl Assembler<'_, '_> {
     }
 
     /// The base that the object at `at`, node index `node`, is for its children: only a
-    /// partial path is known to be their parent.
-    /// Its normal form is that of `self.key`, if [`Assembler::find_key`] found one.
+    /// partial path is known to be their parent. [`Assembler::find_key`] has just
+    /// normalised the object's key: that normal form (the same as the one of the text at
+    /// `at`), if there is one, is kept for the keys of the children.
     fn object_base(&mut self, at: TextAt, node: u32) -> Base {
         let partial = self.text(at).ends_with('.');
         Base {
@@ -819,9 +820,10 @@ impl Assembler<'_, '_> {
 
     /// The node index and node of the definition of `self.key`, if there is one.
     /// Leaves the normal form of `self.key` in `self.norm` for [`Assembler::insert`].
-    /// `self.key` is the path of `base` followed by a text from byte `valid` on (as given
-    /// by [`Assembler::full_key`]): when that is the whole path of `base` and the text is a
-    /// name (with at most a last `.`), the normalisation continues from that of `base`.
+    /// `self.key` is the path of `base` followed by a text from byte `made.valid` on (as
+    /// given by [`Assembler::full_key`]): when that is the whole path of `base` and the text
+    /// starts no instance segment ([`continues_normal_form`]), the normalisation continues
+    /// from that of `base`.
     fn find_key(&mut self, base: Option<Base>, made: KeyMade) -> Option<(u32, Node)> {
         let key = self.key.as_bytes();
         let valid = made.valid;

@@ -271,6 +271,22 @@ impl<'a> Lexer<'a> {
         let Some(depth) = self.open.len().checked_sub(1) else {
             return Ok(());
         };
+        // most skipped elements hold text alone (descriptions): their end tag is the
+        // first `<`, met without a token in between
+        if let Some(&name) = self.open.last() {
+            let rest = self.rest(self.pos);
+            if let Some(lt) = memchr::memchr(b'<', rest) {
+                let end = lt + 2 + name.len();
+                if rest.get(lt + 1) == Some(&b'/')
+                    && rest.get(lt + 2..end) == Some(name)
+                    && rest.get(end) == Some(&b'>')
+                {
+                    self.open.pop();
+                    self.pos += end + 1;
+                    return Ok(());
+                }
+            }
+        }
         loop {
             match self.next()? {
                 Token::End if self.open.len() == depth => return Ok(()),
@@ -578,6 +594,21 @@ mod tests {
         assert!(matches!(lx.next(), Ok(Token::Empty(t)) if t.name == b"n"));
         assert!(matches!(lx.next(), Ok(Token::End)));
         assert!(matches!(lx.next(), Ok(Token::Eof)));
+        // text alone, the end tag exact or not, and an end tag that does not match
+        for (text, ok) in [
+            ("<a><d>x y</d><n/></a>", true),
+            ("<a><d></d ><n/></a>", true),
+            ("<a><d>x</dd><n/></a>", false),
+            ("<a><d>x</d", false),
+        ] {
+            let mut lx = Lexer::new(text);
+            assert!(matches!(lx.next(), Ok(Token::Start(_))));
+            assert!(matches!(lx.next(), Ok(Token::Start(_))));
+            assert_eq!(lx.skip().is_ok(), ok, "{text}");
+            if ok {
+                assert!(matches!(lx.next(), Ok(Token::Empty(t)) if t.name == b"n"));
+            }
+        }
     }
 
     #[test]

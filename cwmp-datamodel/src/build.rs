@@ -10,7 +10,7 @@ use cwmp_core::value::ValueType;
 
 use crate::error::Error;
 use crate::hash::FastMap;
-use crate::index::Index;
+use crate::index::{Index, Resume};
 use crate::intern::Interner;
 use crate::path::Path;
 use crate::schema::{ModelInfo, Schema};
@@ -360,6 +360,8 @@ impl<'t> Docs<'t> {
             key: String::new(),
             norm: vec![0; Index::NORMAL_BUF],
             norm_key: None,
+            resume: None,
+            norms: Vec::with_capacity(objects * 64),
             paths: String::with_capacity(defs * 64),
             parents: Vec::with_capacity(defs),
             object_paths: Vec::with_capacity(objects),
@@ -404,7 +406,11 @@ impl<'t> Docs<'t> {
             let root = asm.root_since(before);
             for mount in &mounts {
                 let at = asm.base_path(di, &format!("{mount}Services."))?;
-                let prefix = Base { at, node: NO_NODE };
+                let prefix = Base {
+                    at,
+                    node: NO_NODE,
+                    norm: None,
+                };
                 asm.model(di, mi, Some(prefix), 0)?;
             }
             models.push(ModelInfo {
@@ -427,6 +433,19 @@ impl<'t> Docs<'t> {
             models,
         ))
     }
+}
+
+/// Whether `tail`, appended to a key, continues its normal form byte for byte (see
+/// [`Index::normal_after`]): it starts with an ASCII letter or `_` and has no `.` but
+/// perhaps a last one, so it starts no instance segment (the bytes that do are those right
+/// after a dot: digits and other punctuation, `[` and `{`). What else it holds is left
+/// to the validation of the path.
+fn continues_normal_form(tail: &[u8]) -> bool {
+    let Some((&first, rest)) = tail.split_first() else {
+        return false;
+    };
+    let body = rest.strip_suffix(b".").unwrap_or(rest);
+    (first.is_ascii_alphabetic() || first == b'_') && memchr::memchr(b'.', body).is_none()
 }
 
 fn needs_definition_form(full: &str) -> bool {
@@ -497,13 +516,18 @@ struct Assembler<'b, 't> {
     /// The normal form of `self.key` for the index (see [`Index::normal`]), from
     /// [`Assembler::find_key`] ...
     norm: Vec<u8>,
-    /// ... its length and hash (`None`: not a path of the index).
+    /// ... its length and hash (`None`: not a path of the index) ...
     norm_key: Option<(usize, u64)>,
+    /// ... and where its normalisation was before the last word.
+    resume: Option<Resume>,
+    /// The normal forms of the objects that definitions are placed below, one after the
+    /// other (see [`Base::norm`]).
+    norms: Vec<u8>,
     /// The text of every definition path (and of the paths components and service models
     /// are placed at), one after the other: the definitions' paths become slices of one
     /// shared text at the end ([`Assembler::set_paths`]), not an allocation each.
     paths: String,
-    /// The node index of the parent of each node, where [`Assembler::parent_hint`] knows
+    /// The node index of the parent of each node, where [`Assembler::key_path`] knows
     /// it ([`NO_NODE`]: found by its path in [`Schema::assemble`]).
     parents: Vec<u32>,
     /// Where the path of each object, and of each parameter, is in `paths`.
@@ -512,6 +536,15 @@ struct Assembler<'b, 't> {
     /// What `paths` becomes at the end ([`Assembler::set_paths`]): the definitions' paths
     /// share it from their creation on.
     text: Arc<OnceLock<String>>,
+}
+
+/// What [`Assembler::full_key`] knows of the key it made: how many of its leading bytes
+/// are known to be a valid path, and whether those are the whole base (a partial path) and
+/// the rest one plain ASCII name, with at most a last `.` ([`crate::path::is_plain_name`]).
+#[derive(Debug, Clone, Copy)]
+struct KeyMade {
+    valid: usize,
+    plain: bool,
 }
 
 /// Where a text is in [`Assembler::paths`]: its start and end.
@@ -524,6 +557,10 @@ type TextAt = (u32, u32);
 struct Base {
     at: TextAt,
     node: u32,
+    /// Where the normal form of the path is in [`Assembler::norms`], and where its
+    /// normalisation was before the last word: the key of a name below it is normalised
+    /// from there ([`Index::normal_after`]), not from its start. `None` if not known.
+    norm: Option<(TextAt, Resume)>,
 }
 
 /// No node index.
@@ -557,13 +594,26 @@ impl Assembler<'_, '_> {
     }
 
     /// The base that the object at `at`, node index `node`, is for its children: only a
-    /// partial path is known to be their parent.
-    fn object_base(&self, at: TextAt, node: u32) -> Base {
+    /// partial path is known to be their parent. [`Assembler::find_key`] has just
+    /// normalised the object's key: that normal form (the same as the one of the text at
+    /// `at`), if there is one, is kept for the keys of the children.
+    fn object_base(&mut self, at: TextAt, node: u32) -> Base {
         let partial = self.text(at).ends_with('.');
         Base {
             at,
             node: if partial { node } else { NO_NODE },
+            norm: if partial { self.keep_norm() } else { None },
         }
+    }
+
+    /// Copies the normal form of `self.key` to [`Assembler::norms`]; where it is there
+    /// and where its normalisation was before the last word.
+    fn keep_norm(&mut self) -> Option<(TextAt, Resume)> {
+        let ((n, _), resume) = (self.norm_key?, self.resume?);
+        let start = u32::try_from(self.norms.len()).ok()?;
+        let end = u32::try_from(self.norms.len() + n).ok()?;
+        self.norms.extend_from_slice(self.norm.get(..n)?);
+        Some(((start, end), resume))
     }
 
     /// Validates `name` as a path to place definitions below; where it is in `self.paths`.
@@ -688,7 +738,11 @@ impl Assembler<'_, '_> {
                             self.items(cd, c.items.clone(), None, depth + 1)?;
                         } else {
                             let at = self.base_path(doc, &inner)?;
-                            let inner = Base { at, node: NO_NODE };
+                            let inner = Base {
+                                at,
+                                node: NO_NODE,
+                                norm: None,
+                            };
                             self.items(cd, c.items.clone(), Some(inner), depth + 1)?;
                         }
                     }
@@ -701,7 +755,7 @@ impl Assembler<'_, '_> {
 
     /// The definition path of `rel` below `base` (instances in `{i}` form), in `self.key`;
     /// returns how many leading bytes of it are known to be a valid path.
-    fn full_key(&mut self, base: Option<TextAt>, rel: &str) -> usize {
+    fn full_key(&mut self, base: Option<TextAt>, rel: &str) -> KeyMade {
         self.key.clear();
         let base = base
             .and_then(|at| self.paths.get(at.0 as usize..at.1 as usize))
@@ -709,17 +763,30 @@ impl Assembler<'_, '_> {
         let rel = rel.trim();
         self.key.push_str(base);
         self.key.push_str(rel);
+        // the common case: one name below a partial path, checked once for all that
+        // follows (it is in definition form, and continues the base's normal form)
+        if base.ends_with('.') && crate::path::is_plain_name(rel.as_bytes()) {
+            return KeyMade {
+                valid: base.len(),
+                plain: true,
+            };
+        }
         // a base is in definition form already
         let check = if base.is_empty() {
             needs_definition_form(&self.key)
         } else {
             rel_needs_definition_form(rel)
         };
-        if check {
+        let valid = if check {
             self.key = definition_form(std::mem::take(&mut self.key));
-            return 0;
+            0
+        } else {
+            base.len()
+        };
+        KeyMade {
+            valid,
+            plain: false,
         }
-        base.len()
     }
 
     /// Validates `self.key` (only what follows its first `valid` bytes) and stores it in
@@ -728,15 +795,21 @@ impl Assembler<'_, '_> {
     fn key_path(
         &mut self,
         doc: usize,
-        valid: usize,
+        made: KeyMade,
         base: Option<Base>,
     ) -> Result<(TextAt, u32), Error> {
-        let one =
-            crate::path::validate_after_one(&self.key, valid).map_err(|error| Error::BadName {
-                file: self.file(doc),
-                name: self.key.clone(),
-                error,
-            })?;
+        let valid = made.valid;
+        let checked = if made.plain {
+            // what `validate_after_one` finds of a plain name after a valid partial path
+            crate::path::validate_len(&self.key).map(|()| true)
+        } else {
+            crate::path::validate_after_one(&self.key, valid)
+        };
+        let one = checked.map_err(|error| Error::BadName {
+            file: self.file(doc),
+            name: self.key.clone(),
+            error,
+        })?;
         // `valid` is the length of the base when what follows was appended as written
         let parent = match base {
             Some(b) if one && valid == b.at.1.saturating_sub(b.at.0) as usize => b.node,
@@ -747,8 +820,45 @@ impl Assembler<'_, '_> {
 
     /// The node index and node of the definition of `self.key`, if there is one.
     /// Leaves the normal form of `self.key` in `self.norm` for [`Assembler::insert`].
-    fn find_key(&mut self) -> Option<(u32, Node)> {
-        self.norm_key = Index::normal(self.key.as_bytes(), &mut self.norm);
+    /// `self.key` is the path of `base` followed by a text from byte `made.valid` on (as
+    /// given by [`Assembler::full_key`]): when that is the whole path of `base` and the text
+    /// starts no instance segment ([`continues_normal_form`]), the normalisation continues
+    /// from that of `base`.
+    fn find_key(&mut self, base: Option<Base>, made: KeyMade) -> Option<(u32, Node)> {
+        let key = self.key.as_bytes();
+        let valid = made.valid;
+        let after = match base {
+            Some(Base {
+                at,
+                norm: Some((norm, resume)),
+                ..
+            }) if valid == at.1.saturating_sub(at.0) as usize => key
+                .get(valid..)
+                .filter(|tail| made.plain || continues_normal_form(tail))
+                .and_then(|tail| {
+                    let norm = self.norms.get(norm.0 as usize..norm.1 as usize)?;
+                    Some(Index::normal_after(
+                        norm,
+                        resume,
+                        tail,
+                        key.len(),
+                        &mut self.norm,
+                    ))
+                }),
+            _ => None,
+        };
+        let normal = match after {
+            Some(n) => n,
+            None => Index::normal_resumable(key, &mut self.norm),
+        };
+        debug_assert_eq!(
+            normal.map(|(n, h, _)| (n, h)),
+            Index::normal(key, &mut vec![0; Index::NORMAL_BUF]),
+            "resumed normalisation of {}",
+            self.key
+        );
+        self.norm_key = normal.map(|(n, h, _)| (n, h));
+        self.resume = normal.and_then(|(_, _, r)| r);
         let (n, hash) = self.norm_key?;
         let i = self.index.find_normal(self.norm.get(..n)?, hash)?;
         Some((i, *self.nodes.get(i as usize)?))
@@ -768,8 +878,8 @@ impl Assembler<'_, '_> {
         let Some(rel) = o.name.or(o.base) else {
             return Ok(None);
         };
-        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
-        let existing = self.find_key();
+        let made = self.full_key(base.map(|b| b.at), d.str(rel));
+        let existing = self.find_key(base, made);
         if let Some((node, Node::Object(i))) = existing {
             let Some(def) = self.objects.get_mut(i as usize) else {
                 return Ok(None);
@@ -799,9 +909,10 @@ impl Assembler<'_, '_> {
             return Ok(self
                 .object_paths
                 .get(i as usize)
-                .map(|&at| self.object_base(at, node)));
+                .copied()
+                .map(|at| self.object_base(at, node)));
         }
-        let (path, hint) = self.key_path(doc, valid, base)?;
+        let (path, hint) = self.key_path(doc, made, base)?;
         let def = ObjectDef {
             path: Path::shared(&self.text, path.0..path.1),
             access: o.access.unwrap_or_default(),
@@ -867,12 +978,12 @@ impl Assembler<'_, '_> {
         let Some(rel) = p.name.or(p.base) else {
             return Ok(());
         };
-        let valid = self.full_key(base.map(|b| b.at), d.str(rel));
+        let made = self.full_key(base.map(|b| b.at), d.str(rel));
         let syntax = match p.syntax {
             Some(si) => self.shared_syntax(doc, si)?,
             None => None,
         };
-        let existing = self.find_key();
+        let existing = self.find_key(base, made);
         if let Some((_, Node::Parameter(i))) = existing {
             if let Some(def) = self.params.get_mut(i as usize) {
                 if let Some(a) = p.access {
@@ -893,7 +1004,7 @@ impl Assembler<'_, '_> {
             }
             return Ok(());
         }
-        let (path, hint) = self.key_path(doc, valid, base)?;
+        let (path, hint) = self.key_path(doc, made, base)?;
         let syntax = match syntax {
             Some(s) => s,
             None => {

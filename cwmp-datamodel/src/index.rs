@@ -153,6 +153,26 @@ fn low_mask(w: u64) -> u64 {
 /// segments the full one checks, the same way and in the same order.
 #[inline(always)]
 fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize, u64)> {
+    normalise_resumable::<BRACKETS>(text, buf).map(|(n, hash, _)| (n, hash))
+}
+
+/// Where [`normalise`] was before it mixed the last word of a normal form: the hash so far
+/// and where that word starts in the normal form. Both are functions of the normal form
+/// alone, like the hash. A text that continues the normal form with bytes that start no
+/// instance segment is normalised from there ([`Index::normal_after`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resume {
+    hash: u64,
+    at: usize,
+}
+
+/// [`normalise`], with where it was before the last word ([`Resume`]; `None` when the
+/// normal form ends with an instance segment).
+#[inline(always)]
+fn normalise_resumable<const BRACKETS: bool>(
+    text: &[u8],
+    buf: &mut [u8],
+) -> Option<(usize, u64, Option<Resume>)> {
     let len = text.len();
     if len == 0 {
         return None;
@@ -193,7 +213,8 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
             }
             // the last word as read: past the text it holds `FILL`s, the same for every text
             // of the same normal form (whose length the slot compares)
-            return Some((out + (len - pos), finish(mix(h, w))));
+            let resume = Resume { hash: h, at: out };
+            return Some((out + (len - pos), finish(mix(h, w)), Some(resume)));
         }
         let k = first_marked(starts);
         let at = pos + k;
@@ -233,7 +254,7 @@ fn normalise<const BRACKETS: bool>(text: &[u8], buf: &mut [u8]) -> Option<(usize
             .copy_from_slice(&part.to_le_bytes());
         out += k + 1;
         if end >= len {
-            return Some((out, finish(h)));
+            return Some((out, finish(h), None));
         }
         pos = end;
         carry = 0;
@@ -377,6 +398,56 @@ impl Index {
             return None;
         }
         normalise::<true>(key, buf)
+    }
+
+    /// [`Index::normal`], with where it was before the last word (see [`Resume`]).
+    pub(crate) fn normal_resumable(
+        key: &[u8],
+        buf: &mut [u8],
+    ) -> Option<(usize, u64, Option<Resume>)> {
+        if key.len() > LONGEST {
+            return None;
+        }
+        normalise_resumable::<true>(key, buf)
+    }
+
+    /// The normal form of a key whose normal form is `norm` (which [`Index::normal`] gave
+    /// with `resume`) followed by `tail`, written to the start of `buf` like
+    /// [`Index::normal`] does, with its length and hash, and where it was before its last
+    /// word. The caller makes sure that `tail` starts no instance segment (it starts with a
+    /// letter or `_`, and a `.` in it is its last byte), and gives the length of the whole
+    /// key, `key_len`: then this is what
+    /// [`Index::normal_resumable`] gives for the whole key, reading only the words from
+    /// `resume`.
+    pub(crate) fn normal_after(
+        norm: &[u8],
+        resume: Resume,
+        tail: &[u8],
+        key_len: usize,
+        buf: &mut [u8],
+    ) -> Option<(usize, u64, Option<Resume>)> {
+        if key_len > LONGEST {
+            return None;
+        }
+        let n = norm.len() + tail.len();
+        buf.get_mut(..norm.len())?.copy_from_slice(norm);
+        buf.get_mut(norm.len()..n)?.copy_from_slice(tail);
+        let mut h = resume.hash;
+        let mut at = resume.at;
+        loop {
+            // the last word as `normalise` reads it: whole if there are eight bytes left,
+            // else `FILL`s past the end
+            let (w, last) = match buf.get(at..n)?.first_chunk::<8>() {
+                Some(c) => (u64::from_le_bytes(*c), at + 8 >= n),
+                None => (tail_word(buf.get(..n)?, at), true),
+            };
+            if last {
+                let resume = Resume { hash: h, at };
+                return Some((n, finish(mix(h, w)), Some(resume)));
+            }
+            h = mix(h, w);
+            at += 8;
+        }
     }
 
     /// The room [`Index::normal`] needs.
@@ -841,6 +912,32 @@ mod tests {
                 let want = oracle(&paths, &text);
                 proptest::prop_assert_eq!(ix.find(text.as_bytes()), want, "{}", text);
                 proptest::prop_assert_eq!(ix.find_definition(text.as_bytes()), want, "{}", text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Normalising a key whose normal form continues another's from where that one's
+        /// was before its last word gives what normalising it from its start gives.
+        #[test]
+        fn resumed_normal_forms_are_normal_forms(
+            segs in proptest::collection::vec(proptest::sample::select(SEGMENTS), 1..9),
+            pad in 0usize..17,
+            tail in "[A-Za-z_][A-Za-z0-9_{}*\\[\\]-]{0,20}\\.?",
+        ) {
+            let base = format!("{}{}.", "P".repeat(pad), segs.join("."));
+            let mut buf = vec![0; Index::NORMAL_BUF];
+            if let Some((n, _, Some(resume))) = Index::normal_resumable(base.as_bytes(), &mut buf)
+            {
+                let norm = buf[..n].to_vec();
+                let key = format!("{base}{tail}");
+                let resumed =
+                    Index::normal_after(&norm, resume, tail.as_bytes(), key.len(), &mut buf)
+                        .map(|(n, h, r)| (buf[..n].to_vec(), h, r));
+                let mut whole = vec![0; Index::NORMAL_BUF];
+                let want = Index::normal_resumable(key.as_bytes(), &mut whole)
+                    .map(|(n, h, r)| (whole[..n].to_vec(), h, r));
+                proptest::prop_assert_eq!(resumed, want, "{}", key);
             }
         }
     }

@@ -183,6 +183,9 @@ pub(crate) struct Lexer<'a> {
     open: Vec<&'a [u8]>,
     /// The attributes of the last tag.
     attrs: Vec<RawAttr>,
+    /// The searcher of [`Lexer::raw_content`] for the last end tag it looked for
+    /// (`</name>`): kept, as it is nearly always the same one.
+    end_tag: Option<memmem::Finder<'static>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -199,6 +202,7 @@ impl<'a> Lexer<'a> {
             pos,
             open: Vec::with_capacity(16),
             attrs: Vec::with_capacity(8),
+            end_tag: None,
         }
     }
 
@@ -267,6 +271,22 @@ impl<'a> Lexer<'a> {
         let Some(depth) = self.open.len().checked_sub(1) else {
             return Ok(());
         };
+        // most skipped elements hold text alone (descriptions): their end tag is the
+        // first `<`, met without a token in between
+        if let Some(&name) = self.open.last() {
+            let rest = self.rest(self.pos);
+            if let Some(lt) = memchr::memchr(b'<', rest) {
+                let end = lt + 2 + name.len();
+                if rest.get(lt + 1) == Some(&b'/')
+                    && rest.get(lt + 2..end) == Some(name)
+                    && rest.get(end) == Some(&b'>')
+                {
+                    self.open.pop();
+                    self.pos += end + 1;
+                    return Ok(());
+                }
+            }
+        }
         loop {
             match self.next()? {
                 Token::End if self.open.len() == depth => return Ok(()),
@@ -280,21 +300,28 @@ impl<'a> Lexer<'a> {
     /// (exactly that end tag, no space before `>`), and the offset after that end tag; not
     /// validated. A caller that recognises the text passes over it with
     /// [`Lexer::close_at`]; otherwise it reads the content token by token as usual.
-    pub fn raw_content(&self) -> Option<(&'a [u8], usize)> {
+    pub fn raw_content(&mut self) -> Option<(&'a [u8], usize)> {
         let name = *self.open.last()?;
         let rest = self.rest(self.pos);
-        let mut from = 0;
-        loop {
-            let at = from + find_lt(rest.get(from..)?)?;
-            let end = at + 2 + name.len();
-            if rest.get(at + 1) == Some(&b'/')
-                && rest.get(at + 2..end) == Some(name)
-                && rest.get(end) == Some(&b'>')
-            {
-                return Some((rest.get(..at)?, self.pos + end + 1));
+        let needle_is = |n: &[u8]| {
+            n.len() == name.len() + 3
+                && n.starts_with(b"</")
+                && n.get(2..n.len() - 1) == Some(name)
+                && n.ends_with(b">")
+        };
+        let finder = match &self.end_tag {
+            Some(f) if needle_is(f.needle()) => f,
+            _ => {
+                let mut needle = Vec::with_capacity(name.len() + 3);
+                needle.extend_from_slice(b"</");
+                needle.extend_from_slice(name);
+                needle.push(b'>');
+                self.end_tag
+                    .insert(memmem::Finder::new(&needle).into_owned())
             }
-            from = at + 1;
-        }
+        };
+        let at = finder.find(rest)?;
+        Some((rest.get(..at)?, self.pos + at + name.len() + 3))
     }
 
     /// Closes the innermost open element, its end tag ending at `after` (as given by
@@ -567,6 +594,21 @@ mod tests {
         assert!(matches!(lx.next(), Ok(Token::Empty(t)) if t.name == b"n"));
         assert!(matches!(lx.next(), Ok(Token::End)));
         assert!(matches!(lx.next(), Ok(Token::Eof)));
+        // text alone, the end tag exact or not, and an end tag that does not match
+        for (text, ok) in [
+            ("<a><d>x y</d><n/></a>", true),
+            ("<a><d></d ><n/></a>", true),
+            ("<a><d>x</dd><n/></a>", false),
+            ("<a><d>x</d", false),
+        ] {
+            let mut lx = Lexer::new(text);
+            assert!(matches!(lx.next(), Ok(Token::Start(_))));
+            assert!(matches!(lx.next(), Ok(Token::Start(_))));
+            assert_eq!(lx.skip().is_ok(), ok, "{text}");
+            if ok {
+                assert!(matches!(lx.next(), Ok(Token::Empty(t)) if t.name == b"n"));
+            }
+        }
     }
 
     #[test]

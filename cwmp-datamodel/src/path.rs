@@ -246,7 +246,8 @@ pub(crate) fn is_too_long(s: &str) -> bool {
     s.len() > MAX_PATH_LEN && validate_len(s).is_err()
 }
 
-fn validate_len(s: &str) -> Result<(), PathError> {
+/// Checks that `s` is at most [`MAX_PATH_LEN`] characters long (`{i}` counting as one).
+pub(crate) fn validate_len(s: &str) -> Result<(), PathError> {
     if s.len() > MAX_PATH_LEN {
         // `{i}` stands for an instance of at least one character and counts as one, so the
         // definition form of every valid instance path is valid too
@@ -285,6 +286,14 @@ pub(crate) fn validate(s: &str) -> Result<(), PathError> {
     }
     validate_len(s)?;
     validate_segments(s, 0)
+}
+
+/// Whether `rel` is one plain ASCII name (see [`ascii_name_len`]), with at most a `.`
+/// after it: appended to a valid partial path, it makes a valid path if that is not too
+/// long, and [`validate_after_one`] finds it is one name.
+pub(crate) fn is_plain_name(rel: &[u8]) -> bool {
+    let body = rel.strip_suffix(b".").unwrap_or(rel);
+    !body.is_empty() && ascii_name_len(body) == Some(body.len())
 }
 
 /// The length of the first segment of `rest` when it is a plain ASCII name (starting with a

@@ -541,6 +541,7 @@ impl Index {
     }
 
     /// The position of the slot of the normal form `norm`, whose hash is `hash`.
+    #[inline]
     fn probe_at(&self, hash: u64, norm: &[u8]) -> Option<usize> {
         let mask = self.mask;
         let want = check(hash, norm.len())?;
@@ -562,21 +563,7 @@ impl Index {
     /// The slot of the normal form `norm`, whose hash is `hash`.
     #[inline]
     fn probe(&self, hash: u64, norm: &[u8]) -> Option<&Slot> {
-        let mask = self.mask;
-        let want = check(hash, norm.len())?;
-        let mut at = hash as usize & mask;
-        loop {
-            let s = self.slots.get(at)?;
-            if s.check == want {
-                let from = s.key_at as usize;
-                if self.keys.get(from..from + norm.len()) == Some(norm) {
-                    return Some(s);
-                }
-            } else if s.check == 0 {
-                return None;
-            }
-            at = (at + 1) & mask;
-        }
+        self.probe_at(hash, norm).and_then(|at| self.slots.get(at))
     }
 
     /// The slot of `text`, normalised on the stack. Most texts have no `[` or `{`: they

@@ -26,6 +26,14 @@ pub(super) struct RawAttrs<'a> {
     pub(super) binds: bool,
 }
 
+/// An attribute split by [`scan_start_attrs`](super::fast::scan_start_attrs): the byte
+/// ranges of its name and of its value (without the quotes).
+#[derive(Clone, Copy, Default)]
+pub(super) struct AttrAt {
+    pub(super) name: (usize, usize),
+    pub(super) value: (usize, usize),
+}
+
 /// Entries of the attribute cache (more than the xsd types a Value may name, so that a cycle
 /// through all of them still hits): most documents repeat a few attribute texts
 /// (`xsi:type="xsd:string"`) under the same bindings.
@@ -122,53 +130,93 @@ impl<'a> Parser<'a> {
                 }
             };
             count += 1;
-            if count > self.limits.max_attributes {
-                return Err(DecodeError::TooManyAttributes {
-                    limit: self.limits.max_attributes,
-                    offset: self.at(offset),
-                    path: self.path(),
-                });
-            }
-            if let Some(rest) = aname.strip_prefix("xmlns") {
-                let prefix = if rest.is_empty() {
-                    Some("")
-                } else {
-                    rest.strip_prefix(':')
-                };
-                if let Some(prefix) = prefix {
-                    // A known namespace written with references (`&#58;`) is that namespace.
-                    let value = if find_byte(value.as_bytes(), b'&').is_some() {
-                        known_namespace(value).unwrap_or(value)
-                    } else {
-                        value
-                    };
-                    if self.cwmp_declared.is_none()
-                        && cwmp_core::CwmpVersion::from_namespace(value).is_some()
-                    {
-                        self.cwmp_declared = Some(value);
-                    }
-                    if prefix.is_empty() {
-                        self.default_bindings += 1;
-                    }
-                    self.bindings.push(Binding {
-                        depth,
-                        prefix,
-                        uri: value,
-                    });
-                    self.generation += 1;
-                    found.binds = true;
-                    continue;
-                }
-            }
-            let (ap, al) = split_qname(aname);
-            match al {
-                "type" if !ap.is_empty() => found.ty = Some((ap, value)),
-                "arrayType" => found.array = Some((ap, value)),
-                "mustUnderstand" => found.must = Some((ap, value)),
-                _ => {}
-            }
+            self.take_attr(&mut found, aname, value, count, depth, offset)?;
         }
         Ok(found)
+    }
+
+    /// [`Parser::scan_attrs`] over attributes already split (by [`scan_start_attrs`]), each
+    /// `(name, value)` as byte ranges of the input: what [`Attrs::next_attr`] makes of the
+    /// same tag's attribute text, in the same order.
+    ///
+    /// [`scan_start_attrs`]: super::fast::scan_start_attrs
+    #[inline(never)]
+    pub(super) fn scan_split_attrs(
+        &mut self,
+        split: &[AttrAt],
+        depth: usize,
+        offset: usize,
+    ) -> Result<RawAttrs<'a>, DecodeError> {
+        let mut found = RawAttrs::default();
+        let src = self.src;
+        for (k, a) in split.iter().enumerate() {
+            let (Some(aname), Some(value)) =
+                (src.get(a.name.0..a.name.1), src.get(a.value.0..a.value.1))
+            else {
+                continue;
+            };
+            self.take_attr(&mut found, aname, value, k + 1, depth, offset)?;
+        }
+        Ok(found)
+    }
+
+    /// One attribute of [`Parser::scan_attrs`], the `count`th of its tag.
+    #[inline(always)]
+    fn take_attr(
+        &mut self,
+        found: &mut RawAttrs<'a>,
+        aname: &'a str,
+        value: &'a str,
+        count: usize,
+        depth: usize,
+        offset: usize,
+    ) -> Result<(), DecodeError> {
+        if count > self.limits.max_attributes {
+            return Err(DecodeError::TooManyAttributes {
+                limit: self.limits.max_attributes,
+                offset: self.at(offset),
+                path: self.path(),
+            });
+        }
+        if let Some(rest) = aname.strip_prefix("xmlns") {
+            let prefix = if rest.is_empty() {
+                Some("")
+            } else {
+                rest.strip_prefix(':')
+            };
+            if let Some(prefix) = prefix {
+                // A known namespace written with references (`&#58;`) is that namespace.
+                let value = if find_byte(value.as_bytes(), b'&').is_some() {
+                    known_namespace(value).unwrap_or(value)
+                } else {
+                    value
+                };
+                if self.cwmp_declared.is_none()
+                    && cwmp_core::CwmpVersion::from_namespace(value).is_some()
+                {
+                    self.cwmp_declared = Some(value);
+                }
+                if prefix.is_empty() {
+                    self.default_bindings += 1;
+                }
+                self.bindings.push(Binding {
+                    depth,
+                    prefix,
+                    uri: value,
+                });
+                self.generation += 1;
+                found.binds = true;
+                return Ok(());
+            }
+        }
+        let (ap, al) = split_qname(aname);
+        match al {
+            "type" if !ap.is_empty() => found.ty = Some((ap, value)),
+            "arrayType" => found.array = Some((ap, value)),
+            "mustUnderstand" => found.must = Some((ap, value)),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Resolves what [`Parser::scan_attrs`] found and keeps it for the element at `depth`

@@ -25,7 +25,7 @@ mod fields;
 mod namespaces;
 mod values;
 
-use attributes::{ATTR_CACHE, ATTR_HINTS, AttrCacheEntry, Attrs, ElemAttrs};
+use attributes::{ATTR_CACHE, ATTR_HINTS, AttrAt, AttrCacheEntry, Attrs, ElemAttrs};
 pub(crate) use bytes::same;
 use bytes::{
     find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes, same_bytes_inlined, word, ws_len,

@@ -16,6 +16,53 @@ pub(super) struct ElemAttrs<'a> {
     pub(super) must_understand: Option<&'a str>,
 }
 
+/// How many depths [`DepthAttrs`] keeps without allocating: a SOAP envelope's elements with
+/// attributes are rarely deeper.
+const NEAR_DEPTHS: usize = 8;
+
+/// The resolved attributes of the open elements that have some, by depth: the first
+/// [`NEAR_DEPTHS`] depths in place, the deeper ones in a vector grown when one is needed (so
+/// that a small message makes no allocation for them).
+pub(super) struct DepthAttrs<'a> {
+    near: [ElemAttrs<'a>; NEAR_DEPTHS],
+    far: Vec<ElemAttrs<'a>>,
+}
+
+impl<'a> DepthAttrs<'a> {
+    pub(super) fn new() -> Self {
+        DepthAttrs {
+            near: [ElemAttrs::default(); NEAR_DEPTHS],
+            far: Vec::new(),
+        }
+    }
+
+    /// The attributes kept for `depth` (whatever an element at that depth left there last).
+    #[inline]
+    pub(super) fn get(&self, depth: usize) -> Option<&ElemAttrs<'a>> {
+        match depth.checked_sub(NEAR_DEPTHS) {
+            None => self.near.get(depth),
+            Some(far) => self.far.get(far),
+        }
+    }
+
+    /// Keeps `attrs` for `depth`.
+    #[inline]
+    pub(super) fn set(&mut self, depth: usize, attrs: ElemAttrs<'a>) {
+        let slot = match depth.checked_sub(NEAR_DEPTHS) {
+            None => self.near.get_mut(depth),
+            Some(far) => {
+                if self.far.len() <= far {
+                    self.far.resize(far + 1, ElemAttrs::default());
+                }
+                self.far.get_mut(far)
+            }
+        };
+        if let Some(slot) = slot {
+            *slot = attrs;
+        }
+    }
+}
+
 /// What a start tag's attributes say before resolution (see [`Parser::scan_attrs`]).
 #[derive(Clone, Copy, Default)]
 pub(super) struct RawAttrs<'a> {
@@ -96,12 +143,7 @@ impl<'a> Parser<'a> {
             || attrs.array_type_malformed
             || attrs.must_understand.is_some();
         if any {
-            if self.attrs.len() <= depth {
-                self.attrs.resize(depth + 1, ElemAttrs::default());
-            }
-            if let Some(slot) = self.attrs.get_mut(depth) {
-                *slot = attrs;
-            }
+            self.attrs.set(depth, attrs);
         }
         any
     }

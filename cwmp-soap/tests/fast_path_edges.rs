@@ -269,3 +269,76 @@ fn after_the_envelope() {
         agree(&format!("<?xml version=\"1.0\"?>{doc}{tail}"));
     }
 }
+
+/// Root start tags at the edges of the scanner that splits the root's attributes while it
+/// looks for the end of the tag: quotes and `>` in values and names, whitespace around `=`,
+/// no whitespace between attributes, an empty-element root, duplicate, malformed and too many
+/// attributes, references in namespace URIs, a BOM after the declaration.
+#[test]
+fn root_tags() {
+    let env = r#"xmlns:s="http://schemas.xmlsoap.org/soap/envelope/""#;
+    let cwmp = r#"xmlns:cwmp="urn:dslforum-org:cwmp-1-0""#;
+    let rest =
+        "<s:Body><cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot></s:Body></s:Envelope>";
+    let many: String = (0..9).map(|i| format!(" a{i}=\"{i}\"")).collect();
+    let attrs = [
+        format!(" {env} {cwmp}"),
+        format!(" {env}{cwmp}"),
+        format!("\n\t{env}\r\n {cwmp} "),
+        format!(" {env} {cwmp} /"),
+        format!(" xmlns:s = 'http://schemas.xmlsoap.org/soap/envelope/' {cwmp}"),
+        format!(" {env} {cwmp} x=\"a>b\" y='\"'"),
+        format!(" {env} {cwmp} x>y=\"1\""),
+        format!(" {env} {cwmp} x\"y=\"1\""),
+        format!(" {env} {cwmp} x'y=\"1\""),
+        format!(" {env} {cwmp} x"),
+        format!(" {env} {cwmp} x="),
+        format!(" {env} {cwmp} x=1"),
+        format!(" {env} {cwmp} x=\"1"),
+        format!(" {env} {cwmp} =\"1\""),
+        format!(" {env} {cwmp} x/=\"1\""),
+        format!(" {env} {cwmp} //"),
+        format!(" {env} {cwmp} {cwmp}"),
+        format!(" {env} {cwmp}{many}"),
+        format!(" {env} xmlns:cwmp=\"urn:dslforum-org&#58;cwmp-1-2\""),
+        format!(" {env} xmlns=\"urn:x\" {cwmp}"),
+        format!(" {env} {cwmp} s:mustUnderstand=\"1\" xsi:type=\"x\""),
+        format!(" {env} {cwmp} a\u{1}b=\"1\""),
+        format!(" {env} {cwmp} x=\"<\""),
+        String::new(),
+        " ".to_owned(),
+    ];
+    for a in &attrs {
+        for prolog in [
+            "",
+            "<?xml version='1.0'?>",
+            " ",
+            "<!-- c -->",
+            "<?xml version='1.0'?>\u{FEFF}",
+        ] {
+            agree(&format!("{prolog}<s:Envelope{a}>{rest}"));
+            agree(&format!("{prolog}<s:Envelope{a}/>"));
+            agree(&format!("{prolog}<s:Envelope{a}>"));
+            agree(&format!("{prolog}<s:Envelope{a}"));
+        }
+    }
+}
+
+/// The root's split attributes under tight attribute, depth and element limits.
+#[test]
+fn root_tags_under_limits() {
+    let doc = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0" x="1"><s:Body><cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot></s:Body></s:Envelope>"#;
+    for limits in [
+        cwmp_soap::Limits::new().with_max_attributes(1),
+        cwmp_soap::Limits::new().with_max_attributes(2),
+        cwmp_soap::Limits::new().with_max_attributes(3),
+        cwmp_soap::Limits::new().with_max_depth(0),
+        cwmp_soap::Limits::new().with_max_elements(0),
+    ] {
+        let d = Decoder::new().with_limits(limits);
+        let fast = d.clone().decode(doc.as_bytes());
+        let general = d.with_fast_paths(false).decode(doc.as_bytes());
+        assert!(fast.is_err() || limits.max_attributes == 3, "{limits:?}");
+        assert_eq!(fast, general, "{limits:?}");
+    }
+}

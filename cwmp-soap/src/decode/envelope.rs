@@ -56,7 +56,7 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
     let mut fast = p.fast_decl();
     let root = loop {
         if fast {
-            if let Some(root) = p.fast_open()? {
+            if let Some(root) = p.fast_root()? {
                 break root;
             }
         }

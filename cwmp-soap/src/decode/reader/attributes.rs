@@ -3,8 +3,8 @@
 
 use super::namespaces::known_namespace;
 use super::{
-    Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_any,
-    find_byte, is_xml_ws, same, split_qname, text, ws_len,
+    Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_byte,
+    is_xml_ws, same, split_qname, text, word, ws_len,
 };
 
 /// The resolved attributes of an open element, kept per depth.
@@ -16,6 +16,53 @@ pub(super) struct ElemAttrs<'a> {
     pub(super) must_understand: Option<&'a str>,
 }
 
+/// How many depths [`DepthAttrs`] keeps without allocating: a SOAP envelope's elements with
+/// attributes are rarely deeper.
+const NEAR_DEPTHS: usize = 8;
+
+/// The resolved attributes of the open elements that have some, by depth: the first
+/// [`NEAR_DEPTHS`] depths in place, the deeper ones in a vector grown when one is needed (so
+/// that a small message makes no allocation for them).
+pub(super) struct DepthAttrs<'a> {
+    near: [ElemAttrs<'a>; NEAR_DEPTHS],
+    far: Vec<ElemAttrs<'a>>,
+}
+
+impl<'a> DepthAttrs<'a> {
+    pub(super) fn new() -> Self {
+        DepthAttrs {
+            near: [ElemAttrs::default(); NEAR_DEPTHS],
+            far: Vec::new(),
+        }
+    }
+
+    /// The attributes kept for `depth` (whatever an element at that depth left there last).
+    #[inline]
+    pub(super) fn get(&self, depth: usize) -> Option<&ElemAttrs<'a>> {
+        match depth.checked_sub(NEAR_DEPTHS) {
+            None => self.near.get(depth),
+            Some(far) => self.far.get(far),
+        }
+    }
+
+    /// Keeps `attrs` for `depth`.
+    #[inline]
+    pub(super) fn set(&mut self, depth: usize, attrs: ElemAttrs<'a>) {
+        let slot = match depth.checked_sub(NEAR_DEPTHS) {
+            None => self.near.get_mut(depth),
+            Some(far) => {
+                if self.far.len() <= far {
+                    self.far.resize(far + 1, ElemAttrs::default());
+                }
+                self.far.get_mut(far)
+            }
+        };
+        if let Some(slot) = slot {
+            *slot = attrs;
+        }
+    }
+}
+
 /// What a start tag's attributes say before resolution (see [`Parser::scan_attrs`]).
 #[derive(Clone, Copy, Default)]
 pub(super) struct RawAttrs<'a> {
@@ -24,6 +71,14 @@ pub(super) struct RawAttrs<'a> {
     pub(super) must: Option<(&'a str, &'a str)>,
     /// Whether it declared namespaces.
     pub(super) binds: bool,
+}
+
+/// An attribute split by [`scan_start_attrs`](super::fast::scan_start_attrs): the byte
+/// ranges of its name and of its value (without the quotes).
+#[derive(Clone, Copy, Default)]
+pub(super) struct AttrAt {
+    pub(super) name: (usize, usize),
+    pub(super) value: (usize, usize),
 }
 
 /// Entries of the attribute cache (more than the xsd types a Value may name, so that a cycle
@@ -88,12 +143,7 @@ impl<'a> Parser<'a> {
             || attrs.array_type_malformed
             || attrs.must_understand.is_some();
         if any {
-            if self.attrs.len() <= depth {
-                self.attrs.resize(depth + 1, ElemAttrs::default());
-            }
-            if let Some(slot) = self.attrs.get_mut(depth) {
-                *slot = attrs;
-            }
+            self.attrs.set(depth, attrs);
         }
         any
     }
@@ -122,53 +172,93 @@ impl<'a> Parser<'a> {
                 }
             };
             count += 1;
-            if count > self.limits.max_attributes {
-                return Err(DecodeError::TooManyAttributes {
-                    limit: self.limits.max_attributes,
-                    offset: self.at(offset),
-                    path: self.path(),
-                });
-            }
-            if let Some(rest) = aname.strip_prefix("xmlns") {
-                let prefix = if rest.is_empty() {
-                    Some("")
-                } else {
-                    rest.strip_prefix(':')
-                };
-                if let Some(prefix) = prefix {
-                    // A known namespace written with references (`&#58;`) is that namespace.
-                    let value = if find_byte(value.as_bytes(), b'&').is_some() {
-                        known_namespace(value).unwrap_or(value)
-                    } else {
-                        value
-                    };
-                    if self.cwmp_declared.is_none()
-                        && cwmp_core::CwmpVersion::from_namespace(value).is_some()
-                    {
-                        self.cwmp_declared = Some(value);
-                    }
-                    if prefix.is_empty() {
-                        self.default_bindings += 1;
-                    }
-                    self.bindings.push(Binding {
-                        depth,
-                        prefix,
-                        uri: value,
-                    });
-                    self.generation += 1;
-                    found.binds = true;
-                    continue;
-                }
-            }
-            let (ap, al) = split_qname(aname);
-            match al {
-                "type" if !ap.is_empty() => found.ty = Some((ap, value)),
-                "arrayType" => found.array = Some((ap, value)),
-                "mustUnderstand" => found.must = Some((ap, value)),
-                _ => {}
-            }
+            self.take_attr(&mut found, aname, value, count, depth, offset)?;
         }
         Ok(found)
+    }
+
+    /// [`Parser::scan_attrs`] over attributes already split (by [`scan_start_attrs`]), each
+    /// `(name, value)` as byte ranges of the input: what [`Attrs::next_attr`] makes of the
+    /// same tag's attribute text, in the same order.
+    ///
+    /// [`scan_start_attrs`]: super::fast::scan_start_attrs
+    #[inline(never)]
+    pub(super) fn scan_split_attrs(
+        &mut self,
+        split: &[AttrAt],
+        depth: usize,
+        offset: usize,
+    ) -> Result<RawAttrs<'a>, DecodeError> {
+        let mut found = RawAttrs::default();
+        let src = self.src;
+        for (k, a) in split.iter().enumerate() {
+            let (Some(aname), Some(value)) =
+                (src.get(a.name.0..a.name.1), src.get(a.value.0..a.value.1))
+            else {
+                continue;
+            };
+            self.take_attr(&mut found, aname, value, k + 1, depth, offset)?;
+        }
+        Ok(found)
+    }
+
+    /// One attribute of [`Parser::scan_attrs`], the `count`th of its tag.
+    #[inline(always)]
+    fn take_attr(
+        &mut self,
+        found: &mut RawAttrs<'a>,
+        aname: &'a str,
+        value: &'a str,
+        count: usize,
+        depth: usize,
+        offset: usize,
+    ) -> Result<(), DecodeError> {
+        if count > self.limits.max_attributes {
+            return Err(DecodeError::TooManyAttributes {
+                limit: self.limits.max_attributes,
+                offset: self.at(offset),
+                path: self.path(),
+            });
+        }
+        if let Some(rest) = aname.strip_prefix("xmlns") {
+            let prefix = if rest.is_empty() {
+                Some("")
+            } else {
+                rest.strip_prefix(':')
+            };
+            if let Some(prefix) = prefix {
+                // A known namespace written with references (`&#58;`) is that namespace.
+                let value = if find_byte(value.as_bytes(), b'&').is_some() {
+                    known_namespace(value).unwrap_or(value)
+                } else {
+                    value
+                };
+                if self.cwmp_declared.is_none()
+                    && cwmp_core::CwmpVersion::from_namespace(value).is_some()
+                {
+                    self.cwmp_declared = Some(value);
+                }
+                if prefix.is_empty() {
+                    self.default_bindings += 1;
+                }
+                self.bindings.push(Binding {
+                    depth,
+                    prefix,
+                    uri: value,
+                });
+                self.generation += 1;
+                found.binds = true;
+                return Ok(());
+            }
+        }
+        let (ap, al) = split_qname(aname);
+        match al {
+            "type" if !ap.is_empty() => found.ty = Some((ap, value)),
+            "arrayType" => found.array = Some((ap, value)),
+            "mustUnderstand" => found.must = Some((ap, value)),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Resolves what [`Parser::scan_attrs`] found and keeps it for the element at `depth`
@@ -276,6 +366,40 @@ fn attr_hint(raw: &str) -> usize {
     (b.len().wrapping_mul(7) ^ usize::from(near_end.unwrap_or_default())) % ATTR_HINTS
 }
 
+/// The length of the attribute name `b` starts with: the offset of the first `=` or XML
+/// whitespace byte, else the length of `b`.
+///
+/// Eight bytes at a time: the lowest byte below 0x21 (whitespace is, and so are the control
+/// characters, which may be part of a name here) and the lowest `=` are flagged exactly, so
+/// the lowest flag of both is the first byte that may end the name; a control character is
+/// stepped over.
+#[inline]
+pub(super) fn attr_name_len(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ends = |c: u8| c == b'=' || is_xml_ws(c);
+    let mut i = 0usize;
+    loop {
+        let Some(chunk) = b.get(i..i + 8) else {
+            let rest = b.get(i..).unwrap_or_default();
+            return i + rest.iter().position(|&c| ends(c)).unwrap_or(rest.len());
+        };
+        let x = word(chunk);
+        let below = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let eq = x ^ (ONES * u64::from(b'='));
+        let low = below | (eq.wrapping_sub(ONES) & !eq & HIGH);
+        if low == 0 {
+            i += 8;
+            continue;
+        }
+        let k = i + (low.trailing_zeros() / 8) as usize;
+        if b.get(k).copied().is_some_and(ends) {
+            return k;
+        }
+        i = k + 1;
+    }
+}
+
 /// A minimal attribute scanner over a start tag's attribute text.
 pub(super) struct Attrs<'a> {
     pub(super) s: &'a str,
@@ -283,7 +407,9 @@ pub(super) struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    /// `None` at the end; `Some(Err(reason))` when malformed.
+    /// `None` at the end; `Some(Err(reason))` when malformed. Inlined into
+    /// [`Parser::scan_attrs`]: its result is then kept in registers.
+    #[inline(always)]
     pub(super) fn next_attr(&mut self) -> Option<Result<(&'a str, &'a str), &'static str>> {
         let bytes = self.s.as_bytes();
         let rest = bytes.get(self.i..).unwrap_or_default();
@@ -293,7 +419,7 @@ impl<'a> Attrs<'a> {
             return None;
         }
         let after = bytes.get(start..).unwrap_or_default();
-        let name_len = find_any(after, [b'=', b' ', b'\t', b'\n', b'\r']).unwrap_or(after.len());
+        let name_len = attr_name_len(after);
         let name = self.s.get(start..start + name_len)?;
         let mut i = start + name_len;
         i += ws_len(bytes.get(i..).unwrap_or_default());
@@ -322,5 +448,42 @@ impl<'a> Attrs<'a> {
         let value = self.s.get(vstart..vstart + vlen)?;
         self.i = vstart + vlen + 1;
         Some(Ok((name, value)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{attr_name_len, is_xml_ws};
+
+    /// `attr_name_len` eight bytes at a time against a byte-by-byte search, for every byte
+    /// value at every position of a few lengths, after name characters below and above `=`
+    /// and control characters.
+    #[test]
+    fn attr_name_len_is_the_first_eq_or_whitespace() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c == b'=' || is_xml_ws(c))
+                .unwrap_or(b.len())
+        };
+        for fill in [
+            &b"xmlns:ab"[..],
+            b"a\x01b\x1fc",
+            b"\xC3\xA9-.:9",
+            b"!#$%&<>?",
+        ] {
+            for len in [0usize, 1, 7, 8, 9, 16, 20] {
+                let base: Vec<u8> = fill.iter().copied().cycle().take(len).collect();
+                assert_eq!(attr_name_len(&base), naive(&base), "{fill:?} {len}");
+                for at in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut v = base.clone();
+                        if let Some(slot) = v.get_mut(at) {
+                            *slot = byte;
+                        }
+                        assert_eq!(attr_name_len(&v), naive(&v), "{fill:?} {len} {at} {byte}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{
-    DecodeError, EMPTY, Elem, FAST, HAS_ATTRS, Parser, Tag, WarningKind, is_qname, same,
+    AttrAt, DecodeError, EMPTY, Elem, FAST, HAS_ATTRS, Parser, Tag, WarningKind, is_qname, same,
     split_qname, text,
 };
 
@@ -103,6 +103,7 @@ impl<'a> Parser<'a> {
         let mut e = self.open_raw(
             tag.name,
             tag.attrs,
+            None,
             tag.empty,
             tag.offset,
             tag.content_start,
@@ -114,7 +115,10 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    /// [`Parser::open`] over the tag's name and raw attribute text.
+    /// [`Parser::open`] over the tag's name and raw attribute text, and the attributes of that
+    /// text already split when `split` is given (see [`Parser::scan_split_attrs`]; the
+    /// attribute cache is then not asked, which only the document's first element may skip:
+    /// the cache is empty then).
     ///
     /// Inlined with [`Parser::child`]'s fast path; the attribute work is out of line.
     #[inline(always)]
@@ -122,6 +126,7 @@ impl<'a> Parser<'a> {
         &mut self,
         name: &'a str,
         raw: &'a str,
+        split: Option<&[AttrAt]>,
         empty: bool,
         offset: usize,
         content_start: usize,
@@ -135,7 +140,9 @@ impl<'a> Parser<'a> {
         self.path.push((local, name));
         let mut has_attrs = false;
         let mut found = None;
-        if !raw.is_empty() {
+        if let Some(split) = split {
+            found = Some(self.scan_split_attrs(split, depth, offset)?);
+        } else if !raw.is_empty() {
             match self.cached_attrs(raw) {
                 Some(attrs) => has_attrs = self.keep_attrs(depth, attrs),
                 None => found = Some(self.scan_attrs(raw, depth, offset)?),

@@ -1,9 +1,10 @@
 //! The fast path: start tags, leaf elements and whole `ParameterValueStruct`s read straight
 //! from the input, split exactly as quick-xml splits them, so that both paths agree.
 
+use super::attributes::attr_name_len;
 use super::{
-    DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes,
-    same_bytes_inlined, text, word, ws_len,
+    AttrAt, DecodeError, Elem, FAST, Parser, QRef, Tag, find_any, find_byte, find_lt_amp,
+    is_xml_ws, same_bytes, same_bytes_inlined, text, word, ws_len,
 };
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
@@ -184,6 +185,61 @@ impl<'a> Parser<'a> {
             Some(tag) => self.open_tag(tag).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// [`Parser::fast_open`] for the document's first element (the cache of attribute texts is
+    /// still empty), whose attributes (the namespace declarations) are split while the end of
+    /// its start tag is looked for, by [`scan_start_attrs`], instead of once by the tag scanner
+    /// and again by [`Parser::scan_attrs`]. A tag that [`scan_start_attrs`] does not take is
+    /// read by [`Parser::fast_open`].
+    ///
+    /// Must only be called where [`Parser::fast_open`] may be, before any element was opened.
+    pub fn fast_root(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+        if self.general_only || self.elements != 0 {
+            return self.fast_open();
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let mut split = [AttrAt::default(); SPLIT_ATTRS];
+        let Some((tag, n)) = scan_start_attrs(rest, &mut split) else {
+            return self.fast_open();
+        };
+        let Some(at) = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize) else {
+            return self.fast_open();
+        };
+        let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
+        let (Some(name), Some(attrs), Some(split)) =
+            (slice(tag.name), slice(tag.attrs), split.get_mut(..n))
+        else {
+            return self.fast_open();
+        };
+        for a in split.iter_mut() {
+            a.name = (at + a.name.0, at + a.name.1);
+            a.value = (at + a.value.0, at + a.value.1);
+        }
+        // The rest as [`Parser::fast_tag`] reads it.
+        let mut len = tag.len;
+        let mut leaf = None;
+        if !tag.empty {
+            if let Some((text_end, end_len)) = rest
+                .get(len..)
+                .and_then(|content| leaf_text(content, name.as_bytes()))
+            {
+                leaf = slice((len, len + text_end));
+                len += text_end + end_len;
+            }
+        }
+        let base = self.pos();
+        let offset = base + tag.lt;
+        let content_start = base + tag.len;
+        *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
+        self.skipped += len;
+        let split = (!split.is_empty()).then_some(&*split);
+        let mut e = self.open_raw(name, attrs, split, tag.empty, offset, content_start)?;
+        e.leaf = leaf;
+        if !tag.empty && leaf.is_none() {
+            e.meta |= FAST;
+        }
+        Ok(Some(e))
     }
 
     /// The fast path for the end tag of an element whose start tag the fast path read:
@@ -407,6 +463,82 @@ pub(super) fn scan_start(b: &[u8]) -> Option<StartTag> {
         empty,
         len: gt + 1,
     })
+}
+
+/// How many attributes [`scan_start_attrs`] splits at most.
+pub(super) const SPLIT_ATTRS: usize = 8;
+
+/// [`scan_start`] for a start tag whose attributes are well-formed, splitting them on the way
+/// into `split` (byte ranges relative to `b`) and returning how many there are: the tag is
+/// `ws* <name (ws+ attr)* ws* >` or `.../>`, each attribute `aname ws* = ws* quoted-value`
+/// (whitespace before an attribute optional after the first, as [`Attrs::next_attr`] reads
+/// them), at most [`SPLIT_ATTRS`] of them.
+///
+/// Where it is taken, quick-xml ends the tag at the same `>`: outside the values there are no
+/// quotes (an attribute name holding a quote or `>` is not taken) and each value ends at its
+/// own quote. And the attributes are those [`Attrs::next_attr`] reads from the tag's attribute
+/// text, as it looks for the same bytes in the same order. `None` for anything else: the
+/// caller reads the tag the usual way.
+///
+/// [`Attrs::next_attr`]: super::Attrs::next_attr
+pub(super) fn scan_start_attrs(
+    b: &[u8],
+    split: &mut [AttrAt; SPLIT_ATTRS],
+) -> Option<(StartTag, usize)> {
+    let lt = ws_len(b);
+    if b.get(lt) != Some(&b'<') || matches!(b.get(lt + 1), None | Some(b'!' | b'/' | b'?')) {
+        return None;
+    }
+    let start = lt + 1;
+    let name_end = start + name_stop(b.get(start..)?)?;
+    if name_end == start || class(*b.get(name_end)?) != WS {
+        return None;
+    }
+    let mut i = name_end;
+    let mut n = 0usize;
+    let (gt, empty) = loop {
+        i += ws_len(b.get(i..)?);
+        match b.get(i..i + 2)? {
+            [b'>', _] => break (i, false),
+            b"/>" => break (i + 1, true),
+            _ => {}
+        }
+        let aname = i;
+        i += attr_name_len(b.get(i..)?);
+        let name = b.get(aname..i)?;
+        if name.is_empty() || name.iter().any(|&c| matches!(class(c), QUOTE | GT)) {
+            return None;
+        }
+        i += ws_len(b.get(i..)?);
+        if b.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        i += ws_len(b.get(i..)?);
+        let quote = *b.get(i)?;
+        if class(quote) != QUOTE {
+            return None;
+        }
+        let vstart = i + 1;
+        let vend = vstart + find_byte(b.get(vstart..)?, quote)?;
+        *split.get_mut(n)? = AttrAt {
+            name: (aname, aname + name.len()),
+            value: (vstart, vend),
+        };
+        n += 1;
+        i = vend + 1;
+    };
+    let tag_end = if empty { gt - 1 } else { gt };
+    Some((
+        StartTag {
+            lt,
+            name: (start, name_end),
+            attrs: (name_end, tag_end),
+            empty,
+            len: gt + 1,
+        },
+        n,
+    ))
 }
 
 /// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner: whitespace, a quote

@@ -25,7 +25,7 @@ mod fields;
 mod namespaces;
 mod values;
 
-use attributes::{ATTR_CACHE, ATTR_HINTS, AttrCacheEntry, Attrs, ElemAttrs};
+use attributes::{ATTR_CACHE, ATTR_HINTS, AttrAt, AttrCacheEntry, Attrs, DepthAttrs};
 pub(crate) use bytes::same;
 use bytes::{
     find_any, find_byte, find_lt_amp, is_xml_ws, same_bytes, same_bytes_inlined, word, ws_len,
@@ -112,7 +112,7 @@ pub(crate) struct Parser<'a> {
     skipped: usize,
     bindings: Vec<Binding<'a>>,
     /// The resolved attributes of the open elements that have some, by depth.
-    attrs: Vec<ElemAttrs<'a>>,
+    attrs: DepthAttrs<'a>,
     /// Bumped whenever a namespace binding comes or goes (keys the attribute cache).
     generation: u64,
     attr_cache: [Option<AttrCacheEntry<'a>>; ATTR_CACHE],
@@ -167,7 +167,7 @@ impl<'a> Parser<'a> {
             shift,
             skipped: 0,
             bindings: Vec::with_capacity(16),
-            attrs: Vec::new(),
+            attrs: DepthAttrs::new(),
             generation: 0,
             attr_cache: [None; ATTR_CACHE],
             attr_cache_next: 0,

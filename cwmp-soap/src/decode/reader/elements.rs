@@ -100,10 +100,21 @@ impl<'a> Parser<'a> {
     /// Opens the element of `tag`.
     #[inline(always)]
     pub(super) fn open_tag(&mut self, tag: Tag<'a>) -> Result<Elem<'a>, DecodeError> {
+        self.open_tag_split(tag, None)
+    }
+
+    /// [`Parser::open_tag`], with the tag's attributes already split when `split` is given
+    /// (see [`Parser::open_raw`]).
+    #[inline(always)]
+    pub(super) fn open_tag_split(
+        &mut self,
+        tag: Tag<'a>,
+        split: Option<&[AttrAt]>,
+    ) -> Result<Elem<'a>, DecodeError> {
         let mut e = self.open_raw(
             tag.name,
             tag.attrs,
-            None,
+            split,
             tag.empty,
             tag.offset,
             tag.content_start,

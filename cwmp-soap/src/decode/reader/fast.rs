@@ -3,8 +3,8 @@
 
 use super::attributes::attr_name_len;
 use super::{
-    AttrAt, DecodeError, Elem, FAST, Parser, QRef, Tag, find_any, find_byte, find_lt_amp,
-    is_xml_ws, same_bytes, same_bytes_inlined, text, word, ws_len,
+    AttrAt, DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws,
+    same_bytes, same_bytes_inlined, text, word, ws_len,
 };
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
@@ -34,6 +34,15 @@ impl<'a> Parser<'a> {
         let rest: &'a [u8] = self.reader.get_ref();
         let tag = scan_start(rest)?;
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        self.take_tag(rest, at, &tag)
+    }
+
+    /// Consumes the start tag `tag` scanned at the start of `rest` (which is at `at` in the
+    /// input), and with it the rest of a leaf element whose text holds no `<` or `&` when its
+    /// end tag follows: the part of [`Parser::fast_tag`] after the tag scan. `None` (nothing
+    /// consumed) when the tag's parts are not within the input.
+    #[inline(always)]
+    fn take_tag(&mut self, rest: &'a [u8], at: usize, tag: &StartTag) -> Option<Tag<'a>> {
         let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
         let (name, attrs) = (slice(tag.name)?, slice(tag.attrs)?);
         let mut len = tag.len;
@@ -206,40 +215,18 @@ impl<'a> Parser<'a> {
         let Some(at) = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize) else {
             return self.fast_open();
         };
-        let slice = |(from, to): (usize, usize)| self.src.get(at + from..at + to);
-        let (Some(name), Some(attrs), Some(split)) =
-            (slice(tag.name), slice(tag.attrs), split.get_mut(..n))
-        else {
+        let Some(split) = split.get_mut(..n) else {
             return self.fast_open();
         };
         for a in split.iter_mut() {
             a.name = (at + a.name.0, at + a.name.1);
             a.value = (at + a.value.0, at + a.value.1);
         }
-        // The rest as [`Parser::fast_tag`] reads it.
-        let mut len = tag.len;
-        let mut leaf = None;
-        if !tag.empty {
-            if let Some((text_end, end_len)) = rest
-                .get(len..)
-                .and_then(|content| leaf_text(content, name.as_bytes()))
-            {
-                leaf = slice((len, len + text_end));
-                len += text_end + end_len;
-            }
-        }
-        let base = self.pos();
-        let offset = base + tag.lt;
-        let content_start = base + tag.len;
-        *self.reader.get_mut() = rest.get(len..).unwrap_or_default();
-        self.skipped += len;
+        let Some(tag) = self.take_tag(rest, at, &tag) else {
+            return self.fast_open();
+        };
         let split = (!split.is_empty()).then_some(&*split);
-        let mut e = self.open_raw(name, attrs, split, tag.empty, offset, content_start)?;
-        e.leaf = leaf;
-        if !tag.empty && leaf.is_none() {
-            e.meta |= FAST;
-        }
-        Ok(Some(e))
+        self.open_tag_split(tag, split).map(Some)
     }
 
     /// The fast path for the end tag of an element whose start tag the fast path read:

@@ -82,3 +82,29 @@ pub(super) fn word(b: &[u8]) -> u64 {
 pub(super) fn ws_len(b: &[u8]) -> usize {
     b.iter().position(|&c| !is_xml_ws(c)).unwrap_or(b.len())
 }
+
+/// Test harness for the word-at-a-time scanners: `fast` answers what `naive` (a byte-by-byte
+/// search) does on words of a few lengths made of each of `fills`, and on each of them with
+/// every byte value at every position.
+#[cfg(test)]
+pub(super) fn check_every_byte<T: PartialEq + std::fmt::Debug>(
+    fills: &[&[u8]],
+    fast: impl Fn(&[u8]) -> T,
+    naive: impl Fn(&[u8]) -> T,
+) {
+    for fill in fills {
+        for len in [0usize, 1, 7, 8, 9, 16, 20] {
+            let base: Vec<u8> = fill.iter().copied().cycle().take(len).collect();
+            assert_eq!(fast(&base), naive(&base), "{fill:?} {len}");
+            for at in 0..len {
+                for byte in 0..=255u8 {
+                    let mut v = base.clone();
+                    if let Some(slot) = v.get_mut(at) {
+                        *slot = byte;
+                    }
+                    assert_eq!(fast(&v), naive(&v), "{fill:?} {len} {at} {byte}");
+                }
+            }
+        }
+    }
+}

@@ -583,9 +583,7 @@ pub(crate) fn validate_after_one(text: &str, valid: usize) -> Result<bool, PathE
         return validate(text).map(|()| false);
     }
     validate_len(text)?;
-    let body = text.strip_suffix('.').unwrap_or(text);
-    let rest = body.as_bytes().get(valid..).unwrap_or(&[]);
-    if !rest.is_empty() && ascii_name_len(rest) == Some(rest.len()) {
+    if is_plain_name(text.as_bytes().get(valid..).unwrap_or(&[])) {
         return Ok(true);
     }
     validate_segments(text, valid).map(|()| false)

@@ -343,9 +343,13 @@ impl Decoder {
             Some(rest) => (rest, 3),
             None => (input, 0),
         };
-        let src = std::str::from_utf8(body).map_err(|e| DecodeError::InvalidUtf8 {
-            offset: e.valid_up_to() + shift,
-        })?;
+        // The SIMD check says only whether the input is UTF-8; the standard one says where not.
+        let src = match simdutf8::basic::from_utf8(body) {
+            Ok(src) => src,
+            Err(_) => std::str::from_utf8(body).map_err(|e| DecodeError::InvalidUtf8 {
+                offset: e.valid_up_to() + shift,
+            })?,
+        };
         let mut controls = None;
         let mut control_at = None;
         if let Some(at) = text::find_control(body) {

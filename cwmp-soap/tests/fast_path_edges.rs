@@ -352,3 +352,52 @@ fn root_tags_under_limits() {
         assert!(failed || limits.max_attributes == 3, "{limits:?}");
     }
 }
+
+/// Text-only elements whose text holds references, read without quick-xml's events when every
+/// `&` is closed by a `;` before the next `&` and the end tag follows; everything next to that
+/// form (an unclosed reference, markup, an unknown entity, a wrong end tag) goes the general
+/// way. Under tight limits and every control-character policy as well.
+#[test]
+fn text_with_references() {
+    let texts = [
+        "a&amp;b",
+        "&lt;x&gt;",
+        "&#60;&#x3E;",
+        "tail&amp;",
+        "&amp;&amp;",
+        " spaced &quot;q&quot; ",
+        "&unknown;",
+        "a & b;",
+        "&amp",
+        "a&amp;b&",
+        "&&amp;",
+        "a&amp;<!-- c -->b",
+        "a&amp;<![CDATA[x]]>",
+        "a&#0;b",
+        "a&amp;\u{1}b",
+        "",
+    ];
+    for t in texts {
+        let pvs = format!(
+            "<ParameterValueStruct><Name>A.B</Name><Value xsi:type=\"xsd:string\">{t}</Value></ParameterValueStruct>"
+        );
+        agree_everywhere(&gpv(&pvs));
+        let reboot = format!("{HEAD}<cwmp:Reboot><CommandKey>{t}</CommandKey></cwmp:Reboot>{TAIL}");
+        agree_everywhere(&reboot);
+        for end in ["</CommandKey >", "</CommandKeys>", "</CommandKey", ""] {
+            let doc = format!("{HEAD}<cwmp:Reboot><CommandKey>{t}{end}</cwmp:Reboot>{TAIL}");
+            agree_everywhere(&doc);
+        }
+    }
+    // What the text is, and the same whether or not the decode has an arena.
+    let doc =
+        format!("{HEAD}<cwmp:Reboot><CommandKey>a&amp;b&#33;</CommandKey></cwmp:Reboot>{TAIL}");
+    let decoded = Decoder::new().decode(doc.as_bytes()).unwrap();
+    let cwmp_core::Body::Reboot(r) = &decoded.envelope.body else {
+        panic!("not a Reboot: {:?}", decoded.envelope.body);
+    };
+    assert_eq!(r.command_key, "a&b!");
+    let arena = cwmp_soap::decode::Arena::new();
+    let in_arena = cwmp_soap::decode::decode_in(&arena, doc.as_bytes()).unwrap();
+    assert_eq!(in_arena, decoded.envelope);
+}

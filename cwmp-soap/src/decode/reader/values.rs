@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use cwmp_core::datetime::DateTimeText;
 use quick_xml::events::Event;
 
-use super::{ControlCharPolicy, DecodeError, Elem, Parser, WarningKind, text};
+use super::fast::end_tag_len;
+use super::{ControlCharPolicy, DecodeError, Elem, Parser, WarningKind, find_any, find_byte, text};
 use crate::decode::text::UnescapeError;
 
 impl<'a> Parser<'a> {
@@ -45,32 +46,9 @@ impl<'a> Parser<'a> {
             self.close();
             return Ok(out);
         }
-        let mut complex = false;
-        let end = loop {
-            let (pos, ev) = self.read()?;
-            match ev {
-                Event::Text(_) => {}
-                Event::GeneralRef(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {
-                    complex = true;
-                }
-                Event::End(_) => break pos,
-                Event::Start(c) | Event::Empty(c) => {
-                    let name = String::from_utf8_lossy(c.name().as_ref()).into_owned();
-                    return Err(DecodeError::UnexpectedElement {
-                        name,
-                        offset: self.at(pos),
-                        path: self.path(),
-                    });
-                }
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(DecodeError::Xml {
-                        message: "markup declaration inside an element".into(),
-                        offset: self.at(pos),
-                        path: self.path(),
-                    });
-                }
-                Event::Eof => return Err(self.eof(pos)),
-            }
+        let (end, complex) = match self.fast_ref_text(e) {
+            Some(read) => read,
+            None => self.text_events()?,
         };
         let start = e.content_start;
         let len = end.saturating_sub(start);
@@ -109,6 +87,70 @@ impl<'a> Parser<'a> {
         }
         self.close();
         Ok(out)
+    }
+
+    /// The events of a text-only element's content, read to its end tag (consumed): the end
+    /// tag's offset, and whether the content holds references, CDATA, comments or PIs.
+    fn text_events(&mut self) -> Result<(usize, bool), DecodeError> {
+        let mut complex = false;
+        let end = loop {
+            let (pos, ev) = self.read()?;
+            match ev {
+                Event::Text(_) => {}
+                Event::GeneralRef(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {
+                    complex = true;
+                }
+                Event::End(_) => break pos,
+                Event::Start(c) | Event::Empty(c) => {
+                    let name = String::from_utf8_lossy(c.name().as_ref()).into_owned();
+                    return Err(DecodeError::UnexpectedElement {
+                        name,
+                        offset: self.at(pos),
+                        path: self.path(),
+                    });
+                }
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(DecodeError::Xml {
+                        message: "markup declaration inside an element".into(),
+                        offset: self.at(pos),
+                        path: self.path(),
+                    });
+                }
+                Event::Eof => return Err(self.eof(pos)),
+            }
+        };
+        Ok((end, complex))
+    }
+
+    /// [`Parser::text_events`] read straight from the input for the plainest content with
+    /// references: text without `<` holding `&`, each `&` closed by a `;` before the next `&`
+    /// (what quick-xml reads as text and references without an error), then the element's
+    /// end tag `</name ws*>`. Consumes it and returns what the events would: the end tag's
+    /// offset and whether there was a reference. `None` (nothing consumed) for anything else.
+    fn fast_ref_text(&mut self, e: &Elem<'a>) -> Option<(usize, bool)> {
+        if self.general_only || self.pos() != e.content_start {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let (_, name) = self.path.last()?;
+        let lt = find_byte(rest, b'<')?;
+        let content = rest.get(..lt)?;
+        let mut i = 0;
+        let mut refs = false;
+        while let Some(k) = content.get(i..).and_then(|c| find_byte(c, b'&')) {
+            refs = true;
+            let after = i + k + 1;
+            let tail = content.get(after..)?;
+            match find_any(tail, [b';', b'&']) {
+                Some(j) if tail.get(j) == Some(&b';') => i = after + j + 1,
+                _ => return None,
+            }
+        }
+        let end_len = end_tag_len(rest.get(lt..)?, name.as_bytes())?;
+        let end = self.pos() + lt;
+        *self.reader.get_mut() = rest.get(lt + end_len..).unwrap_or_default();
+        self.skipped += lt + end_len;
+        Some((end, refs))
     }
 
     /// `raw` element content unescaped: into the arena when the decode has one (borrowed for

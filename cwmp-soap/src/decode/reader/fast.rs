@@ -274,13 +274,7 @@ impl<'a> Parser<'a> {
         }
         let rest: &'a [u8] = self.reader.get_ref();
         let at = (rest.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
-        let plain_start = |from: usize, name: &[u8]| -> Option<StartTag> {
-            let b = rest.get(from..)?;
-            match literal_start(b, name) {
-                Some(t) => Some(t),
-                None => scan_start_named(b, name),
-            }
-        };
+        let plain_start = |from: usize, name: &[u8]| plain_start_at(rest, from, name);
         let no_attrs = |from: usize, t: &StartTag| {
             rest.get(from + t.attrs.0..from + t.attrs.1)
                 .is_some_and(|a| a.iter().all(|&c| is_xml_ws(c)))
@@ -348,6 +342,17 @@ fn is_literal_start(b: &[u8], lt: usize, name: &[u8]) -> bool {
     b.get(start..start + name.len())
         .is_some_and(|t| same_bytes(t, name))
         && b.get(start + name.len()) == Some(&b'>')
+}
+
+/// The start tag named `name` at `rest[from..]` as [`scan_start`] reads it, tried first as a
+/// literal ([`literal_start`]); inlined, so that the tag's parts stay in registers.
+#[inline(always)]
+fn plain_start_at(rest: &[u8], from: usize, name: &[u8]) -> Option<StartTag> {
+    let b = rest.get(from..)?;
+    match literal_start(b, name) {
+        Some(t) => Some(t),
+        None => scan_start_named(b, name),
+    }
 }
 
 /// [`scan_start`] of a start tag (not an empty-element tag) named `name`, for what

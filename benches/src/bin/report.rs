@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use cwmp_benches::measure::{Budget, mb_per_s, seconds_per_iter};
+use cwmp_benches::measure::{Budget, batch, mb_per_s, seconds_per_iter, seconds_per_iter_each};
 use cwmp_benches::messages::{self, Generated};
 use cwmp_benches::{corpus, peer, qx, wire};
 use cwmp_core::{Body, Envelope};
@@ -194,9 +194,35 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
         let unit = Unit::Bytes(bytes.len());
         let name = input.name.as_str();
 
-        let ours = r.time(|| {
-            black_box(lenient.decode(black_box(bytes)).ok());
-        });
+        // Ours and the baselines in interleaved rounds (see `seconds_per_iter_each`).
+        let mut arena = cwmp_soap::Arena::new();
+        let times = seconds_per_iter_each(
+            r.budget,
+            [
+                &mut batch(|| {
+                    black_box(lenient.decode(black_box(bytes)).ok());
+                }),
+                // The same decode with an arena for unescaped text, reset between decodes (how
+                // a server would use it).
+                &mut batch(|| {
+                    arena.reset();
+                    black_box(lenient.decode_in(&arena, black_box(bytes)).ok());
+                }),
+                &mut batch(|| {
+                    black_box(strict.decode(black_box(bytes)).ok());
+                }),
+                &mut batch(|| {
+                    black_box(qx::bare_loop(black_box(bytes)).ok());
+                }),
+                &mut batch(|| {
+                    black_box(qx::ns_loop(black_box(bytes)).ok());
+                }),
+                &mut batch(|| {
+                    black_box(peer::parse(black_box(bytes)).ok());
+                }),
+            ],
+        );
+        let [ours, ours_arena, ours_strict, bare, ns, cwmp] = times;
         let ours_allocs = allocs(|| lenient.decode(bytes).ok());
         r.row(
             "decode",
@@ -207,13 +233,7 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             Some(ours_allocs),
         );
 
-        // The same decode with an arena for unescaped text: timed with one arena reset between
-        // decodes (how a server would use it), counted with a fresh one (its blocks included).
-        let mut arena = cwmp_soap::Arena::new();
-        let ours_arena = r.time(|| {
-            arena.reset();
-            black_box(lenient.decode_in(&arena, black_box(bytes)).ok());
-        });
+        // Counted with a fresh arena (its blocks included).
         let arena_allocs = allocs(|| {
             let arena = cwmp_soap::Arena::new();
             lenient.decode_in(&arena, bytes).is_ok()
@@ -227,9 +247,6 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             Some(arena_allocs),
         );
 
-        let ours_strict = r.time(|| {
-            black_box(strict.decode(black_box(bytes)).ok());
-        });
         let strict_allocs = allocs(|| strict.decode(bytes).ok());
         r.row(
             "decode",
@@ -240,9 +257,6 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             Some(strict_allocs),
         );
 
-        let bare = r.time(|| {
-            black_box(qx::bare_loop(black_box(bytes)).ok());
-        });
         let bare_allocs = allocs(|| qx::bare_loop(bytes).ok());
         r.row(
             "decode",
@@ -258,9 +272,6 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             .into_iter()
             .for_each(|l| l.ratio = Some(("ours/this speed".to_owned(), vs_bare)));
 
-        let ns = r.time(|| {
-            black_box(qx::ns_loop(black_box(bytes)).ok());
-        });
         let ns_allocs = allocs(|| qx::ns_loop(bytes).ok());
         r.row(
             "decode",
@@ -276,9 +287,6 @@ fn decode_section(r: &mut Report, inputs: &[Input]) {
             .into_iter()
             .for_each(|l| l.ratio = Some(("ours/this speed".to_owned(), vs_ns)));
 
-        let cwmp = r.time(|| {
-            black_box(peer::parse(black_box(bytes)).ok());
-        });
         let cwmp_allocs = allocs(|| peer::parse(bytes).ok());
         r.row(
             "decode",

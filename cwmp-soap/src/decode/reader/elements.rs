@@ -94,6 +94,7 @@ impl<'a> Parser<'a> {
             content_start: self.pos(),
             empty,
             fast: false,
+            plain: false,
         })
     }
 
@@ -103,47 +104,30 @@ impl<'a> Parser<'a> {
         self.open_tag_split(tag, None)
     }
 
-    /// [`Parser::open_tag`], with the tag's attributes already split when `split` is given
-    /// (see [`Parser::open_raw`]).
+    /// [`Parser::open_tag`], with the tag's attributes already split when `split` is given (see
+    /// [`Parser::scan_split_attrs`]; the attribute cache is then not asked, which only the
+    /// document's first element may skip: the cache is empty then).
+    ///
+    /// Inlined with [`Parser::child`]'s fast path; the attribute work is out of line.
     #[inline(always)]
     pub(super) fn open_tag_split(
         &mut self,
         tag: Tag<'a>,
         split: Option<&[AttrAt]>,
     ) -> Result<Elem<'a>, DecodeError> {
-        let mut e = self.open_raw(
-            tag.name,
-            tag.attrs,
-            split,
-            tag.empty,
-            tag.offset,
-            tag.content_start,
-        )?;
-        e.leaf = tag.leaf;
-        if tag.fast {
-            e.meta |= FAST;
-        }
-        Ok(e)
-    }
-
-    /// [`Parser::open`] over the tag's name and raw attribute text, and the attributes of that
-    /// text already split when `split` is given (see [`Parser::scan_split_attrs`]; the
-    /// attribute cache is then not asked, which only the document's first element may skip:
-    /// the cache is empty then).
-    ///
-    /// Inlined with [`Parser::child`]'s fast path; the attribute work is out of line.
-    #[inline(always)]
-    pub(super) fn open_raw(
-        &mut self,
-        name: &'a str,
-        raw: &'a str,
-        split: Option<&[AttrAt]>,
-        empty: bool,
-        offset: usize,
-        content_start: usize,
-    ) -> Result<Elem<'a>, DecodeError> {
+        let Tag {
+            name,
+            attrs: raw,
+            offset,
+            ..
+        } = tag;
         let depth = self.path.len() + 1;
-        let (prefix, local) = split_qname(name);
+        // A schema name matched as a literal (see `Parser::fast_field`) has no prefix.
+        let (prefix, local) = if tag.plain {
+            ("", name)
+        } else {
+            split_qname(name)
+        };
         if depth > self.limits.max_depth || self.elements >= self.limits.max_elements {
             return Err(self.limit_error(depth, offset));
         }
@@ -159,7 +143,7 @@ impl<'a> Parser<'a> {
                 None => found = Some(self.scan_attrs(raw, depth, offset)?),
             }
         }
-        let ns = match self.lookup(prefix) {
+        let ns = match self.lookup_element(prefix) {
             Some(ns) => ns,
             None if prefix.is_empty() => "",
             None => {
@@ -174,12 +158,23 @@ impl<'a> Parser<'a> {
             local,
             ns,
             offset,
-            content_start,
-            leaf: None,
+            content_start: tag.content_start,
+            leaf: tag.leaf,
             meta: u64::from(u32::try_from(depth).unwrap_or(u32::MAX))
-                | if empty { EMPTY } else { 0 }
-                | if has_attrs { HAS_ATTRS } else { 0 },
+                | if tag.empty { EMPTY } else { 0 }
+                | if has_attrs { HAS_ATTRS } else { 0 }
+                | if tag.fast { FAST } else { 0 },
         })
+    }
+
+    /// [`Parser::lookup`] for an element's prefix, with the usual case inlined: no prefix and
+    /// no default namespace in scope.
+    #[inline(always)]
+    fn lookup_element(&self, prefix: &str) -> Option<&'a str> {
+        if prefix.is_empty() && self.default_bindings == 0 {
+            return None;
+        }
+        self.lookup(prefix)
     }
 
     /// The depth or element-count error of an element opening at `depth`.

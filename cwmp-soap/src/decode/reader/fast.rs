@@ -69,6 +69,7 @@ impl<'a> Parser<'a> {
             content_start,
             empty: tag.empty,
             fast: !tag.empty && leaf.is_none(),
+            plain: false,
         })
     }
 
@@ -139,6 +140,7 @@ impl<'a> Parser<'a> {
             content_start: base + start,
             empty: false,
             fast: leaf.is_none(),
+            plain: true,
         })
     }
 

@@ -102,6 +102,8 @@ struct Tag<'a> {
     empty: bool,
     /// Read by the fast path (and not a leaf).
     fast: bool,
+    /// Its name has no prefix (a schema name matched as a literal): nothing to split.
+    plain: bool,
 }
 
 pub(crate) struct Parser<'a> {

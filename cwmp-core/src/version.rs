@@ -69,10 +69,18 @@ impl CwmpVersion {
     }
 
     /// The version a cwmp namespace URI implies on its own, before headers are considered.
+    ///
+    /// Inlined and cheap for a URI that is none (decoders ask it of every element): every URI
+    /// of [`NAMESPACES`] is `urn:dslforum-org:cwmp-1-` and one digit.
+    #[inline]
     pub fn from_namespace(uri: &str) -> Option<CwmpVersion> {
+        const STEM: &str = "urn:dslforum-org:cwmp-1-";
+        let digit = match uri.as_bytes() {
+            [.., d] if uri.len() == STEM.len() + 1 && uri.starts_with(STEM) => *d,
+            _ => return None,
+        };
         NAMESPACES
-            .iter()
-            .find(|(ns, _)| *ns == uri)
+            .get(usize::from(digit.checked_sub(b'0')?))
             .map(|&(_, v)| v)
     }
 
@@ -196,6 +204,41 @@ impl fmt::Display for CwmpVersion {
 mod tests {
     use super::*;
     use CwmpVersion::*;
+
+    /// `from_namespace` (which reads the digit) against a search of [`NAMESPACES`], for each
+    /// of them, each with its last byte replaced by every byte, and longer, shorter and other
+    /// URIs.
+    #[test]
+    fn from_namespace_is_the_table() {
+        let search = |uri: &str| NAMESPACES.iter().find(|(ns, _)| *ns == uri).map(|e| e.1);
+        let mut uris: Vec<String> = vec![
+            String::new(),
+            "urn:dslforum-org:cwmp-1-".into(),
+            "urn:dslforum-org:cwmp-1-10".into(),
+            "urn:dslforum-org:cwmp-2-0".into(),
+            "URN:dslforum-org:cwmp-1-0".into(),
+            "http://schemas.xmlsoap.org/soap/envelope/".into(),
+        ];
+        for (ns, _) in NAMESPACES {
+            uris.push(format!("{ns} "));
+            uris.push(ns[1..].to_owned());
+            for b in 0..=u8::MAX {
+                let mut v = ns.as_bytes().to_vec();
+                if let Some(last) = v.last_mut() {
+                    *last = b;
+                }
+                if let Ok(s) = String::from_utf8(v) {
+                    uris.push(s);
+                }
+            }
+        }
+        for uri in &uris {
+            assert_eq!(CwmpVersion::from_namespace(uri), search(uri), "{uri:?}");
+        }
+        for (ns, v) in NAMESPACES {
+            assert_eq!(CwmpVersion::from_namespace(ns), Some(v));
+        }
+    }
 
     #[test]
     fn namespaces_per_soap_01() {

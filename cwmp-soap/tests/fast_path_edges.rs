@@ -401,3 +401,100 @@ fn text_with_references() {
     let in_arena = cwmp_soap::decode::decode_in(&arena, doc.as_bytes()).unwrap();
     assert_eq!(in_arena, decoded.envelope);
 }
+
+/// Namespace declarations on the root that the split matches against the known namespaces
+/// (the value compared word by word, its closing quote checked): every known URI in both
+/// quotes, near misses (a suffix, a missing or changed last byte, another cwmp minor), URIs
+/// with references, the default namespace, the `xml` and `xmlns` prefixes, duplicates, a root
+/// that binds no cwmp namespace but the body's fault does not name one either (so the version
+/// is the declared one), and each of them cut short.
+#[test]
+fn root_namespace_declarations() {
+    let env = r#"xmlns:s="http://schemas.xmlsoap.org/soap/envelope/""#;
+    let known = [
+        "http://schemas.xmlsoap.org/soap/envelope/",
+        "http://schemas.xmlsoap.org/soap/encoding/",
+        "http://www.w3.org/2001/XMLSchema",
+        "http://www.w3.org/2001/XMLSchema-instance",
+        "http://www.w3.org/2003/05/soap-envelope",
+        "http://www.w3.org/1999/XMLSchema",
+        "http://www.w3.org/1999/XMLSchema-instance",
+        "urn:dslforum-org:cwmp-1-0",
+        "urn:dslforum-org:cwmp-1-1",
+        "urn:dslforum-org:cwmp-1-2",
+        "urn:dslforum-org:cwmp-1-3",
+        "urn:dslforum-org:cwmp-1-4",
+    ];
+    let mut values: Vec<String> = Vec::new();
+    for uri in known {
+        values.push(uri.to_owned());
+        values.push(format!("{uri}x"));
+        values.push(format!("{uri}/"));
+        values.push(format!("{uri} "));
+        values.push(uri.get(..uri.len() - 1).unwrap().to_owned());
+        values.push(format!("{}_", uri.get(..uri.len() - 1).unwrap()));
+        values.push(uri.replacen(':', "&#58;", 1));
+        values.push(format!("{uri}&amp;"));
+        values.push(uri.get(..8).unwrap().to_owned());
+        values.push(uri.get(..7).unwrap().to_owned());
+    }
+    values.extend(
+        [
+            "urn:dslforum-org:cwmp-1-9",
+            "urn:dslforum-org:cwmp-1-",
+            "urn:broadband-forum-org:cwmp-1-0",
+            "",
+            "x",
+            "http://s",
+            "urn:dslf",
+            "&#x75;rn:dslforum-org:cwmp-1-1",
+        ]
+        .map(str::to_owned),
+    );
+    let bodies = [
+        "<s:Body><cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot></s:Body></s:Envelope>",
+        "<s:Body><s:Fault><faultcode>Client</faultcode><faultstring>f</faultstring></s:Fault></s:Body></s:Envelope>",
+    ];
+    for v in &values {
+        for q in ['"', '\''] {
+            let attrs = [
+                format!(" {env} xmlns:cwmp={q}{v}{q}"),
+                format!(" xmlns:cwmp={q}{v}{q} {env}"),
+                format!(" {env}\n  xmlns:cwmp =\t{q}{v}{q}\r\n"),
+                format!(" {env} xmlns={q}{v}{q}"),
+                format!(" xmlns:s={q}{v}{q}"),
+                format!(" xmlns:s={q}{v}{q} {env}"),
+                format!(" {env} xmlns:xml={q}{v}{q} xmlns:xmlns={q}{v}{q}"),
+                format!(" {env} xmlnsx:c={q}{v}{q} xmlns:c={q}{v}{q} c:x={q}{v}{q}"),
+                format!(" {env} xmlns:a={q}{v}{q} xmlns:a={q}{v}{q} xmlns:cwmp={q}{v}{q}"),
+            ];
+            for a in &attrs {
+                for body in bodies {
+                    let doc = format!("<s:Envelope{a}>{body}");
+                    agree(&doc);
+                    agree(&format!("<?xml version='1.0'?>\n{doc}"));
+                }
+                // Cut anywhere in the value and around its end.
+                let doc = format!("<s:Envelope{a}>");
+                for cut in doc.len().saturating_sub(v.len() + 4)..doc.len() {
+                    if let Some(head) = doc.get(..cut) {
+                        agree(head);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The root's namespace declarations under the attribute limit, with known and other URIs.
+#[test]
+fn root_namespace_declarations_under_limits() {
+    let doc = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:x="urn:x" xmlns:cwmp="urn:dslforum-org:cwmp-1-2" xmlns:xsd='http://www.w3.org/2001/XMLSchema'><s:Body><cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot></s:Body></s:Envelope>"#;
+    for n in 0..6 {
+        agree_with(
+            &Decoder::new().with_limits(cwmp_soap::Limits::new().with_max_attributes(n)),
+            doc,
+            &format!("max_attributes {n}"),
+        );
+    }
+}

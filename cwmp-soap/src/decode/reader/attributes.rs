@@ -74,11 +74,30 @@ pub(super) struct RawAttrs<'a> {
 }
 
 /// An attribute split by [`scan_start_attrs`](super::fast::scan_start_attrs): the byte
-/// ranges of its name and of its value (without the quotes).
+/// ranges of its name and of its value (without the quotes), and what its value is.
 #[derive(Clone, Copy, Default)]
 pub(super) struct AttrAt {
     pub(super) name: (usize, usize),
     pub(super) value: (usize, usize),
+    pub(super) kind: ValueKind,
+}
+
+/// What [`scan_start_attrs`](super::fast::scan_start_attrs) learnt of an attribute value while
+/// it looked for its closing quote, so that a namespace declaration need not look at it again.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum ValueKind {
+    /// It holds a reference (`&`): it may stand for a known namespace once unescaped.
+    #[default]
+    Refs,
+    /// It holds no reference and is none of the namespaces of [`known_uri`], so no cwmp one.
+    ///
+    /// [`known_uri`]: super::fast::known_uri
+    Other,
+    /// One of the namespaces of [`known_uri`], exactly; `cwmp`: one of
+    /// `cwmp_core::version::NAMESPACES`.
+    ///
+    /// [`known_uri`]: super::fast::known_uri
+    Known { cwmp: bool },
 }
 
 /// Entries of the attribute cache (more than the xsd types a Value may name, so that a cycle
@@ -172,7 +191,7 @@ impl<'a> Parser<'a> {
                 }
             };
             count += 1;
-            self.take_attr(&mut found, aname, value, count, depth, offset)?;
+            self.take_attr(&mut found, aname, value, None, count, depth, offset)?;
         }
         Ok(found)
     }
@@ -197,18 +216,21 @@ impl<'a> Parser<'a> {
             else {
                 continue;
             };
-            self.take_attr(&mut found, aname, value, k + 1, depth, offset)?;
+            self.take_attr(&mut found, aname, value, Some(a.kind), k + 1, depth, offset)?;
         }
         Ok(found)
     }
 
-    /// One attribute of [`Parser::scan_attrs`], the `count`th of its tag.
+    /// One attribute of [`Parser::scan_attrs`], the `count`th of its tag; `kind`: what is
+    /// known of its value already (`None`: nothing).
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn take_attr(
         &mut self,
         found: &mut RawAttrs<'a>,
         aname: &'a str,
         value: &'a str,
+        kind: Option<ValueKind>,
         count: usize,
         depth: usize,
         offset: usize,
@@ -228,13 +250,18 @@ impl<'a> Parser<'a> {
             };
             if let Some(prefix) = prefix {
                 // A known namespace written with references (`&#58;`) is that namespace.
-                let value = if find_byte(value.as_bytes(), b'&').is_some() {
-                    known_namespace(value).unwrap_or(value)
-                } else {
-                    value
+                let (value, cwmp) = match kind {
+                    Some(ValueKind::Known { cwmp }) => (value, Some(cwmp)),
+                    Some(ValueKind::Other) => (value, Some(false)),
+                    Some(ValueKind::Refs) => (known_namespace(value).unwrap_or(value), None),
+                    None if find_byte(value.as_bytes(), b'&').is_some() => {
+                        (known_namespace(value).unwrap_or(value), None)
+                    }
+                    None => (value, None),
                 };
                 if self.cwmp_declared.is_none()
-                    && cwmp_core::CwmpVersion::from_namespace(value).is_some()
+                    && cwmp
+                        .unwrap_or_else(|| cwmp_core::CwmpVersion::from_namespace(value).is_some())
                 {
                     self.cwmp_declared = Some(value);
                 }

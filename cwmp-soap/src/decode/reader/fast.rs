@@ -1,11 +1,12 @@
 //! The fast path: start tags, leaf elements and whole `ParameterValueStruct`s read straight
 //! from the input, split exactly as quick-xml splits them, so that both paths agree.
 
-use super::attributes::attr_name_len;
+use super::attributes::ValueKind;
 use super::{
     AttrAt, DecodeError, Elem, Parser, QRef, Tag, find_any, find_byte, find_lt_amp, is_xml_ws,
     same_bytes, same_bytes_inlined, text, word, ws_len,
 };
+use super::{SOAP_ENC, SOAP_ENV, SOAP12_ENV, XSD, XSD_1999, XSI, XSI_1999};
 
 /// A `ParameterValueStruct` read whole by [`Parser::fast_pvs`].
 pub(crate) struct FastPvs<'a> {
@@ -498,9 +499,9 @@ pub(super) fn scan_start_attrs(
             _ => {}
         }
         let aname = i;
-        i += attr_name_len(b.get(i..)?);
-        let name = b.get(aname..i)?;
-        if name.is_empty() || name.iter().any(|&c| matches!(class(c), QUOTE | GT)) {
+        i += split_name_len(b.get(i..)?)?;
+        let aname_end = i;
+        if aname_end == aname {
             return None;
         }
         i += ws_len(b.get(i..)?);
@@ -514,10 +515,16 @@ pub(super) fn scan_start_attrs(
             return None;
         }
         let vstart = i + 1;
-        let vend = vstart + find_byte(b.get(vstart..)?, quote)?;
+        let value = b.get(vstart..)?;
+        let (vlen, kind) = match known_uri(value, quote) {
+            Some(known) => known,
+            None => value_len(value, quote)?,
+        };
+        let vend = vstart + vlen;
         *split.get_mut(n)? = AttrAt {
-            name: (aname, aname + name.len()),
+            name: (aname, aname_end),
             value: (vstart, vend),
+            kind,
         };
         n += 1;
         i = vend + 1;
@@ -533,6 +540,132 @@ pub(super) fn scan_start_attrs(
         },
         n,
     ))
+}
+
+/// The length of the attribute name `b` starts with, as [`attr_name_len`] reads it (up to the
+/// first `=` or XML whitespace byte), when no quote or `>` comes before its end: `None` then,
+/// and when nothing ends it.
+///
+/// Eight bytes at a time, as [`name_stop`]: the lowest byte below 0x28 (whitespace, quotes and
+/// control characters are), the lowest `=` and the lowest `>` are flagged exactly; a flagged
+/// byte that neither ends the name nor refuses it (a control character, `!`, `&`) is stepped
+/// over.
+///
+/// [`attr_name_len`]: super::attributes::attr_name_len
+#[inline(always)]
+fn split_name_len(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0usize;
+    loop {
+        let k = match b.get(i..i + 8) {
+            Some(chunk) => {
+                let x = word(chunk);
+                let below = x.wrapping_sub(ONES * 0x28) & !x & HIGH;
+                let eq = x ^ (ONES * u64::from(b'='));
+                let gt = x ^ (ONES * u64::from(b'>'));
+                let low = below
+                    | (eq.wrapping_sub(ONES) & !eq & HIGH)
+                    | (gt.wrapping_sub(ONES) & !gt & HIGH);
+                if low == 0 {
+                    i += 8;
+                    continue;
+                }
+                i + (low.trailing_zeros() / 8) as usize
+            }
+            None => {
+                i + b
+                    .get(i..)?
+                    .iter()
+                    .position(|&c| c < 0x28 || c == b'=' || c == b'>')?
+            }
+        };
+        match *b.get(k)? {
+            b'=' | b' ' | b'\t' | b'\n' | b'\r' => return Some(k),
+            b'"' | b'\'' | b'>' => return None,
+            _ => i = k + 1,
+        }
+    }
+}
+
+/// The length of the attribute value `b` starts with (up to its closing `quote`) and whether
+/// it holds a reference, in one pass.
+#[inline(always)]
+fn value_len(b: &[u8], quote: u8) -> Option<(usize, ValueKind)> {
+    let k = find_any(b, [quote, b'&'])?;
+    if b.get(k) == Some(&quote) {
+        return Some((k, ValueKind::Other));
+    }
+    let end = k + 1 + find_byte(b.get(k + 1..)?, quote)?;
+    Some((end, ValueKind::Refs))
+}
+
+/// The first eight bytes of `s` as a [`word`].
+const fn head(s: &str) -> u64 {
+    match *s.as_bytes() {
+        [a, b, c, d, e, f, g, h, ..] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        _ => 0,
+    }
+}
+
+/// When the attribute value `b` starts with (up to `quote`) is one of the namespaces the
+/// decoder matches on (`SOAP_ENV`, `SOAP_ENC`, `XSD`, `XSI`, `SOAP12_ENV`, the 1999 ones, or a
+/// cwmp one of `cwmp_core::version::NAMESPACES`): its length and kind, found by comparing
+/// words without looking for the quote. `None` for any other value.
+///
+/// The first word picks the candidates; a candidate is taken when the value's byte after it
+/// is `quote` and the bytes before are the candidate's.
+#[inline(always)]
+pub(super) fn known_uri(b: &[u8], quote: u8) -> Option<(usize, ValueKind)> {
+    const SOAP: u64 = head(SOAP_ENV);
+    const W3: u64 = head(XSD);
+    const CWMP: u64 = head(cwmp_core::version::NAMESPACES[0].0);
+    let is = |uri: &str| is_value(b, quote, uri);
+    let first = word(b.get(..8)?);
+    // Written out rather than as loops over arrays, which are not unrolled.
+    let (uri, cwmp) = if first == SOAP {
+        if is(SOAP_ENV) {
+            (SOAP_ENV, false)
+        } else if is(SOAP_ENC) {
+            (SOAP_ENC, false)
+        } else {
+            return None;
+        }
+    } else if first == W3 {
+        if is(XSD) {
+            (XSD, false)
+        } else if is(XSI) {
+            (XSI, false)
+        } else if is(SOAP12_ENV) {
+            (SOAP12_ENV, false)
+        } else if is(XSD_1999) {
+            (XSD_1999, false)
+        } else if is(XSI_1999) {
+            (XSI_1999, false)
+        } else {
+            return None;
+        }
+    } else if first == CWMP {
+        let mut found = None;
+        for (ns, _) in &cwmp_core::version::NAMESPACES {
+            if is(ns) {
+                found = Some(*ns);
+                break;
+            }
+        }
+        (found?, true)
+    } else {
+        return None;
+    };
+    Some((uri.len(), ValueKind::Known { cwmp }))
+}
+
+/// Whether the attribute value `b` starts with is `uri`, closed by `quote`. Inlined so that
+/// the comparison is of words with `uri`'s words as constants.
+#[inline(always)]
+fn is_value(b: &[u8], quote: u8, uri: &str) -> bool {
+    let u = uri.as_bytes();
+    b.get(u.len()) == Some(&quote) && b.get(..u.len()).is_some_and(|v| same_bytes_inlined(v, u))
 }
 
 /// The first byte of `b` that is not [`PLAIN`] to the start-tag scanner: whitespace, a quote
@@ -612,7 +745,45 @@ pub(super) fn class(c: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::super::bytes::check_every_byte;
-    use super::{PLAIN, class, name_stop};
+    use super::super::{SOAP_ENC, SOAP_ENV, SOAP12_ENV, XSD, XSD_1999, XSI, XSI_1999};
+    use super::{PLAIN, ValueKind, class, known_uri, name_stop, split_name_len};
+
+    /// Every namespace `known_uri` stands for is found, with its kind, in both quotes: a value
+    /// it takes for [`ValueKind::Other`] is then no cwmp namespace. Its near misses are not.
+    #[test]
+    fn known_uri_finds_every_known_namespace() {
+        let others = [SOAP_ENV, SOAP_ENC, XSD, XSI, SOAP12_ENV, XSD_1999, XSI_1999];
+        let cwmp = cwmp_core::version::NAMESPACES.map(|(ns, _)| ns);
+        for (uris, is_cwmp) in [(&others[..], false), (&cwmp[..], true)] {
+            for uri in uris {
+                for q in ['"', '\''] {
+                    let v = format!("{uri}{q}/>");
+                    let kind = ValueKind::Known { cwmp: is_cwmp };
+                    assert!(known_uri(v.as_bytes(), q as u8) == Some((uri.len(), kind)));
+                    let other = if q == '"' { b'\'' } else { b'"' };
+                    assert!(known_uri(v.as_bytes(), other).is_none(), "{v}");
+                    let longer = format!("{uri}x{q}");
+                    assert!(known_uri(longer.as_bytes(), q as u8).is_none(), "{longer}");
+                }
+            }
+        }
+    }
+
+    /// `split_name_len` against `attr_name_len` followed by the check for a quote or `>` in
+    /// the name, for every byte value at every position.
+    #[test]
+    fn split_name_len_is_attr_name_len_without_quotes() {
+        check_every_byte(
+            &[b"xmlns:ab", b"a\x01b\x1fc", b"\xC3\xA9-.:9", b"!#$%&<?"],
+            split_name_len,
+            |b| {
+                let n = super::super::attributes::attr_name_len(b);
+                let name = b.get(..n)?;
+                let refused = name.iter().any(|&c| matches!(c, b'"' | b'\'' | b'>'));
+                (n < b.len() && !refused).then_some(n)
+            },
+        );
+    }
 
     /// `name_stop` eight bytes at a time against a byte-by-byte search, for every byte value
     /// at every position of a few words, after name characters that are and are not below

@@ -55,13 +55,22 @@ impl<'a> Parser<'a> {
         offset: usize,
     ) -> Result<QRef<'a>, DecodeError> {
         let value = text::trim_xml(value);
-        if !is_qname(value) {
+        let split = match ascii_qname(value.as_bytes()) {
+            Some(colon) => colon.map(|colon| match colon {
+                Some(i) => (value.get(..i), value.get(i + 1..)),
+                None => (Some(""), Some(value)),
+            }),
+            None => is_qname(value).then(|| {
+                let (prefix, local) = split_qname(value);
+                (Some(prefix), Some(local))
+            }),
+        };
+        let Some((Some(prefix), Some(local))) = split else {
             return Ok(QRef {
                 ns: MALFORMED_QNAME,
                 local: value,
             });
-        }
-        let (prefix, local) = split_qname(value);
+        };
         let ns = match self.lookup(prefix) {
             Some(ns) => ns,
             None if prefix.is_empty() => "",
@@ -72,6 +81,59 @@ impl<'a> Parser<'a> {
         };
         Ok(QRef { ns, local })
     }
+}
+
+/// What an ASCII byte may be in a QName, for [`ascii_qname`]: start a part, continue one,
+/// separate the parts, or nothing (0); or a byte above ASCII, which the character rules of
+/// [`is_qname`] decide.
+const Q_START: u8 = 1;
+const Q_NAME: u8 = 2;
+const Q_COLON: u8 = 4;
+const Q_HIGH: u8 = 8;
+
+/// [`Q_START`] and the rest for every byte.
+static Q_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut rest: &mut [u8] = &mut t;
+    let mut c = 0u8;
+    while let [slot, tail @ ..] = rest {
+        *slot = match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Q_START | Q_NAME,
+            b'0'..=b'9' | b'-' | b'.' => Q_NAME,
+            b':' => Q_COLON,
+            0..=127 => 0,
+            _ => Q_HIGH,
+        };
+        rest = tail;
+        c = c.wrapping_add(1);
+    }
+    t
+};
+
+/// [`is_qname`] of an ASCII name by a table, a byte at a time, and with it where the `:` is:
+/// `Some(Some(colon))` a QName (`colon`: the offset of its `:`, if any), `Some(None)` not a
+/// QName, `None` a byte above ASCII came first (the character rules decide). What
+/// [`is_qname`]'s own ASCII path answers, as both stop at the first byte that decides.
+#[inline]
+fn ascii_qname(b: &[u8]) -> Option<Option<Option<usize>>> {
+    let mut want = Q_START;
+    let mut colon = None;
+    for (i, &c) in b.iter().enumerate() {
+        let class = Q_CLASS.get(usize::from(c)).copied().unwrap_or(Q_HIGH);
+        if class & want != 0 {
+            want = Q_NAME;
+            continue;
+        }
+        if class & Q_HIGH != 0 {
+            return None;
+        }
+        if class & Q_COLON == 0 || want == Q_START || colon.is_some() {
+            return Some(None);
+        }
+        colon = Some(i);
+        want = Q_START;
+    }
+    Some((want == Q_NAME).then_some(colon))
 }
 
 /// The namespace constant that `raw` (an attribute value holding references) stands for once
@@ -93,5 +155,54 @@ pub(crate) fn split_qname(name: &str) -> (&str, &str) {
             name.get(i + 1..).unwrap_or_default(),
         ),
         None => ("", name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ascii_qname, is_qname, split_qname};
+
+    /// `ascii_qname` answers what `is_qname` and `split_qname` do, on every string of up to
+    /// three bytes over the bytes that matter (name starts, name characters, `:`, other ASCII,
+    /// a byte above ASCII) and on a few longer ones.
+    #[test]
+    fn ascii_qname_is_is_qname() {
+        let pieces = [
+            "a", "Z", "_", "1", "-", ".", ":", " ", "$", "\u{e9}", "\u{b7}",
+        ];
+        let mut all: Vec<String> = vec![String::new()];
+        for a in pieces {
+            all.push(a.to_owned());
+            for b in pieces {
+                all.push(format!("{a}{b}"));
+                for c in pieces {
+                    all.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        all.extend(
+            [
+                "xsd:string",
+                "cwmp:ParameterValueStruct",
+                "a:b:c",
+                ":a",
+                "a:",
+                "x\u{e9}:y",
+                "x:1",
+            ]
+            .map(str::to_owned),
+        );
+        for s in &all {
+            match ascii_qname(s.as_bytes()) {
+                Some(Some(colon)) => {
+                    assert!(is_qname(s), "{s:?}");
+                    let (prefix, _) = split_qname(s);
+                    let expected = (!prefix.is_empty()).then_some(prefix.len());
+                    assert_eq!(colon, expected, "{s:?}");
+                }
+                Some(None) => assert!(!is_qname(s), "{s:?}"),
+                None => assert!(!s.is_ascii(), "{s:?}"),
+            }
+        }
     }
 }

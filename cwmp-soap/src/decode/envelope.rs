@@ -108,7 +108,7 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
     let mut seen = NsSeen::default();
     let mut header: Option<Header<'a>> = None;
     let mut body: Option<(Body<'a>, Option<&'a str>, usize)> = None;
-    while let Some(c) = p.child(&root)? {
+    while let Some(c) = p.child_once(&root)? {
         match (c.ns, c.local) {
             (SOAP_ENV, "Header") => {
                 if header.is_some() {
@@ -193,7 +193,7 @@ fn decode_header<'a>(
     seen: &mut NsSeen<'a>,
 ) -> Result<Header<'a>, DecodeError> {
     let mut header = Header::default();
-    while let Some(c) = p.child(h)? {
+    while let Some(c) = p.child_once(h)? {
         let mu = must_understand(p, &c)?;
         let version = CwmpVersion::from_namespace(c.ns);
         let known = version.and_then(|_| {
@@ -272,7 +272,7 @@ fn decode_body<'a>(
     seen: &mut NsSeen<'a>,
 ) -> Result<BodyOut<'a>, DecodeError> {
     let mut out: Option<BodyOut<'a>> = None;
-    while let Some(c) = p.child(b)? {
+    while let Some(c) = p.child_once(b)? {
         if out.is_some() {
             return Err(DecodeError::MultipleMessages {
                 name: c.local.to_owned(),
@@ -429,7 +429,7 @@ fn decode_detail<'a>(
     d: &Elem<'a>,
     out: &mut Option<CwmpDetail<'a>>,
 ) -> Result<(), DecodeError> {
-    while let Some(c) = p.child(d)? {
+    while let Some(c) = p.child_once(d)? {
         if c.local != "Fault" {
             p.warn(WarningKind::UnexpectedElement, c.offset)?;
             p.skip(&c)?;

@@ -257,6 +257,14 @@ impl<'a> Parser<'a> {
         self.open_tag(tag).map(Some)
     }
 
+    /// [`Parser::child`] out of line, for the envelope's elements (Envelope, Header, Body,
+    /// detail), read once per message: one shared copy instead of one inlined per place keeps
+    /// the code a small message runs through small, which is what bounds its speed.
+    #[inline(never)]
+    pub fn child_once(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
+        self.child(parent)
+    }
+
     /// [`Parser::child`] at the end of an empty or leaf element.
     pub(super) fn end_of_leaf(&mut self, parent: &Elem<'a>) -> Result<(), DecodeError> {
         if let Some(t) = parent.leaf {

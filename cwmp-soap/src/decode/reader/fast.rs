@@ -555,7 +555,7 @@ pub(super) fn scan_start_attrs(
 ///
 /// [`attr_name_len`]: super::attributes::attr_name_len
 #[inline(always)]
-fn split_name_len(b: &[u8]) -> Option<usize> {
+pub(super) fn split_name_len(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0usize;

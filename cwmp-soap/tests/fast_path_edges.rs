@@ -314,6 +314,14 @@ fn root_tags() {
         format!(" {env} {cwmp} s:mustUnderstand=\"1\" xsi:type=\"x\""),
         format!(" {env} {cwmp} a\u{1}b=\"1\""),
         format!(" {env} {cwmp} x=\"<\""),
+        format!(" {env} xmlns:=\"urn:x\" {cwmp}"),
+        format!(" {env} xmlns: c=\"urn:x\" {cwmp}"),
+        format!(" {env} xmlns:>c=\"urn:x\" {cwmp}"),
+        format!(" {env} xmlns:'c=\"urn:x\" {cwmp}"),
+        format!(" {env} xmlns:c= \"urn:x\" {cwmp}"),
+        format!(" {env} xmlns:c =urn:x {cwmp}"),
+        format!(" {env} xmlns:"),
+        format!(" {env} xmlns:c"),
         String::new(),
         " ".to_owned(),
     ];
@@ -496,5 +504,71 @@ fn root_namespace_declarations_under_limits() {
             doc,
             &format!("max_attributes {n}"),
         );
+    }
+}
+
+/// Attribute texts read the first time (not from the attribute cache), in the one-attribute
+/// form that is split without the attribute scanner (` name="value"`) and next to it: on a
+/// header element, a `Value` and an array, with namespace declarations, references, other
+/// spacing, a second attribute, the other quote inside the value, an empty-element tag, and
+/// under the attribute limit.
+#[test]
+fn single_attribute_texts() {
+    let texts = [
+        r#" s:mustUnderstand="1""#,
+        " s:mustUnderstand='1'",
+        r#"  s:mustUnderstand="1""#,
+        r#"	s:mustUnderstand="1""#,
+        r#" s:mustUnderstand ="1""#,
+        r#" s:mustUnderstand= "1""#,
+        r#" s:mustUnderstand="1" "#,
+        r#" s:mustUnderstand="1" x="2""#,
+        r#" s:mustUnderstand="1"x="2""#,
+        r#" s:mustUnderstand="1'""#,
+        r#" s:mustUnderstand='1"'"#,
+        r#" s:mustUnderstand="""#,
+        r#" s:mustUnderstand="true""#,
+        r#" mustUnderstand="1""#,
+        r#" x:mustUnderstand="1""#,
+        r#" xsi:type="xsd:string""#,
+        r#" xsi:type="xsd:int""#,
+        r#" xsi:type="q:int""#,
+        r#" type="xsd:int""#,
+        r#" xsi:type="xsd:int" xsi:type="xsd:string""#,
+        r#" soap-enc:arrayType="cwmp:ParameterValueStruct[1]""#,
+        r#" soap-enc:arrayType="cwmp:ParameterValueStruct""#,
+        r#" xmlns:q="urn:q""#,
+        r#" xmlns:q="urn:dslforum-org:cwmp-1-2""#,
+        r#" xmlns:q="urn:dslforum-org&#58;cwmp-1-2""#,
+        r#" xmlns="urn:dslforum-org:cwmp-1-0""#,
+        r#" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#,
+        r#" ="1""#,
+        r#" a"b="1""#,
+        r#" a>b="1""#,
+        r#" a="1"/"#,
+        r#" a=1"#,
+        r#" a"#,
+        "",
+    ];
+    for t in texts {
+        let head = format!(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-0\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Header><cwmp:ID{t}>7</cwmp:ID><cwmp:HoldRequests{t}/></s:Header><s:Body>"
+        );
+        let docs = [
+            format!(
+                "{head}<cwmp:GetParameterValuesResponse><ParameterList{t}><ParameterValueStruct><Name>A</Name><Value{t}>1</Value></ParameterValueStruct></ParameterList></cwmp:GetParameterValuesResponse>{TAIL}"
+            ),
+            format!("{head}<cwmp:Reboot{t}><CommandKey{t}>k</CommandKey></cwmp:Reboot>{TAIL}"),
+        ];
+        for doc in &docs {
+            agree(doc);
+            for n in 0..3 {
+                agree_with(
+                    &Decoder::new().with_limits(cwmp_soap::Limits::new().with_max_attributes(n)),
+                    doc,
+                    &format!("max_attributes {n}"),
+                );
+            }
+        }
     }
 }

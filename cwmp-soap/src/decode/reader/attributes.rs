@@ -1,6 +1,7 @@
 //! Attributes: the scanner over a start tag's attribute text, namespace declarations, the
 //! `xsi:type`, `arrayType` and `mustUnderstand` values, and the cache of resolved attribute texts.
 
+use super::fast::split_name_len;
 use super::namespaces::known_namespace;
 use super::{
     Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_byte,
@@ -177,6 +178,12 @@ impl<'a> Parser<'a> {
         offset: usize,
     ) -> Result<RawAttrs<'a>, DecodeError> {
         let mut found = RawAttrs::default();
+        if !self.general_only {
+            if let Some((aname, value)) = single_attr(raw) {
+                self.take_attr(&mut found, aname, value, None, 1, depth, offset)?;
+                return Ok(found);
+            }
+        }
         let mut attrs = Attrs { s: raw, i: 0 };
         let mut count = 0usize;
         while let Some(attr) = attrs.next_attr() {
@@ -379,6 +386,34 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The one attribute of the attribute text `raw` when it is written ` name="value"` (one
+/// space, no whitespace around `=`, either quote, the value's closing quote ending `raw`, no
+/// quote or `>` in the name): what [`Attrs::next_attr`] reads from it, once, before its end,
+/// found without its byte-at-a-time steps. `None` for any other text.
+#[inline(always)]
+fn single_attr(raw: &str) -> Option<(&str, &str)> {
+    let b = raw.as_bytes();
+    if b.first() != Some(&b' ') {
+        return None;
+    }
+    let name_end = 1 + split_name_len(b.get(1..)?)?;
+    let quote = *b.get(name_end + 1)?;
+    if name_end == 1
+        || b.get(name_end) != Some(&b'=')
+        || !matches!(quote, b'"' | b'\'')
+        || b.last() != Some(&quote)
+    {
+        return None;
+    }
+    let vstart = name_end + 2;
+    let vend = b.len().checked_sub(1)?;
+    let value = b.get(vstart..vend)?;
+    if find_byte(value, quote).is_some() {
+        return None;
+    }
+    Some((raw.get(1..name_end)?, raw.get(vstart..vend)?))
+}
+
 /// Entries of the attribute cache's hint table (see [`attr_hint`]): as many as the bits of
 /// `Parser::attr_hints_used`.
 pub(super) const ATTR_HINTS: usize = 32;
@@ -481,7 +516,47 @@ impl<'a> Attrs<'a> {
 #[cfg(test)]
 mod tests {
     use super::super::bytes::check_every_byte;
-    use super::{attr_name_len, is_xml_ws};
+    use super::{Attrs, attr_name_len, is_xml_ws, single_attr};
+
+    /// Where `single_attr` takes a text, `Attrs::next_attr` reads the same one attribute from
+    /// it and then its end.
+    #[test]
+    fn single_attr_is_what_next_attr_reads() {
+        let quotes = ["\"", "'"];
+        let mut texts = Vec::new();
+        for q in quotes {
+            for p in quotes {
+                for v in [
+                    "",
+                    "1",
+                    "xsd:string",
+                    "a b",
+                    "x>y",
+                    "&amp;",
+                    "0123456789abcdef",
+                ] {
+                    for (pre, mid) in [(" ", "="), ("  ", "="), (" ", " ="), ("\t", "=")] {
+                        texts.push(format!("{pre}a:b{mid}{q}{v}{p}"));
+                        texts.push(format!("{pre}a:b{mid}{q}{v}{p} "));
+                        texts.push(format!("{pre}a:b{mid}{q}{v}{p}/"));
+                        texts.push(format!("{pre}a:b{mid}{q}{v}{p} c={q}1{q}"));
+                        texts.push(format!("{pre}a:b{mid}{q}{v}{q}{p}{q}"));
+                        texts.push(format!("{pre}a{p}b{mid}{q}{v}{q}"));
+                    }
+                }
+            }
+        }
+        let mut taken = 0;
+        for t in &texts {
+            if let Some(attr) = single_attr(t) {
+                taken += 1;
+                let mut attrs = Attrs { s: t, i: 0 };
+                assert_eq!(attrs.next_attr(), Some(Ok(attr)), "{t:?}");
+                assert_eq!(attrs.next_attr(), None, "{t:?}");
+            }
+        }
+        assert!(taken > 0);
+    }
 
     /// `attr_name_len` eight bytes at a time against a byte-by-byte search, for every byte
     /// value at every position of a few lengths, after name characters below and above `=`

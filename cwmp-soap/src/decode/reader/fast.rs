@@ -499,20 +499,29 @@ pub(super) fn scan_start_attrs(
             _ => {}
         }
         let aname = i;
+        // `xmlns:` holds no byte that ends or refuses a name: the scan starts after it.
+        if b.get(i..i + 6) == Some(b"xmlns:") {
+            i += 6;
+        }
         i += split_name_len(b.get(i..)?)?;
         let aname_end = i;
         if aname_end == aname {
             return None;
         }
-        i += ws_len(b.get(i..)?);
         if b.get(i) != Some(&b'=') {
-            return None;
+            i += ws_len(b.get(i..)?);
+            if b.get(i) != Some(&b'=') {
+                return None;
+            }
         }
         i += 1;
-        i += ws_len(b.get(i..)?);
-        let quote = *b.get(i)?;
+        let mut quote = *b.get(i)?;
         if class(quote) != QUOTE {
-            return None;
+            i += ws_len(b.get(i..)?);
+            quote = *b.get(i)?;
+            if class(quote) != QUOTE {
+                return None;
+            }
         }
         let vstart = i + 1;
         let value = b.get(vstart..)?;
@@ -553,7 +562,7 @@ pub(super) fn scan_start_attrs(
 ///
 /// [`attr_name_len`]: super::attributes::attr_name_len
 #[inline(always)]
-fn split_name_len(b: &[u8]) -> Option<usize> {
+pub(super) fn split_name_len(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0usize;

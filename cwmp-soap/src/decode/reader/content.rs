@@ -243,13 +243,7 @@ impl<'a> Parser<'a> {
                     raw.push_str(self.src.get(pos..self.pos()).unwrap_or_default());
                 }
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(DecodeError::Xml {
-                        message: "markup declaration inside an element".into(),
-                        offset: self.at(pos),
-                        path: self.path(),
-                    });
-                }
+                Event::Decl(_) | Event::DocType(_) => return Err(self.declaration_inside(pos)),
                 Event::Eof => return Err(self.eof(pos)),
             }
         }

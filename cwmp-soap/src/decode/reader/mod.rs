@@ -271,6 +271,16 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The error for an XML or document type declaration at `pos`, inside an element.
+    #[cold]
+    pub(super) fn declaration_inside(&self, pos: usize) -> DecodeError {
+        DecodeError::Xml {
+            message: "markup declaration inside an element".into(),
+            offset: self.at(pos),
+            path: self.path(),
+        }
+    }
+
     pub(super) fn eof(&self, pos: usize) -> DecodeError {
         DecodeError::UnexpectedEof {
             offset: self.at(pos),

@@ -109,13 +109,7 @@ impl<'a> Parser<'a> {
                         path: self.path(),
                     });
                 }
-                Event::Decl(_) | Event::DocType(_) => {
-                    return Err(DecodeError::Xml {
-                        message: "markup declaration inside an element".into(),
-                        offset: self.at(pos),
-                        path: self.path(),
-                    });
-                }
+                Event::Decl(_) | Event::DocType(_) => return Err(self.declaration_inside(pos)),
                 Event::Eof => return Err(self.eof(pos)),
             }
         };

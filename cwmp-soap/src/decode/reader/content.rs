@@ -200,7 +200,7 @@ impl<'a> Parser<'a> {
         // tag (not after a text event, and not once there is text: the fast path skips the
         // whitespace before a tag, which would then be part of the text).
         let mut fast = true;
-        let mut last = 0;
+        let mut last = None;
         loop {
             if fast && raw.is_empty() {
                 if e.fast() && self.fast_end() {
@@ -208,7 +208,7 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 if let Some((i, tag)) = self.fast_field(names, last) {
-                    last = i;
+                    last = Some(i);
                     let child = self.open_tag(tag)?;
                     f(self, child)?;
                     continue;

@@ -75,9 +75,9 @@ impl<'a> Parser<'a> {
     }
 
     /// The fast path of [`Parser::fields_repeated`]: when the next element (after optional
-    /// whitespace) starts with `<name>`, `name` one of `names[last]` and `names[last + 1]`
-    /// (the field just read again, or the one after it), exactly as written (no prefix,
-    /// attributes or whitespace in the start tag), its index and tag, consumed as
+    /// whitespace) starts with `<name>`, `name` the next field expected (`names[0]` before
+    /// any, else the one after `names[last]`) or `names[last]` again, exactly as written (no
+    /// prefix, attributes or whitespace in the start tag), its index and tag, consumed as
     /// [`Parser::fast_tag`] consumes it (see [`Parser::literal_tag`]): the name
     /// `names.iter().position` finds for it (the names of one struct differ). `None`: nothing
     /// consumed.
@@ -87,14 +87,19 @@ impl<'a> Parser<'a> {
     pub(super) fn fast_field(
         &mut self,
         names: &[&'static str],
-        last: usize,
+        last: Option<usize>,
     ) -> Option<(usize, Tag<'a>)> {
         if self.general_only {
             return None;
         }
         let rest: &'a [u8] = self.reader.get_ref();
         let lt = lt_after_ws(rest)?;
-        let (i, name) = [last, last + 1].into_iter().find_map(|i| {
+        // Before any field, the second try names nothing.
+        let (next, again) = match last {
+            Some(last) => (last + 1, last),
+            None => (0, usize::MAX),
+        };
+        let (i, name) = [next, again].into_iter().find_map(|i| {
             let name = names.get(i)?.as_bytes();
             is_literal_start(rest, lt, name).then_some((i, name))
         })?;

@@ -34,7 +34,8 @@ impl<'a> Parser<'a> {
             // The field expected next (the last one again, or the one after it), read as a
             // literal leaf; anything else through `child`.
             if open {
-                if let Some((i, tag)) = self.fast_field(names, track.last) {
+                let last = (track.seen != 0).then_some(track.last);
+                if let Some((i, tag)) = self.fast_field(names, last) {
                     let c = self.open_tag(tag)?;
                     track.see(self, i, &c)?;
                     f(self, i, c)?;

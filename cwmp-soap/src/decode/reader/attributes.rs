@@ -5,7 +5,7 @@ use super::fast::split_name_len;
 use super::namespaces::known_namespace;
 use super::{
     Binding, DecodeError, Elem, MALFORMED_QNAME, Parser, QRef, SOAP_ENV, XSI, XSI_1999, find_byte,
-    is_xml_ws, same, split_qname, text, word, ws_len,
+    is_xml_ws, same, text, word, ws_len,
 };
 
 /// The resolved attributes of an open element, kept per depth.
@@ -285,13 +285,7 @@ impl<'a> Parser<'a> {
                 return Ok(());
             }
         }
-        let (ap, al) = split_qname(aname);
-        match al {
-            "type" if !ap.is_empty() => found.ty = Some((ap, value)),
-            "arrayType" => found.array = Some((ap, value)),
-            "mustUnderstand" => found.must = Some((ap, value)),
-            _ => {}
-        }
+        keep_raw_attr(found, aname, value);
         Ok(())
     }
 
@@ -412,6 +406,35 @@ fn single_attr(raw: &str) -> Option<(&str, &str)> {
         return None;
     }
     Some((raw.get(1..name_end)?, raw.get(vstart..vend)?))
+}
+
+/// The prefix of attribute name `aname` when its local name is `local` (which holds no `:`),
+/// as [`split_qname`] splits it: `aname` is `local`, or `prefix:local` with no `:` in `prefix`.
+/// Compares suffixes instead of looking for the `:` first.
+#[inline(always)]
+fn prefix_if_local<'n>(aname: &'n str, local: &str) -> Option<&'n str> {
+    let rest = aname.strip_suffix(local)?;
+    if rest.is_empty() {
+        return Some("");
+    }
+    let prefix = rest.strip_suffix(':')?;
+    (!prefix.bytes().any(|c| c == b':')).then_some(prefix)
+}
+
+/// Keeps the value of attribute `aname` (not a namespace declaration) in `found` when it is
+/// an `xsi:type`, `arrayType` or `mustUnderstand` (by its local name). Out of line: the
+/// root's attributes are namespace declarations.
+#[inline(never)]
+fn keep_raw_attr<'a>(found: &mut RawAttrs<'a>, aname: &'a str, value: &'a str) {
+    if let Some(ap) = prefix_if_local(aname, "type") {
+        if !ap.is_empty() {
+            found.ty = Some((ap, value));
+        }
+    } else if let Some(ap) = prefix_if_local(aname, "arrayType") {
+        found.array = Some((ap, value));
+    } else if let Some(ap) = prefix_if_local(aname, "mustUnderstand") {
+        found.must = Some((ap, value));
+    }
 }
 
 /// Entries of the attribute cache's hint table (see [`attr_hint`]): as many as the bits of
@@ -572,5 +595,42 @@ mod tests {
                     .unwrap_or(b.len())
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::super::split_qname;
+    use super::prefix_if_local;
+
+    /// `prefix_if_local` is `split_qname` followed by a comparison of the local name.
+    #[test]
+    fn prefix_if_local_is_split_qname() {
+        for name in [
+            "type",
+            "xsi:type",
+            ":type",
+            "a:b:type",
+            "xtype",
+            "x:xtype",
+            "type:",
+            "xsi:Type",
+            "arrayType",
+            "e:arrayType",
+            ":arrayType",
+            "a:b:arrayType",
+            "mustUnderstand",
+            "s:mustUnderstand",
+            "s:mustUnderstandx",
+            "",
+            ":",
+            "a:",
+        ] {
+            for local in ["type", "arrayType", "mustUnderstand"] {
+                let (ap, al) = split_qname(name);
+                let expected = (al == local).then_some(ap);
+                assert_eq!(prefix_if_local(name, local), expected, "{name} {local}");
+            }
+        }
     }
 }

@@ -53,6 +53,10 @@ fn declaration_forms() {
         "<?xml version='1.0'",
         "<?xml version='1.0'?><!-- c -->",
         "<?xml version='1.0' ?><?xml version='1.0'?>",
+        "",
+        "<!-- c -->",
+        "<?pi x?>",
+        "\n",
     ] {
         let doc = format!("{prolog}{body}");
         agree(&doc);

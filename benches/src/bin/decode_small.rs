@@ -1,7 +1,7 @@
 //! A quick look at the decode of the report's messages, ours against quick-xml's bare loop in
 //! alternating rounds (so that both see the same load), and a loop for instruction profiles.
 //!
-//! `cargo run --release -p cwmp-benches --bin decode_small [-- time [NAME...]]`: ratios.
+//! `cargo run --release -p cwmp-benches --bin decode_small [-- time [NAME|FILE...]]`: ratios.
 //! `... --bin decode_small -- loop NAME lenient|strict|bare N`: decodes NAME N times (for
 //! `valgrind --tool=callgrind`, whose instruction counts are steadier than time).
 
@@ -58,7 +58,12 @@ fn main() {
         }
         _ => {
             let wanted: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
-            for (name, bytes) in &inputs {
+            // Files named on the command line are timed too (variants of a message).
+            let files: Vec<(&str, Vec<u8>)> = wanted
+                .iter()
+                .filter_map(|w| std::fs::read(w).ok().map(|b| (*w, b)))
+                .collect();
+            for (name, bytes) in inputs.iter().chain(&files) {
                 if !wanted.is_empty() && !wanted.contains(name) {
                     continue;
                 }

@@ -51,9 +51,10 @@ impl<'a> NsSeen<'a> {
 /// Decodes a whole document.
 pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError> {
     let mut leading_ws = false;
-    // After a declaration, comment or PI (quick-xml's first event strips a BOM; a text event
-    // leaves it inside markup), the root's start tag may be read directly like any other.
-    let mut fast = p.fast_decl();
+    // At the start, and after a declaration, comment or PI (quick-xml's first event strips a
+    // BOM; a text event leaves it inside markup), the root's start tag may be read directly
+    // like any other.
+    let mut fast = p.fast_decl() || p.fast_start();
     let root = loop {
         if fast {
             if let Some(root) = p.fast_root()? {
@@ -436,12 +437,11 @@ fn decode_detail<'a>(
             continue;
         }
         let fault = out.get_or_insert_with(CwmpDetail::default);
-        p.fields_repeated(
+        p.fields_once(
             &c,
             CwmpDetail::FIELDS,
-            CwmpDetail::REQUIRED,
-            CwmpDetail::REPEATABLE,
-            |p, i, c| fault.read_field(p, i, c),
+            (CwmpDetail::REQUIRED, CwmpDetail::REPEATABLE),
+            &mut |p, i, c| fault.read_field(p, i, c),
         )?;
     }
     Ok(())

@@ -32,9 +32,12 @@ pub(crate) fn read_struct<'a, T: ReadStruct<'a>>(
     e: &Elem<'a>,
 ) -> Result<T, DecodeError> {
     let mut t = T::default();
-    p.fields_repeated(e, T::FIELDS, T::REQUIRED, T::REPEATABLE, |p, i, c| {
-        t.read_field(p, i, c)
-    })?;
+    p.fields_once(
+        e,
+        T::FIELDS,
+        (T::REQUIRED, T::REPEATABLE),
+        &mut |p, i, c| t.read_field(p, i, c),
+    )?;
     Ok(t)
 }
 

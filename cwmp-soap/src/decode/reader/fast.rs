@@ -194,6 +194,18 @@ impl<'a> Parser<'a> {
         true
     }
 
+    /// Whether the input starts with a tag's `<` (no declaration, byte-order mark or
+    /// whitespace before it), where [`Parser::fast_root`] may read the root's start tag as it
+    /// does after a declaration [`Parser::fast_decl`] skipped.
+    ///
+    /// Must only be called before the first event.
+    pub fn fast_start(&self) -> bool {
+        !self.general_only
+            && self.skipped == 0
+            && self.reader.buffer_position() == 0
+            && self.reader.get_ref().first() == Some(&b'<')
+    }
+
     /// The next element if its start tag can be read directly (see [`Parser::child`]).
     ///
     /// Must only be called where quick-xml is between events in text.

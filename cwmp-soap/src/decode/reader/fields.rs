@@ -16,6 +16,21 @@ impl<'a> Parser<'a> {
         self.fields_repeated(e, names, required, 0, f)
     }
 
+    /// [`Parser::fields_repeated`] through one shared copy, for structs read once or a few
+    /// times per message (the message elements, the fault detail): a copy per struct type
+    /// inlined with its fields would make the code a small message runs through larger,
+    /// which is what bounds its speed. Arrays of structs keep the inlined one.
+    #[inline(never)]
+    pub fn fields_once(
+        &mut self,
+        e: &Elem<'a>,
+        names: &[&'static str],
+        (required, repeatable): (u32, u32),
+        f: &mut dyn FnMut(&mut Self, usize, Elem<'a>) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        self.fields_repeated(e, names, required, repeatable, f)
+    }
+
     /// [`Parser::fields`] where the names in the `repeatable` bit mask may occur many times.
     pub fn fields_repeated(
         &mut self,

@@ -576,3 +576,85 @@ fn single_attribute_texts() {
         }
     }
 }
+
+/// Header elements whose one attribute is `mustUnderstand`, taken straight from the tag when it
+/// is written the usual way; every form next to it goes the general way. Under tight limits
+/// and every control-character policy as well.
+#[test]
+fn header_must_understand() {
+    let body = "<s:Body><cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot></s:Body>";
+    let head = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0" xmlns:x="urn:x">"#;
+    for id in [
+        r#"<cwmp:ID s:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand='0'>a</cwmp:ID>"#,
+        r#"<cwmp:ID mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID x:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID y:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="true">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="maybe">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand=" 1 ">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="&#49;">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand = "1">a</cwmp:ID>"#,
+        r#"<cwmp:ID  s:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="1" >a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="1"/>"#,
+        r#"<cwmp:ID s:mustUnderstand="1" s:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="1" x:y="2">a</cwmp:ID>"#,
+        r#"<cwmp:ID xmlns:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustunderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:a:mustUnderstand="1">a</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="1">a&amp;b</cwmp:ID>"#,
+        r#"<cwmp:ID s:mustUnderstand="1"><!-- c -->a</cwmp:ID>"#,
+        r#"<cwmp:Unknown s:mustUnderstand="1">a</cwmp:Unknown>"#,
+        r#"<cwmp:Unknown s:mustUnderstand="0">a</cwmp:Unknown>"#,
+        r#"<x:Other mustUnderstand="1">a</x:Other>"#,
+        r#"<cwmp:HoldRequests s:mustUnderstand="1">1</cwmp:HoldRequests>"#,
+        r#"<cwmp:SessionTimeout s:mustUnderstand="1">x</cwmp:SessionTimeout>"#,
+        r#"<u:ID s:mustUnderstand="1">a</u:ID>"#,
+    ] {
+        let doc = format!("{head}<s:Header>{id}</s:Header>{body}</s:Envelope>");
+        agree_everywhere(&doc);
+        for limits in [
+            cwmp_soap::Limits::new().with_max_attributes(0),
+            cwmp_soap::Limits::new().with_max_attributes(1),
+        ] {
+            agree_with(
+                &Decoder::new().with_limits(limits),
+                &doc,
+                &format!("{limits:?}"),
+            );
+        }
+    }
+}
+
+/// What the header's `mustUnderstand` means, read the fast way: an unknown header that must
+/// be understood is refused, one that need not be is skipped with a warning.
+#[test]
+fn header_must_understand_meaning() {
+    let doc = |id: &str| {
+        format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><s:Header>{id}</s:Header><s:Body><cwmp:Reboot><CommandKey>k</CommandKey></cwmp:Reboot></s:Body></s:Envelope>"#
+        )
+    };
+    let refused_doc = doc(r#"<cwmp:Nope s:mustUnderstand="1">a</cwmp:Nope>"#);
+    let refused = Decoder::new().decode(refused_doc.as_bytes());
+    assert!(
+        matches!(
+            refused,
+            Err(cwmp_soap::decode::DecodeError::MustUnderstand { ref name, .. }) if name == "Nope"
+        ),
+        "{refused:?}"
+    );
+    let skipped_doc = doc(r#"<cwmp:Nope s:mustUnderstand="0">a</cwmp:Nope>"#);
+    let skipped = Decoder::new().decode(skipped_doc.as_bytes()).unwrap();
+    assert!(
+        skipped
+            .warnings
+            .iter()
+            .any(|w| w.kind == cwmp_soap::decode::WarningKind::UnknownHeader)
+    );
+    let id_doc = doc(r#"<cwmp:ID s:mustUnderstand="1">abc</cwmp:ID>"#);
+    let id = Decoder::new().decode(id_doc.as_bytes()).unwrap();
+    assert_eq!(id.envelope.header.id.as_deref(), Some("abc"));
+    assert!(id.warnings.is_empty(), "{:?}", id.warnings);
+}

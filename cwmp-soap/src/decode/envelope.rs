@@ -166,8 +166,13 @@ pub(crate) fn document<'a>(p: &mut Parser<'a>) -> Result<Parsed<'a>, DecodeError
     })
 }
 
-fn must_understand<'a>(p: &mut Parser<'a>, c: &Elem<'a>) -> Result<Option<bool>, DecodeError> {
-    let Some(v) = p.must_understand(c) else {
+/// The value of `c`'s raw `mustUnderstand` attribute `v`.
+fn must_understand<'a>(
+    p: &mut Parser<'a>,
+    c: &Elem<'a>,
+    v: Option<&str>,
+) -> Result<Option<bool>, DecodeError> {
+    let Some(v) = v else {
         return Ok(None);
     };
     match text::trim_xml(v) {
@@ -194,8 +199,8 @@ fn decode_header<'a>(
     seen: &mut NsSeen<'a>,
 ) -> Result<Header<'a>, DecodeError> {
     let mut header = Header::default();
-    while let Some(c) = p.child_once(h)? {
-        let mu = must_understand(p, &c)?;
+    while let Some((c, mu)) = p.header_child(h)? {
+        let mu = must_understand(p, &c, mu)?;
         let version = CwmpVersion::from_namespace(c.ns);
         let known = version.and_then(|_| {
             HeaderElement::from_name(c.local)

@@ -356,6 +356,25 @@ impl<'a> Parser<'a> {
         Ok(self.keep_attrs(depth, attrs))
     }
 
+    /// When the attribute text of `tag` (not opened yet) is one `mustUnderstand` attribute,
+    /// unprefixed or in the SOAP envelope namespace, written as [`single_attr`] takes it, and
+    /// the limits allow an attribute: its raw value, with the attribute text taken off the
+    /// tag, so that opening it has no attribute to read. What [`Parser::must_understand`]
+    /// gives for the same tag opened with its attribute; nothing else differs (such an
+    /// attribute binds nothing and warns of nothing). `None`: `tag` unchanged.
+    pub(super) fn must_understand_only(&self, tag: &mut super::Tag<'a>) -> Option<&'a str> {
+        if self.general_only || self.limits.max_attributes == 0 {
+            return None;
+        }
+        let (aname, value) = single_attr(tag.attrs)?;
+        let ap = prefix_if_local(aname, "mustUnderstand")?;
+        if !ap.is_empty() && self.lookup(ap) != Some(SOAP_ENV) {
+            return None;
+        }
+        tag.attrs = "";
+        Some(value)
+    }
+
     /// The attributes of open element `e`.
     pub(super) fn attrs_of(&self, e: &Elem<'a>) -> Option<&ElemAttrs<'a>> {
         if !e.has_attrs() {

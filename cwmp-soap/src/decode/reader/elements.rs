@@ -239,6 +239,15 @@ impl<'a> Parser<'a> {
     /// memory costs more than building it).
     #[inline(always)]
     pub fn child(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
+        match self.child_tag(parent)? {
+            Some(tag) => self.open_tag(tag).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The tag of [`Parser::child`]'s next child, not opened yet, or `None` at the end.
+    #[inline(always)]
+    fn child_tag(&mut self, parent: &Elem<'a>) -> Result<Option<Tag<'a>>, DecodeError> {
         if parent.empty() || parent.leaf.is_some() {
             return self.end_of_leaf(parent).map(|()| None);
         }
@@ -247,22 +256,51 @@ impl<'a> Parser<'a> {
             return Ok(None);
         }
         // Both paths meet before the element is built, so it is built once, in registers.
-        let tag = match self.fast_tag() {
-            Some(tag) => tag,
-            None => match self.child_events()? {
-                Some(tag) => tag,
-                None => return Ok(None),
-            },
-        };
-        self.open_tag(tag).map(Some)
+        match self.fast_tag() {
+            Some(tag) => Ok(Some(tag)),
+            None => self.child_events(),
+        }
     }
 
     /// [`Parser::child`] out of line, for the envelope's elements (Envelope, Header, Body,
     /// detail), read once per message: one shared copy instead of one inlined per place keeps
     /// the code a small message runs through small, which is what bounds its speed.
-    #[inline(never)]
+    #[inline(always)]
     pub fn child_once(&mut self, parent: &Elem<'a>) -> Result<Option<Elem<'a>>, DecodeError> {
-        self.child(parent)
+        Ok(self.child_once_with(parent, false)?.map(|(c, _)| c))
+    }
+
+    /// [`Parser::child_once`] for a SOAP Header's children: with each one's raw
+    /// `mustUnderstand` (see [`Parser::must_understand`]).
+    #[inline(always)]
+    pub fn header_child(
+        &mut self,
+        parent: &Elem<'a>,
+    ) -> Result<Option<(Elem<'a>, Option<&'a str>)>, DecodeError> {
+        self.child_once_with(parent, true)
+    }
+
+    /// [`Parser::child_once`], and when `must_understand` is set, the child's raw
+    /// `mustUnderstand`: when that is its one attribute, in the usual form, it is taken
+    /// straight from the tag (see [`Parser::must_understand_only`]).
+    #[inline(never)]
+    fn child_once_with(
+        &mut self,
+        parent: &Elem<'a>,
+        must_understand: bool,
+    ) -> Result<Option<(Elem<'a>, Option<&'a str>)>, DecodeError> {
+        let Some(mut tag) = self.child_tag(parent)? else {
+            return Ok(None);
+        };
+        let mut mu = None;
+        if must_understand && !tag.attrs.is_empty() {
+            mu = self.must_understand_only(&mut tag);
+        }
+        let c = self.open_tag(tag)?;
+        if must_understand && mu.is_none() {
+            mu = self.must_understand(&c);
+        }
+        Ok(Some((c, mu)))
     }
 
     /// [`Parser::child`] at the end of an empty or leaf element.

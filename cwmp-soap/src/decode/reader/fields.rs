@@ -2,6 +2,10 @@
 
 use super::{DecodeError, Elem, Parser, SOAP_ENC, WarningKind, same, text};
 
+/// The most members an array may declare for [`Parser::array_into`] to read them through
+/// the shared field loop.
+const SMALL_ARRAY: usize = 16;
+
 impl<'a> Parser<'a> {
     /// Decodes the children of a struct element `e` whose schema sequence is `names`:
     /// unknown children are skipped, and order, repetition and required children
@@ -128,14 +132,19 @@ impl<'a> Parser<'a> {
             names,
             (required, repeatable),
             out,
-            |_| Ok(None),
+            None::<fn(&mut Self) -> Result<Option<T>, DecodeError>>,
             set,
         )
     }
 
-    /// [`Parser::struct_array`], trying `fast` before each member (it reads a member whole, or
-    /// returns `None` having consumed nothing) and the field-by-field decode on the members it
-    /// leaves.
+    /// [`Parser::struct_array`], trying `fast` (when given) before each member (it reads a
+    /// member whole, or returns `None` having consumed nothing) and the field-by-field decode
+    /// on the members it leaves.
+    ///
+    /// The field-by-field decode is inlined here only for a large array (more than
+    /// [`SMALL_ARRAY`] members declared, or no count) without a `fast` reader: a few members,
+    /// or the ones `fast` leaves, go through the shared [`Parser::fields_once`], so that the
+    /// code a small message runs through stays small.
     #[allow(clippy::too_many_arguments)]
     pub fn array_into<T: Default>(
         &mut self,
@@ -144,17 +153,21 @@ impl<'a> Parser<'a> {
         names: &[&'static str],
         (required, repeatable): (u32, u32),
         out: &mut Vec<T>,
-        mut fast: impl FnMut(&mut Self) -> Result<Option<T>, DecodeError>,
+        mut fast: Option<impl FnMut(&mut Self) -> Result<Option<T>, DecodeError>>,
         mut set: impl FnMut(&mut Self, &mut T, usize, Elem<'a>) -> Result<(), DecodeError>,
     ) -> Result<(), DecodeError> {
         let declared = self.array_header(e, member)?;
+        let inline_fields = fast.is_none() && declared.is_none_or(|d| d > SMALL_ARRAY);
         let open = !e.empty() && e.leaf.is_none();
         let mut n = 0usize;
         // The struct the array element itself is, in the form without wrapper.
         let mut own: Option<(T, Fields)> = None;
         loop {
             if open && n < self.limits.max_array_members && own.is_none() {
-                if let Some(item) = fast(self)? {
+                if let Some(item) = match fast.as_mut() {
+                    Some(fast) => fast(self)?,
+                    None => None,
+                } {
                     n += 1;
                     out.push(item);
                     continue;
@@ -194,9 +207,15 @@ impl<'a> Parser<'a> {
             }
             self.count_member(&mut n, &c, member)?;
             let mut t = T::default();
-            self.fields_repeated(&c, names, required, repeatable, |p, i, f| {
-                set(p, &mut t, i, f)
-            })?;
+            if inline_fields {
+                self.fields_repeated(&c, names, required, repeatable, |p, i, f| {
+                    set(p, &mut t, i, f)
+                })?;
+            } else {
+                self.fields_once(&c, names, (required, repeatable), &mut |p, i, f| {
+                    set(p, &mut t, i, f)
+                })?;
+            }
             out.push(t);
         }
         match own {

@@ -38,7 +38,7 @@ fn parameter_values<'a>(
         ParameterValue::FIELDS,
         (ParameterValue::REQUIRED, ParameterValue::REPEATABLE),
         out,
-        |p| {
+        Some(|p: &mut Parser<'a>| {
             let Some(f) = p.fast_pvs() else {
                 return Ok(None);
             };
@@ -53,7 +53,7 @@ fn parameter_values<'a>(
                     text: Cow::Borrowed(f.value),
                 },
             }))
-        },
+        }),
         |p, pv, i, c| pv.read_field(p, i, c),
     )
 }

@@ -201,48 +201,51 @@ impl<'a> Parser<'a> {
         // whitespace before a tag, which would then be part of the text).
         let mut fast = true;
         let mut last = None;
-        'children: loop {
-            // Every path ends in one place where the child is opened and handed to `f`, so
-            // that `f` is inlined once.
-            let tag = 'tag: {
-                if fast && raw.is_empty() {
-                    if e.fast() && self.fast_end() {
-                        self.close();
-                        break 'children;
-                    }
-                    if let Some((i, tag)) = self.fast_field(names, last) {
-                        last = Some(i);
-                        break 'tag tag;
-                    }
-                    if let Some(tag) = self.fast_tag() {
-                        break 'tag tag;
-                    }
+        loop {
+            if fast && raw.is_empty() {
+                if e.fast() && self.fast_end() {
+                    self.close();
+                    break;
                 }
-                let (pos, ev) = self.read()?;
-                fast = !matches!(ev, Event::Text(_) | Event::CData(_) | Event::GeneralRef(_));
-                match ev {
-                    Event::Start(c) => self.tag_of(&c, false, pos)?,
-                    Event::Empty(c) => self.tag_of(&c, true, pos)?,
-                    Event::End(_) => {
-                        self.close();
-                        break 'children;
-                    }
-                    Event::Text(t) if raw.is_empty() && text::is_ws(&t) => continue 'children,
-                    Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                        // Whitespace before the first text is trimmed anyway: it costs nothing.
-                        first.get_or_insert(pos);
-                        raw.push_str(self.src.get(pos..self.pos()).unwrap_or_default());
-                        continue 'children;
-                    }
-                    Event::Comment(_) | Event::PI(_) => continue 'children,
-                    Event::Decl(_) | Event::DocType(_) => {
-                        return Err(self.declaration_inside(pos));
-                    }
-                    Event::Eof => return Err(self.eof(pos)),
+                if let Some((i, tag)) = self.fast_field(names, last) {
+                    last = Some(i);
+                    let child = self.open_tag(tag)?;
+                    f(self, child)?;
+                    continue;
                 }
-            };
-            let child = self.open_tag(tag)?;
-            f(self, child)?;
+                if let Some(tag) = self.fast_tag() {
+                    let child = self.open_tag(tag)?;
+                    f(self, child)?;
+                    continue;
+                }
+            }
+            let (pos, ev) = self.read()?;
+            fast = !matches!(ev, Event::Text(_) | Event::CData(_) | Event::GeneralRef(_));
+            match ev {
+                Event::Start(c) => {
+                    let tag = self.tag_of(&c, false, pos)?;
+                    let child = self.open_tag(tag)?;
+                    f(self, child)?;
+                }
+                Event::Empty(c) => {
+                    let tag = self.tag_of(&c, true, pos)?;
+                    let child = self.open_tag(tag)?;
+                    f(self, child)?;
+                }
+                Event::End(_) => {
+                    self.close();
+                    break;
+                }
+                Event::Text(t) if raw.is_empty() && text::is_ws(&t) => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    // Whitespace before the first text is trimmed anyway: it costs nothing.
+                    first.get_or_insert(pos);
+                    raw.push_str(self.src.get(pos..self.pos()).unwrap_or_default());
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) | Event::DocType(_) => return Err(self.declaration_inside(pos)),
+                Event::Eof => return Err(self.eof(pos)),
+            }
         }
         let Some(at) = first else {
             return Ok(None);

@@ -166,7 +166,7 @@ impl<'a> Parser<'a> {
     ///
     /// Must only be called before the first event.
     pub fn fast_decl(&mut self) -> bool {
-        if self.general_only || self.skipped != 0 || self.reader.buffer_position() != 0 {
+        if !self.fast_at_start() {
             return false;
         }
         let rest: &'a [u8] = self.reader.get_ref();
@@ -200,10 +200,12 @@ impl<'a> Parser<'a> {
     ///
     /// Must only be called before the first event.
     pub fn fast_start(&self) -> bool {
-        !self.general_only
-            && self.skipped == 0
-            && self.reader.buffer_position() == 0
-            && self.reader.get_ref().first() == Some(&b'<')
+        self.fast_at_start() && self.reader.get_ref().first() == Some(&b'<')
+    }
+
+    /// Whether the fast paths are on and nothing of the input has been read yet.
+    fn fast_at_start(&self) -> bool {
+        !self.general_only && self.skipped == 0 && self.reader.buffer_position() == 0
     }
 
     /// The next element if its start tag can be read directly (see [`Parser::child`]).

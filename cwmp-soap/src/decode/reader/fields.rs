@@ -21,9 +21,10 @@ impl<'a> Parser<'a> {
     }
 
     /// [`Parser::fields_repeated`] through one shared copy, for structs read once or a few
-    /// times per message (the message elements, the fault detail): a copy per struct type
-    /// inlined with its fields would make the code a small message runs through larger,
-    /// which is what bounds its speed. Arrays of structs keep the inlined one.
+    /// times per message (the message elements, the fault detail, the members of small
+    /// arrays): a copy per struct type inlined with its fields would make the code a small
+    /// message runs through larger, which is what bounds its speed. Large arrays of structs
+    /// keep the inlined one (see [`Parser::array_into`]).
     #[inline(never)]
     pub fn fields_once(
         &mut self,
